@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+
+const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+
+test('the first page loads a built-in bundle and shows its splits and images', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'PneumoniaMNIST' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'validation (temperature fitting)' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /64 test images/ })).toBeVisible();
+  await expect(page).toHaveURL(/dataset=pneumoniamnist/);
+  await page.screenshot(shot('first-load'));
+  expect(errors).toEqual([]);
+});
+
+test('choosing CIFAR-10 offers both test sets and updates the URL', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Dataset').selectOption('cifar10');
+  await expect(page.getByRole('heading', { name: 'CIFAR-10' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /64 test images: airplane, airplane/ })).toBeVisible();
+  await page.getByLabel('Test set').selectOption('test-lossless');
+  await expect(page).toHaveURL(/dataset=cifar10&testSplit=test-lossless/);
+  await page.reload();
+  await expect(page.getByLabel('Test set')).toHaveValue('test-lossless');
+  await expect(page.getByRole('img', { name: /64 test images/ })).toBeVisible();
+  await page.screenshot(shot('cifar10'));
+});
+
+test('bad URL parameters fall back to defaults with a notice', async ({ page }) => {
+  await page.goto('/?dataset=imagenet&bogus=1');
+  await expect(page.getByRole('status').filter({ hasText: 'dataset="imagenet" is not valid' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Unknown URL parameter "bogus"' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'PneumoniaMNIST' })).toBeVisible();
+});

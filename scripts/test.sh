@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: lint, types, golden files regenerated from numpy/PyTorch, vitest,
+# the Python tests, bundle reproducibility, the production build and Playwright in Debian's chromium.
+# Ends with one line "N passed, N failed" counting every test and check it ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+mkdir -p test-results
+passed=0
+failed=0
+count() { passed=$((passed + $1)); failed=$((failed + $2)); }
+check() { # one named check counts as one test
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then count 1 0; else count 0 1; echo "FAILED: $name"; fi
+}
+
+# --- setup: system packages (root only), then the exact npm tree
+if ! $PY -c 'import torch, numpy' 2>/dev/null || [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      python3-torch python3-numpy libopenblas0-pthread chromium >/dev/null
+  else
+    echo "need Debian's python3-torch, python3-numpy and chromium: sudo apt-get install -y python3-torch python3-numpy chromium"
+    exit 1
+  fi
+fi
+[ "${QCAL_SKIP_NPM_CI:-}" = 1 ] || npm ci --no-audit --no-fund || exit 1
+
+# --- golden files and fixtures from the independent references
+check "golden calibration metrics (numpy)" $PY training/golden_calibration.py
+check "official-format fixtures (tarfile, numpy)" $PY training/make_fixtures.py
+check "import PathMNIST-layout fixture (CLI)" npm run -s import -- golden/out/fixtures/pathmnist.npz --out golden/out/pathmnist-bundle
+
+check "eslint" npx eslint .
+check "tsc" npx tsc --noEmit
+
+echo "=== vitest"
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+read -r p f < <(node -e "const r=require('./test-results/vitest.json'); console.log(r.numPassedTests, r.numFailedTests + (r.success || r.numFailedTests ? 0 : 1))" 2>/dev/null || echo "0 1")
+count "$p" "$f"
+
+echo "=== python tests"
+read -r p f < <(cd training && $PY -c "
+import sys, unittest
+r = unittest.TextTestRunner(verbosity=2, stream=sys.stderr).run(unittest.defaultTestLoader.discover('tests'))
+bad = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)
+print(r.testsRun - bad - len(r.skipped), bad + len(r.skipped))" || echo "0 1")
+count "$p" "$f"
+
+if [ -d ../shared/data ]; then
+  rebuild() {
+    local tmp; tmp=$(mktemp -d)
+    npm run -s bundles -- --out "$tmp" >/dev/null && diff -r "$tmp" public/data && rm -rf "$tmp"
+  }
+  check "public/data bundles rebuild byte-identically from ../shared/data" rebuild
+fi
+
+check "production build" npm run -s build
+echo "=== playwright"
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json
+read -r p f < <(node -e "const s=require('./test-results/playwright.json').stats; console.log(s.expected, s.unexpected + s.flaky + s.skipped)" 2>/dev/null || echo "0 1")
+count "$p" "$f"
+
+echo "${passed} passed, ${failed} failed"
+[ "$failed" = 0 ]

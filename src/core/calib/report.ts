@@ -1,0 +1,58 @@
+// Everything the lab plots for one set of logits, and the before/after temperature-scaling pair.
+import type { Bin } from './bins';
+import { type Interval, bootstrapEce } from './bootstrap';
+import { DEFAULT_BINS, adaptiveEce, classwiseEce, ece, reliabilityBins } from './ece';
+import { type Logits, toPredictions } from './probs';
+import { brier, nll, topOneError } from './scores';
+import { type TemperatureFit, fitTemperature } from './temperature';
+
+export interface CalibrationReport {
+  n: number;
+  error: number;
+  nll: number;
+  brier: number;
+  ece: number;
+  eceInterval: Interval;
+  mce: number;
+  adaptiveEce: number;
+  classwiseEce: number;
+  /** Reliability diagram bins; bins[b].count / n is the confidence histogram. */
+  bins: Bin[];
+}
+
+export interface ReportOptions {
+  numBins?: number;
+  temperature?: number;
+  bootstrap?: { resamples?: number; level?: number; seed?: number };
+}
+
+export function calibrationReport(logits: Logits, labels: ArrayLike<number>, k: number, opts: ReportOptions = {}): CalibrationReport {
+  const numBins = opts.numBins ?? DEFAULT_BINS;
+  const p = toPredictions(logits, labels, k, opts.temperature ?? 1);
+  const { ece: e, mce } = ece(p, numBins);
+  return {
+    n: p.n, error: topOneError(p), nll: nll(p), brier: brier(p), ece: e, mce,
+    eceInterval: bootstrapEce(p, numBins, opts.bootstrap), adaptiveEce: adaptiveEce(p, numBins),
+    classwiseEce: classwiseEce(p, numBins), bins: reliabilityBins(p, numBins),
+  };
+}
+
+export interface ScaledReports {
+  before: CalibrationReport;
+  after: CalibrationReport;
+  fit: TemperatureFit;
+}
+
+/** Fits T on validation logits, then reports the test logits at T = 1 and at the fitted T. */
+export function reportsWithTemperature(
+  val: { logits: Logits; labels: ArrayLike<number> },
+  test: { logits: Logits; labels: ArrayLike<number> },
+  k: number, opts: Omit<ReportOptions, 'temperature'> = {},
+): ScaledReports {
+  const fit = fitTemperature(val.logits, val.labels, k);
+  return {
+    before: calibrationReport(test.logits, test.labels, k, opts),
+    after: calibrationReport(test.logits, test.labels, k, { ...opts, temperature: fit.temperature }),
+    fit,
+  };
+}

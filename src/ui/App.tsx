@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import { createAppStore } from './store';
+import { DATASETS, formatSettings, parseSettings } from './url';
+import { useDatasetPreview } from './useDatasetPreview';
+import { DatasetPanel } from './panels/DatasetPanel';
+
+const TITLES: Record<(typeof DATASETS)[number], string> = {
+  pneumoniamnist: 'PneumoniaMNIST', retinamnist: 'RetinaMNIST', cifar10: 'CIFAR-10',
+};
+
+export function App() {
+  const [store] = useState(() => {
+    const { settings, notices } = parseSettings(window.location.search);
+    return createAppStore(settings, notices);
+  });
+  const settings = store((s) => s.settings);
+  const notices = store((s) => s.notices);
+  const manifest = store((s) => s.manifest);
+  const preview = store((s) => s.preview);
+  useDatasetPreview(store);
+  useEffect(() => {
+    window.history.replaceState(null, '', formatSettings(settings));
+  }, [settings]);
+
+  return (
+    <main>
+      <header className="top">
+        <h1>qcal-lab</h1>
+        <p className="muted">What post-training quantization does to the calibration of small CNNs.</p>
+        <label>
+          Dataset{' '}
+          <select value={settings.dataset} onChange={(e) => store.getState().setSettings({ dataset: e.target.value as (typeof DATASETS)[number] })}>
+            {DATASETS.map((d) => <option key={d} value={d}>{TITLES[d]}</option>)}
+          </select>
+        </label>
+        {manifest.status === 'ready' && manifest.value.testSplits.length > 1 && (
+          <label>
+            Test set{' '}
+            <select value={settings.testSplit} onChange={(e) => store.getState().setSettings({ testSplit: e.target.value })}>
+              {manifest.value.testSplits.map((t) => <option key={t}>{t}</option>)}
+            </select>
+          </label>
+        )}
+      </header>
+      {notices.map((n, i) => (
+        <p key={i} className="notice" role="status">
+          {n} <button onClick={() => store.getState().dismissNotice(i)} aria-label="Dismiss notice">x</button>
+        </p>
+      ))}
+      {manifest.status === 'ready' && <DatasetPanel manifest={manifest.value} preview={preview} />}
+      {manifest.status === 'loading' && <p aria-live="polite">Loading {TITLES[settings.dataset]}...</p>}
+      {manifest.status === 'error' && <p role="alert" className="error">Could not load the dataset: {manifest.message}</p>}
+    </main>
+  );
+}

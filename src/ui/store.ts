@@ -1,0 +1,28 @@
+// The one store: settings (mirrored in the URL) and what has been loaded for them.
+import { create } from 'zustand';
+import type { BundleManifest } from '../core/data/bundle';
+import type { Split } from '../core/data/dataset';
+import { type Settings, DEFAULT_SETTINGS } from './url';
+
+export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; total: number } | { status: 'ready'; value: T } | { status: 'error'; message: string };
+
+export interface AppState {
+  settings: Settings;
+  notices: string[];
+  manifest: Load<BundleManifest>;
+  preview: Load<Split>;
+  setSettings(patch: Partial<Settings>): void;
+  dismissNotice(i: number): void;
+}
+
+export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: string[] = []) =>
+  create<AppState>()((set) => ({
+    settings: initial,
+    notices,
+    manifest: { status: 'idle' },
+    preview: { status: 'idle' },
+    setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+    dismissNotice: (i) => set((s) => ({ notices: s.notices.filter((_, j) => j !== i) })),
+  }));
+
+export type AppStore = ReturnType<typeof createAppStore>;

@@ -1,0 +1,113 @@
+"""Architecture, export-prep and data checks. Run: cd training && /usr/bin/python3 -m unittest -v"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import data  # noqa: E402
+import models  # noqa: E402
+from bundle import read_bundle, read_manifest, read_split  # noqa: E402
+
+ROOT = os.path.join(data.HERE, '..')
+FIXTURES = os.path.join(ROOT, 'golden', 'out', 'fixtures')
+
+
+def randomise_bn(model, gen):
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-1, 1, generator=gen)
+            m.running_var.uniform_(0.5, 2, generator=gen)
+            m.weight.data.uniform_(0.5, 1.5, generator=gen)
+            m.bias.data.uniform_(-0.5, 0.5, generator=gen)
+
+
+class Architectures(unittest.TestCase):
+    def test_sizes_match_the_paper_layouts(self):
+        expect = {'shufflenetv2': (1.26e6, 45.0e6), 'ghostnet_vgg': (7.39e6, 157.8e6)}
+        for arch, (params, macs) in expect.items():
+            m = models.build(arch, 10)
+            n = sum(p.numel() for p in m.parameters())
+            self.assertAlmostEqual(n / params, 1, delta=0.01, msg=arch)
+            self.assertAlmostEqual(models.count_macs(m) / macs, 1, delta=0.01, msg=arch)
+
+    def test_mobileone_reparameterisation_computes_the_same_function(self):
+        g = torch.Generator().manual_seed(0)
+        m = models.build('mobileone_s0', 10).eval()
+        randomise_bn(m, g)
+        x = torch.randn(4, 3, 32, 32, generator=g)
+        with torch.no_grad():
+            before = m(x)
+            after = m.reparameterize()(x)
+        self.assertEqual(sum(1 for mod in m.modules() if isinstance(mod, torch.nn.BatchNorm2d)), 0)
+        self.assertLess(((before - after).abs().max() / before.abs().max()).item(), 1e-5)
+
+    def test_unknown_architecture_lists_the_valid_ones(self):
+        with self.assertRaisesRegex(ValueError, 'shufflenetv2, ghostnet_vgg, mobileone_s0'):
+            models.build('resnet', 10)
+
+
+class Data(unittest.TestCase):
+    def test_cifar10_splits_file_is_reproducible_and_disjoint(self):
+        with open(data.splits_file('cifar10')) as f:
+            sp = json.load(f)
+        self.assertEqual(sp, data.cifar10_split_indices(sp['seed']))
+        self.assertEqual(len(set(sp['val'])), 5000)
+        self.assertFalse(set(sp['val']) & set(sp['pool']))
+
+    def test_grey_28x28_images_become_rgb_32x32_with_zero_border(self):
+        x = data.to_input(np.full((2, 28, 28, 1), 200, np.uint8), [100.0] * 3, [50.0] * 3)
+        self.assertEqual(tuple(x.shape), (2, 3, 32, 32))
+        self.assertTrue(torch.all(x[:, :, 2:30, 2:30] == 2.0))
+        self.assertEqual(x[:, :, :2].abs().sum().item() + x[:, :, 30:].abs().sum().item(), 0)
+
+    def test_shipped_medmnist_bundle_holds_the_images_training_uses(self):
+        b, src = read_bundle(os.path.join(ROOT, 'public', 'data', 'retinamnist')), data.load('retinamnist')
+        for s in ('train', 'val', 'test'):
+            for i in (0, 1):
+                np.testing.assert_array_equal(b.splits[s][i], src.splits[s][i])
+
+    def test_shipped_cifar10_bundle_holds_the_validation_and_pool_images_of_the_splits_file(self):
+        folder = os.path.join(ROOT, 'public', 'data', 'cifar10')
+        m, src = read_manifest(folder), data.load('cifar10')
+        X, Y = src.splits['train']
+        for split, (Xs, Ys) in (('val', src.splits['val']), ('pool', (X[src.pool_index], Y[src.pool_index]))):
+            images, labels = read_split(folder, m, split, max_shards=1)  # one shard keeps the test quick
+            np.testing.assert_array_equal(images, Xs[:len(images)])
+            np.testing.assert_array_equal(labels, Ys[:len(images)])
+
+    def test_a_tampered_bundle_is_refused(self):
+        folder = os.path.join(FIXTURES, '..', 'pathmnist-bundle')
+        with tempfile.TemporaryDirectory() as t:
+            subprocess.run(['cp', '-r', folder, t], check=True)
+            copy = os.path.join(t, 'pathmnist-bundle')
+            with open(os.path.join(copy, 'train.0.paeth-gzip'), 'r+b') as f:
+                f.seek(30)
+                f.write(b'\0\0\0')
+            with self.assertRaisesRegex(ValueError, 'sha256'):
+                read_bundle(copy)
+
+
+class Training(unittest.TestCase):
+    def test_one_short_epoch_on_an_imported_pathmnist_bundle(self):
+        folder = os.path.join(FIXTURES, '..', 'pathmnist-bundle')  # made by `npm run import` in scripts/test.sh
+        with tempfile.TemporaryDirectory() as t:
+            r = subprocess.run([sys.executable, os.path.join(data.HERE, 'train.py'), '--dataset', folder, '--arch',
+                                'shufflenetv2', '--epochs', '1', '--limit', '64', '--ckpt', t, '--out', t],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(t, 'pathmnist-bundle-shufflenetv2', 'log.json')) as f:
+                log = json.load(f)
+            self.assertEqual(len(log['log']), 1)
+            self.assertTrue(np.isfinite(log['log'][0]['loss']))
+            final = torch.load(os.path.join(t, 'pathmnist-bundle-shufflenetv2', 'final.pt'))
+            self.assertEqual(len(final['classes']), 9)
+
+
+if __name__ == '__main__':
+    unittest.main()

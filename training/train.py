@@ -1,0 +1,123 @@
+"""Train one FP32 model with the paper's recipe, cut to what two CPU cores allow.
+
+  /usr/bin/python3 training/train.py --dataset retinamnist --arch shufflenetv2
+
+Checkpoints every epoch to --ckpt (outside the repo) and resumes from there after a stop. Writes
+<out>/<dataset>-<arch>/final.pt (eval-mode state dict + normalisation) and log.json (per epoch: loss,
+train and validation accuracy, seconds).
+"""
+import argparse
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+
+import data
+import models
+
+
+@dataclass
+class Config:
+    dataset: str = 'retinamnist'  # built-in name or a bundle folder
+    arch: str = 'shufflenetv2'
+    epochs: int = 0           # 0: 30 for CIFAR-10 (end of SGDR cycle 2), 70 otherwise (end of cycle 3)
+    batch_size: int = 32      # the paper's batch size
+    lr: float = 0.1           # SGDR peak learning rate
+    momentum: float = 0.9
+    weight_decay: float = 1e-4
+    t0: int = 10              # SGDR first cycle, epochs
+    t_mult: int = 2           # SGDR cycle growth
+    seed: int = 0
+    limit: int = 0            # >0: train on only this many images (smoke tests)
+    threads: int = 2          # this machine has 2 cores
+    ckpt: str = '/var/tmp/qcal-ckpt'
+    out: str = '/var/tmp/qcal-runs'  # outside the repo: a new work tree keeps what was trained
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for f in fields(Config):
+        p.add_argument('--' + f.name.replace('_', '-'), type=type(f.default), default=f.default)
+    return Config(**vars(p.parse_args(argv)))
+
+
+def run_name(cfg):
+    return f'{os.path.basename(os.path.normpath(cfg.dataset))}-{cfg.arch}'
+
+
+@torch.no_grad()
+def evaluate(model, x, y, batch=256):
+    model.eval()
+    logits = torch.cat([model(x[i:i + batch]) for i in range(0, len(x), batch)])
+    return (logits.argmax(1) == y).float().mean().item(), logits
+
+
+def train(cfg):
+    torch.set_num_threads(cfg.threads)
+    torch.set_flush_denormal(True)
+    torch.manual_seed(cfg.seed)
+    ds = data.load(cfg.dataset)
+    epochs = cfg.epochs or (30 if ds.name == 'cifar10' else 70)
+    Xtr, Ytr = ds.splits['train']
+    if cfg.limit:
+        Xtr, Ytr = Xtr[:cfg.limit], Ytr[:cfg.limit]
+    mean, std = data.channel_stats(ds.splits['train'][0])
+    xtr, ytr = data.to_input(Xtr, mean, std), torch.from_numpy(Ytr)
+    xva, yva = data.to_input(ds.splits['val'][0], mean, std), torch.from_numpy(ds.splits['val'][1])
+
+    model = models.build(cfg.arch, len(ds.classes)).to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=cfg.t0, T_mult=cfg.t_mult)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    log, start = [], 0
+    ck = os.path.join(cfg.ckpt, run_name(cfg) + '.pt')
+    if os.path.exists(ck):
+        s = torch.load(ck)
+        if s['config'] != asdict(cfg):
+            raise SystemExit(f'{ck} was made with another config; delete it to start over')
+        model.load_state_dict(s['model']); opt.load_state_dict(s['opt']); sched.load_state_dict(s['sched'])
+        gen.set_state(s['gen']); torch.set_rng_state(s['rng']); log, start = s['log'], s['epoch']
+        print(f'resumed {run_name(cfg)} at epoch {start}', flush=True)
+
+    steps = (len(ytr) + cfg.batch_size - 1) // cfg.batch_size
+    for epoch in range(start, epochs):
+        t = time.time()
+        model.train()
+        perm = torch.randperm(len(ytr), generator=gen)
+        loss_sum, correct = 0.0, 0
+        for i in range(steps):
+            idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size]
+            xb = data.augment(xtr[idx], gen, ds.flip).contiguous(memory_format=torch.channels_last)
+            out = model(xb)
+            loss = F.cross_entropy(out, ytr[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step(epoch + (i + 1) / steps)  # SGDR anneals per iteration
+            loss_sum += loss.item() * len(idx)
+            correct += (out.argmax(1) == ytr[idx]).sum().item()
+        val_acc, _ = evaluate(model, xva, yva)
+        log.append(dict(epoch=epoch + 1, loss=loss_sum / len(ytr), train_acc=correct / len(ytr),
+                        val_acc=val_acc, lr=opt.param_groups[0]['lr'], seconds=time.time() - t))
+        print(json.dumps(log[-1]), flush=True)
+        os.makedirs(cfg.ckpt, exist_ok=True)
+        torch.save(dict(config=asdict(cfg), model=model.state_dict(), opt=opt.state_dict(),
+                        sched=sched.state_dict(), gen=gen.get_state(), rng=torch.get_rng_state(),
+                        log=log, epoch=epoch + 1), ck + '.tmp')
+        os.replace(ck + '.tmp', ck)  # a stop mid-write leaves the previous epoch intact
+
+    out = os.path.join(cfg.out, run_name(cfg))
+    os.makedirs(out, exist_ok=True)
+    model = model.to(memory_format=torch.contiguous_format).eval()
+    torch.save(dict(arch=cfg.arch, dataset=ds.name, classes=ds.classes, mean=mean, std=std,
+                    model=model.state_dict()), os.path.join(out, 'final.pt'))
+    with open(os.path.join(out, 'log.json'), 'w') as f:
+        json.dump(dict(config=asdict(cfg), epochs=epochs, log=log), f, indent=1)
+    return model
+
+
+if __name__ == '__main__':
+    train(parse_args())
