@@ -111,3 +111,28 @@ class Training(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class Export(unittest.TestCase):
+    def test_exported_graphs_compute_the_models_with_folded_batchnorm(self):
+        import export
+        g = torch.Generator().manual_seed(3)
+        for arch in models.ARCHS:
+            m = models.build(arch, 4).eval()
+            randomise_bn(m, g)
+            if arch == 'mobileone_s0':
+                m.reparameterize()
+            with tempfile.TemporaryDirectory() as t:
+                doc, w = export.export(m, dict(name='t', arch=arch), ([1.0] * 3, [2.0] * 3), (28, 28, 1), t)
+                self.assertEqual(os.path.getsize(os.path.join(t, 'weights.bin')), doc['weights']['bytes'])
+            x = torch.randn(2, 3, 32, 32, generator=g)
+            with torch.no_grad():
+                ref, got = m(x), export.run_graph(doc, w, x)
+            self.assertLess(((ref - got).abs().max() / ref.abs().max()).item(), 1e-5, arch)
+            self.assertNotIn('batchnorm', json.dumps(doc).lower())
+
+    def test_a_grouped_conv_that_tfjs_cannot_run_is_refused(self):
+        import export
+        m = torch.nn.Sequential(torch.nn.Conv2d(3, 6, 3, padding=1), torch.nn.Conv2d(6, 6, 3, padding=1, groups=2))
+        with self.assertRaisesRegex(ValueError, 'groups=2'):
+            export.Exporter(m).run(torch.zeros(1, 3, 32, 32))

@@ -1,0 +1,258 @@
+"""Exports a trained model as a qcal graph: model.json (nodes) + weights.bin (little-endian float32,
+tfjs layouts) + sha256 of the weights. The vocabulary matches src/core/graph/format.ts.
+
+  /usr/bin/python3 training/export.py /var/tmp/qcal-runs/retinamnist-shufflenetv2 public/models/retinamnist/shufflenetv2
+
+Steps: eval mode, MobileOne re-parameterised, torch.fx trace, BatchNorm folded into the conv before
+it, ReLU fused into the conv before it, chains of view/transpose/reshape that only permute channels
+collapsed into one `shuffle` (or `permute`) node. The exported graph is then run by a numpy-free
+reference (run_graph below, pure torch on the exported arrays) and must match the model to 1e-5.
+"""
+import hashlib
+import json
+import operator
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.fx as fx
+import torch.nn as nn
+import torch.nn.functional as F
+
+import models
+
+FORMAT, VERSION = 'qcal-graph', 1
+SHAPE_OPS = {'view', 'reshape', 'transpose', 'permute', 'contiguous'}
+
+
+class Exporter:
+    def __init__(self, model):
+        self.gm = fx.symbolic_trace(model)
+        self.mods = dict(self.gm.named_modules())
+        self.users = {n: list(n.users) for n in self.gm.graph.nodes}
+        self.nodes, self.alias, self.chunks = [], {}, []
+        self.blobs, self.offset = [], 0
+
+    def weight(self, arr):
+        arr = np.ascontiguousarray(arr.detach().cpu().numpy().astype('<f4'))
+        ref = dict(offset=self.offset, shape=list(arr.shape))
+        self.blobs.append(arr.tobytes())
+        self.offset += arr.nbytes
+        return ref
+
+    def name(self, n):
+        return self.alias.get(n.name, n.name)
+
+    def emit(self, n, op, inputs, **fields):
+        self.nodes.append(dict(name=n.name, op=op, inputs=[self.name(i) for i in inputs], **fields))
+
+    def single_user(self, n, pred):
+        us = self.users[n]
+        return us[0] if len(us) == 1 and pred(us[0]) else None
+
+    def is_relu(self, n):
+        return (n.op == 'call_module' and isinstance(self.mods.get(n.target), nn.ReLU)) or \
+               (n.op == 'call_function' and n.target in (F.relu, torch.relu)) or \
+               (n.op == 'call_method' and n.target == 'relu')
+
+    def conv(self, n):
+        conv = self.mods[n.target]
+        w = conv.weight
+        b = conv.bias if conv.bias is not None else torch.zeros(conv.out_channels)
+        out = n
+        bn_node = self.single_user(n, lambda u: u.op == 'call_module' and isinstance(self.mods[u.target], nn.BatchNorm2d))
+        if bn_node is not None:  # y = BN(conv(x)) folded into conv
+            w, b = models.fold_bn(w, b, self.mods[bn_node.target])
+            out = bn_node
+        relu_node = self.single_user(out, self.is_relu)
+        if relu_node is not None:
+            out = relu_node
+        g, cin, cout = conv.groups, conv.in_channels, conv.out_channels
+        if g == 1:
+            kernel = w.permute(2, 3, 1, 0)  # OIHW -> HWIO (tfjs conv2d)
+        elif g == cin:
+            kernel = w.reshape(cin, cout // cin, *w.shape[2:]).permute(2, 3, 0, 1)  # -> (H, W, in, multiplier)
+        else:
+            raise ValueError(f'{n.name}: grouped conv with groups={g} (not 1 or in_channels) is not supported')
+        (ph, pw), (sh, sw) = conv.padding, conv.stride
+        assert conv.dilation == (1, 1) and conv.padding_mode == 'zeros', n.name
+        self.emit(out, 'conv2d', [n.args[0]], weight=self.weight(kernel), bias=self.weight(b),
+                  stride=[sh, sw], padding=[ph, ph, pw, pw], groups=g, relu=relu_node is not None)
+        return {n, bn_node, relu_node} - {None}
+
+    def shape_chain(self, n):
+        """A maximal chain of shape ops starting at n whose result has n's input's 4-D shape."""
+        chain, cur = [], n
+        while cur.op == 'call_method' and cur.target in SHAPE_OPS:
+            chain.append(cur)
+            nxt = self.single_user(cur, lambda u: u.op == 'call_method' and u.target in SHAPE_OPS)
+            if nxt is None:
+                break
+            cur = nxt
+        return chain
+
+    def channel_permutation(self, chain, shape):
+        """Runs the chain on a tensor holding each element's channel index: a pure channel permutation
+        gives back the input shape with every (b, h, w) column equal to the same permutation."""
+        B, C, H, W = shape
+        x = torch.arange(C, dtype=torch.float64).view(1, C, 1, 1).expand(B, C, H, W).contiguous()
+        for node in chain:  # args after the tensor are ints, possibly computed from x.shape
+            x = getattr(x, node.target)(*[self.concrete(a) for a in node.args[1:]])
+        if tuple(x.shape) != (B, C, H, W):
+            return None
+        perm = x[0, :, 0, 0]
+        if not torch.equal(x, perm.view(1, C, 1, 1).expand(B, C, H, W)) or sorted(perm.long().tolist()) != list(range(C)):
+            return None
+        return perm.long().tolist()
+
+    def concrete(self, a):
+        if isinstance(a, fx.Node):
+            return self.values[a.name]
+        if isinstance(a, (tuple, list)):
+            return type(a)(self.concrete(x) for x in a)
+        return a
+
+    def run(self, example):
+        # concrete values of every node (shapes and the ints computed from x.shape)
+        self.values = {}
+        interp = fx.Interpreter(self.gm)
+        orig = interp.run_node
+
+        def record(node):
+            v = orig(node)
+            self.values[node.name] = v
+            return v
+        interp.run_node = record
+        with torch.no_grad():
+            interp.run(example)
+        done = set()
+        for n in self.gm.graph.nodes:
+            if n in done:
+                continue
+            v = self.values.get(n.name)
+            if n.op == 'placeholder':
+                self.nodes.append(dict(name=n.name, op='input', inputs=[]))
+            elif n.op == 'output':
+                self.output = self.name(n.args[0])
+            elif n.op == 'call_module' and isinstance(self.mods[n.target], nn.Conv2d):
+                done |= self.conv(n)
+            elif n.op == 'call_module' and isinstance(self.mods[n.target], nn.Linear):
+                lin = self.mods[n.target]
+                self.emit(n, 'dense', [n.args[0]], weight=self.weight(lin.weight.t()), bias=self.weight(lin.bias))
+            elif n.op == 'call_module' and isinstance(self.mods[n.target], nn.MaxPool2d):
+                m = self.mods[n.target]
+                k, s, p = [x if isinstance(x, int) else x[0] for x in (m.kernel_size, m.stride, m.padding)]
+                assert p == 0 and not m.ceil_mode and m.dilation == 1, n.name
+                self.emit(n, 'maxpool', [n.args[0]], size=[k, k], stride=[s, s])
+            elif self.is_relu(n):
+                self.emit(n, 'relu', [n.args[0]])
+            elif n.op == 'call_function' and n.target is F.adaptive_avg_pool2d:
+                assert n.args[1] in (1, (1, 1)), 'only global average pooling is exported'
+                self.emit(n, 'gap', [n.args[0]])
+            elif n.op == 'call_function' and n.target is torch.flatten or (n.op == 'call_method' and n.target == 'flatten'):
+                src = n.args[0]
+                assert self.values[src.name].dim() == 2 or tuple(self.values[src.name].shape[2:]) == (1, 1), n.name
+                self.alias[n.name] = self.name(src)  # gap already gives (N, C)
+            elif n.op == 'call_function' and n.target in (operator.add, torch.add):
+                self.emit(n, 'add', list(n.args[:2]))
+            elif n.op == 'call_function' and n.target is torch.cat:
+                assert n.kwargs.get('dim', n.args[1] if len(n.args) > 1 else 0) == 1, 'concat on channels only'
+                self.emit(n, 'concat', list(n.args[0]))
+            elif (n.op == 'call_method' and n.target == 'chunk') or (n.op == 'call_function' and n.target is torch.chunk):
+                self.chunks.append(n)  # its getitem users become channel slices
+            elif n.op == 'call_function' and n.target is operator.getitem and n.args[0] in self.chunks:
+                pieces = self.values[n.args[0].name]
+                begin = sum(t.shape[1] for t in pieces[:n.args[1]])
+                self.emit(n, 'slice', [n.args[0].args[0]], begin=begin, size=v.shape[1])
+            elif (n.op == 'call_function' and n.target in (getattr, operator.getitem, operator.floordiv, operator.mul)) \
+                    or (n.op == 'call_method' and n.target == 'size'):
+                pass  # shape arithmetic: consumed by a shape chain
+            elif n.op == 'call_method' and n.target in SHAPE_OPS:
+                chain = self.shape_chain(n)
+                perm = self.channel_permutation(chain, tuple(self.values[n.args[0].name].shape))
+                if perm is None:
+                    raise ValueError(f'{n.name}: reshape chain {[c.target for c in chain]} is not a channel permutation')
+                C = len(perm)
+                shuffle = next((g for g in range(2, C) if C % g == 0 and perm == [(i % g) * (C // g) + i // g for i in range(C)]), None)
+                last = chain[-1]
+                if shuffle:
+                    self.emit(last, 'shuffle', [n.args[0]], groups=shuffle)
+                else:
+                    self.emit(last, 'permute', [n.args[0]], perm=perm)
+                done |= set(chain)
+            else:
+                raise ValueError(f'cannot export node {n.name}: {n.op} {n.target}')
+        return self
+
+
+def load_final(folder):
+    s = torch.load(os.path.join(folder, 'final.pt'))
+    model = models.build(s['arch'], len(s['classes']))
+    model.load_state_dict(s['model'])
+    model.eval()
+    if isinstance(model, models.MobileOne):
+        model.reparameterize()
+    return model, s
+
+
+def export(model, meta, norm, image_shape, out_dir):
+    """Writes model.json + weights.bin for an eval-mode model. meta: name, arch, dataset, classes,
+    training facts; norm: (mean, std) per channel in 0..255 units; image_shape: the dataset's (H, W, C)."""
+    ex = Exporter(model.eval()).run(torch.zeros(2, 3, 32, 32))
+    weights = b''.join(ex.blobs)
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
+        f.write(weights)
+    H, W, C = image_shape
+    doc = dict(format=FORMAT, version=VERSION, **meta,
+               input=dict(height=32, width=32, channels=3, mean=list(norm[0]), std=list(norm[1]),
+                          image=dict(height=H, width=W, channels=C)),
+               weights=dict(file='weights.bin', bytes=len(weights), sha256=hashlib.sha256(weights).hexdigest()),
+               nodes=ex.nodes, output=ex.output,
+               stats=dict(params=sum(p.numel() for p in model.parameters()), macs=models.count_macs(model)))
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(doc, f, separators=(',', ':'))
+    return doc, weights
+
+
+def run_graph(doc, weights, x):
+    """Reference executor of an exported graph in torch (NCHW), for checking the export itself."""
+    buf = np.frombuffer(weights, '<f4')
+    arr = lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
+    env = {}
+    for nd in doc['nodes']:
+        a = [env[i] for i in nd['inputs']]
+        op = nd['op']
+        if op == 'input':
+            y = x
+        elif op == 'conv2d':
+            k = arr(nd['weight'])
+            g = nd['groups']
+            w = k.permute(3, 2, 0, 1) if g == 1 else k.permute(2, 3, 0, 1).reshape(-1, 1, *k.shape[:2])
+            t, b_, l, r = nd['padding']
+            y = F.conv2d(F.pad(a[0], [l, r, t, b_]), w, arr(nd['bias']), nd['stride'], groups=g)
+            y = F.relu(y) if nd['relu'] else y
+        elif op == 'relu':
+            y = F.relu(a[0])
+        elif op == 'add':
+            y = a[0] + a[1]
+        elif op == 'concat':
+            y = torch.cat(a, 1)
+        elif op == 'slice':
+            y = a[0][:, nd['begin']:nd['begin'] + nd['size']]
+        elif op == 'shuffle':
+            B, C, H, W = a[0].shape
+            y = a[0].view(B, nd['groups'], C // nd['groups'], H, W).transpose(1, 2).reshape(B, C, H, W)
+        elif op == 'permute':
+            y = a[0][:, nd['perm']]
+        elif op == 'maxpool':
+            y = F.max_pool2d(a[0], nd['size'], nd['stride'])
+        elif op == 'gap':
+            y = a[0].mean((2, 3))
+        elif op == 'dense':
+            y = a[0] @ arr(nd['weight']) + arr(nd['bias'])
+        else:
+            raise ValueError(f'unknown op {op}')
+        env[nd['name']] = y
+    return env[doc['output']]
