@@ -192,11 +192,11 @@ class MobileOne(nn.Module):
 # ----------------------------------------------------------------------------- shared helpers
 
 def fold_bn(w, b, bn):
-    """Eval-mode BN(conv(x)) == conv'(x) with w' = w * g/sqrt(v+eps) per output channel."""
-    std = torch.sqrt(bn.running_var + bn.eps)
-    t = bn.weight / std
-    b0 = b if b is not None else torch.zeros_like(bn.running_mean)
-    return w * t.reshape(-1, 1, 1, 1), bn.bias + (b0 - bn.running_mean) * t
+    """Eval-mode BN(conv(x)) == conv'(x) with w' = w * g/sqrt(v+eps) per output channel. torch's own
+    folding (the one prepare_fx uses), so weight observers see the same bits here and in torch."""
+    from torch.nn.utils.fusion import fuse_conv_bn_weights
+    wf, bf = fuse_conv_bn_weights(w, b, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
+    return wf.detach(), bf.detach()
 
 
 ARCHS = {'shufflenetv2': ShuffleNetV2, 'ghostnet_vgg': GhostVGG, 'mobileone_s0': MobileOne}
