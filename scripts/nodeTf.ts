@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { parseGraph, parseWeights } from '../src/core/graph/format';
+import { type ParsedGraph, parseGraph, parseWeights } from '../src/core/graph/format';
 import { GraphModel } from '../src/core/graph/execute';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -18,9 +18,14 @@ export async function useBackend(name: NodeBackend): Promise<void> {
 }
 
 /** A model folder (model.json + weights.bin), validated and hash-checked. */
-export async function loadModelDir(dir: string): Promise<GraphModel> {
+export async function loadModelParts(dir: string): Promise<{ parsed: ParsedGraph; weights: Float32Array }> {
   const json = new Uint8Array(await readFile(join(dir, 'model.json')));
-  const weights = new Uint8Array(await readFile(join(dir, 'weights.bin')));
-  const parsed = parseGraph(json, weights.length);
-  return new GraphModel(parsed, await parseWeights(parsed.doc, weights));
+  const bytes = new Uint8Array(await readFile(join(dir, 'weights.bin')));
+  const parsed = parseGraph(json, bytes.length);
+  return { parsed, weights: await parseWeights(parsed.doc, bytes) };
+}
+
+export async function loadModelDir(dir: string): Promise<GraphModel> {
+  const { parsed, weights } = await loadModelParts(dir);
+  return new GraphModel(parsed, weights);
 }

@@ -32,6 +32,7 @@ check "golden calibration metrics (numpy)" $PY training/golden_calibration.py
 check "official-format fixtures (tarfile, numpy)" $PY training/make_fixtures.py
 check "golden observer qparams (torch.ao.quantization)" $PY training/golden_quant.py
 check "golden logits of shipped and random models (PyTorch)" $PY training/golden_models.py
+check "golden PTQ of shipped and random models (PyTorch)" $PY training/golden_ptq.py
 check "import PathMNIST-layout fixture (CLI)" npm run -s import -- golden/out/fixtures/pathmnist.npz --out golden/out/pathmnist-bundle
 
 check "eslint" npx eslint .

@@ -211,13 +211,15 @@ def export(model, meta, norm, image_shape, out_dir):
                weights=dict(file='weights.bin', bytes=len(weights), sha256=hashlib.sha256(weights).hexdigest()),
                nodes=ex.nodes, output=ex.output,
                stats=dict(params=sum(p.numel() for p in model.parameters()), macs=models.count_macs(model)))
+    doc['quant'] = record_placement(model, doc, weights)
     with open(os.path.join(out_dir, 'model.json'), 'w') as f:
         json.dump(doc, f, separators=(',', ':'))
     return doc, weights
 
 
-def run_graph(doc, weights, x):
-    """Reference executor of an exported graph in torch (NCHW), for checking the export itself."""
+def run_graph(doc, weights, x, outputs=None, tap=None):
+    """Reference executor of an exported graph in torch (NCHW), for checking the export itself.
+    outputs: a dict that receives every node's output; tap(node, y) may replace each output."""
     buf = np.frombuffer(weights, '<f4')
     arr = lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
     env = {}
@@ -229,7 +231,7 @@ def run_graph(doc, weights, x):
         elif op == 'conv2d':
             k = arr(nd['weight'])
             g = nd['groups']
-            w = k.permute(3, 2, 0, 1) if g == 1 else k.permute(2, 3, 0, 1).reshape(-1, 1, *k.shape[:2])
+            w = (k.permute(3, 2, 0, 1) if g == 1 else k.permute(2, 3, 0, 1).reshape(-1, 1, *k.shape[:2])).contiguous()
             t, b_, l, r = nd['padding']
             y = F.conv2d(F.pad(a[0], [l, r, t, b_]), w, arr(nd['bias']), nd['stride'], groups=g)
             y = F.relu(y) if nd['relu'] else y
@@ -254,5 +256,65 @@ def run_graph(doc, weights, x):
             y = a[0] @ arr(nd['weight']) + arr(nd['bias'])
         else:
             raise ValueError(f'unknown op {op}')
-        env[nd['name']] = y
+        env[nd['name']] = tap(nd, y) if tap else y
+    if outputs is not None:
+        outputs.update(env)
     return env[doc['output']]
+
+
+def qconfig(w_bits=8, a_bits=8, dst_bins=None):
+    """The paper's PTQ recipe: weights symmetric per channel, activations affine per tensor with a
+    HistogramObserver; b-bit ranges inside the 8-bit dtypes."""
+    from torch.ao.quantization import QConfig
+    from torch.ao.quantization.observer import HistogramObserver, PerChannelMinMaxObserver
+    act = HistogramObserver.with_args(dtype=torch.quint8, quant_min=0, quant_max=2 ** a_bits - 1)
+    w = PerChannelMinMaxObserver.with_args(dtype=torch.qint8, qscheme=torch.per_channel_symmetric,
+                                           quant_min=-2 ** (w_bits - 1), quant_max=2 ** (w_bits - 1) - 1)
+    return QConfig(activation=act, weight=w)
+
+
+def prepare(model, example, w_bits=8, a_bits=8):
+    """torch's prepare_fx on a copy of the eval-mode model (fuses conv+bn+relu, inserts observers)."""
+    import copy
+    from torch.ao.quantization import QConfigMapping
+    from torch.ao.quantization.quantize_fx import prepare_fx
+    qmap = QConfigMapping().set_global(qconfig(w_bits, a_bits))
+    return prepare_fx(copy.deepcopy(model).eval(), qmap, example_inputs=(example,))
+
+
+def observer_events(prepared, x):
+    """(observer index, observed tensor) in the order torch calls them; shared instances share an index."""
+    from torch.ao.quantization.observer import ObserverBase
+    ids, events, hooks = {}, [], []
+    for name, m in prepared.named_modules():
+        if isinstance(m, ObserverBase) and 'activation_post_process' in name:
+            hooks.append(m.register_forward_pre_hook(
+                lambda mod, inp: events.append((ids.setdefault(id(mod), len(ids)), inp[0].detach().clone()))))
+    with torch.no_grad():
+        prepared(x)
+    for h in hooks:
+        h.remove()
+    return events
+
+
+def record_placement(model, doc, weights):
+    """Where torch's prepare_fx observes, as (exported node, observer) events in call order. Each event
+    is matched to the earliest node, not before the previous event's, whose output holds the same
+    values (histograms ignore order, so a view of a node's output counts as that node)."""
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(5))
+    outs = {}
+    with torch.no_grad():
+        run_graph(doc, weights, x, outputs=outs)
+    order = [n['name'] for n in doc['nodes']]
+    flat = {k: torch.sort(v.reshape(-1)).values for k, v in outs.items()}
+    events, at = [], 0
+    for obs, t in observer_events(prepare(model, x), x):
+        v = torch.sort(t.reshape(-1)).values
+        tol = 1e-4 * max(v.abs().max().item(), 1e-6)
+        match = next((i for i in range(at, len(order)) if flat[order[i]].numel() == v.numel()
+                      and (flat[order[i]] - v).abs().max().item() <= tol), None)
+        if match is None:
+            raise ValueError(f'observer {obs}: no exported node after {order[at]} holds the observed values')
+        at = match
+        events.append([order[match], obs])
+    return dict(observers=1 + max(e[1] for e in events), events=events)

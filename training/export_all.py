@@ -39,14 +39,19 @@ def export_run(folder):
                               seconds=round(sum(e['seconds'] for e in log['log']))),
                 fp32=dict(test_split='test', images=len(Y), accuracy=1 - m['error'], ece=m['ece'], nll=m['nll']))
     out = os.path.join(PUBLIC, s['dataset'], s['arch'])
-    doc, weights = export.export(deploy, meta, (s['mean'], s['std']), X.shape[1:], out)
+    tmp = out + '.tmp'  # only a checked export replaces the shipped one
+    shutil.rmtree(tmp, ignore_errors=True)
+    doc, weights = export.export(deploy, meta, (s['mean'], s['std']), X.shape[1:], tmp)
     with torch.no_grad():
         got = torch.cat([export.run_graph(doc, weights, x[i:i + 500]) for i in range(0, len(x), 500)])
     rel = ((got - logits).abs().max() / logits.abs().max()).item()
     agree = (got.argmax(1) == logits.argmax(1)).float().mean().item()
     if rel > 1e-5 or agree < 1:
+        shutil.rmtree(tmp)
         raise SystemExit(f'{out}: exported graph differs from the trained model (rel {rel:.2e}, top-1 agreement {agree})')
-    shutil.copy(os.path.join(folder, 'log.json'), os.path.join(out, 'log.json'))
+    shutil.copy(os.path.join(folder, 'log.json'), os.path.join(tmp, 'log.json'))
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
     print(f"{meta['name']}: accuracy {meta['fp32']['accuracy']:.4f} ECE {m['ece']:.4f} NLL {m['nll']:.4f} "
           f"params {doc['stats']['params']} MACs {doc['stats']['macs']} export rel diff {rel:.1e}")
 

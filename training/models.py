@@ -143,9 +143,10 @@ class MobileOneBlock(nn.Module):
 
     @torch.no_grad()
     def reparameterize(self):
-        """Replaces the branches by one conv computing the same function (eval-mode BN)."""
-        W = torch.zeros(self.cout, self.cin // self.groups, self.k_size, self.k_size)
-        b = torch.zeros(self.cout)
+        """Replaces the branches by one conv computing the same function (eval-mode BN). Summed in
+        float64 so the only rounding left is the final cast to float32."""
+        W = torch.zeros(self.cout, self.cin // self.groups, self.k_size, self.k_size, dtype=torch.float64)
+        b = torch.zeros(self.cout, dtype=torch.float64)
         parts = [(br[0].weight, br[1]) for br in self.branches]
         if self.scale is not None:
             p = (self.k_size - 1) // 2
@@ -153,13 +154,13 @@ class MobileOneBlock(nn.Module):
         if self.identity is not None:
             parts.append((self._identity_kernel(), self.identity))
         for w, bn in parts:
-            wf, bf = fold_bn(w, None, bn)
+            wf, bf = fold_bn(w.double(), None, bn, dtype=torch.float64)
             W += wf
             b += bf
         self.fused = nn.Conv2d(self.cin, self.cout, self.k_size, self.stride, self.k_size // 2,
                                groups=self.groups, bias=True)
-        self.fused.weight.copy_(W)
-        self.fused.bias.copy_(b)
+        self.fused.weight.copy_(W.float())
+        self.fused.bias.copy_(b.float())
         del self.branches, self.scale, self.identity
         self.branches, self.scale, self.identity = nn.ModuleList(), None, None
 
@@ -191,11 +192,13 @@ class MobileOne(nn.Module):
 
 # ----------------------------------------------------------------------------- shared helpers
 
-def fold_bn(w, b, bn):
+def fold_bn(w, b, bn, dtype=None):
     """Eval-mode BN(conv(x)) == conv'(x) with w' = w * g/sqrt(v+eps) per output channel. torch's own
     folding (the one prepare_fx uses), so weight observers see the same bits here and in torch."""
     from torch.nn.utils.fusion import fuse_conv_bn_weights
-    wf, bf = fuse_conv_bn_weights(w, b, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
+    c = (lambda t: t.to(dtype)) if dtype else (lambda t: t)
+    wf, bf = fuse_conv_bn_weights(w, None if b is None else c(b), c(bn.running_mean), c(bn.running_var), bn.eps,
+                                  c(bn.weight), c(bn.bias))
     return wf.detach(), bf.detach()
 
 

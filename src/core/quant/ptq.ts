@@ -1,0 +1,143 @@
+// Post-training quantization of any exported graph, as PyTorch's FX PTQ does it for the same model:
+// - placement: model.json's `quant.events`, recorded from torch's prepare_fx at export
+//   (training/export.py:record_placement): the network input, each conv output after its fused
+//   ReLU, each slice or concat that torch observes, pooling outputs that share their input's
+//   observer, and the logits. Events with the same observer index share one observer, as torch
+//   shares one instance between a concat's inputs and output;
+// - calibration: FP32 forward passes, each event's tensor fed to its observer in torch's call order;
+// - inference: weights fake-quantized per output channel (symmetric), then every event's tensor
+//   fake-quantized with its observer's qparams.
+import * as tf from '@tensorflow/tfjs-core';
+import { check } from '../errors';
+import { GraphModel } from '../graph/execute';
+import type { GraphNode, ParsedGraph } from '../graph/format';
+import { fakeQuantTensor, fakeQuantWeights } from './fakeQuant';
+import { HistogramObserver } from './histogram';
+import { MinMaxObserver, perChannelScales } from './minmax';
+import { type Qparams, quantRange } from './qparams';
+
+export type ObserverKind = 'histogram' | 'histogram-bitmatched' | 'minmax';
+export const OBSERVER_KINDS: readonly ObserverKind[] = ['histogram', 'histogram-bitmatched', 'minmax'];
+
+export interface PtqConfig {
+  /** Weight bits (2..8) or null for float weights. */
+  wBits: number | null;
+  /** Activation bits (2..8) or null for float activations. */
+  aBits: number | null;
+  observer: ObserverKind;
+}
+
+export interface Placement {
+  observers: number;
+  events: [node: string, observer: number][];
+}
+
+/** The recorded placement of a model, validated against its nodes. */
+export function readPlacement(parsed: ParsedGraph): Placement {
+  const q = parsed.doc.quant as Placement | undefined;
+  check(q && Number.isInteger(q.observers) && Array.isArray(q.events) && q.events.length > 0,
+    `model ${parsed.doc.name} has no quantization placement (quant.events); re-export it with training/export.py`);
+  const order = new Map(parsed.doc.nodes.map((n, i) => [n.name, i]));
+  let last = 0;
+  for (const [node, obs] of q.events) {
+    check(order.has(node), `quant event names unknown node ${node}`);
+    check(Number.isInteger(obs) && obs >= 0 && obs < q.observers, `quant event observer ${obs} outside 0..${q.observers - 1}`);
+    check(order.get(node)! >= last, `quant events are not in execution order at ${node}`);
+    last = order.get(node)!;
+  }
+  return q;
+}
+
+/** A copy of the weights with every conv and dense kernel fake-quantized per output channel. */
+export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits: number): Float32Array {
+  const { quantMin, quantMax } = quantRange(bits, true);
+  const out = weights.slice();
+  for (const n of parsed.doc.nodes) {
+    if (n.op !== 'conv2d' && n.op !== 'dense') continue;
+    const start = n.weight.offset / 4;
+    const w = weights.subarray(start, start + n.weight.shape.reduce((a, b) => a * b, 1));
+    // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
+    const channels = n.op === 'conv2d' && n.groups > 1 ? n.weight.shape[2] * n.weight.shape[3] : n.weight.shape[n.weight.shape.length - 1];
+    out.set(fakeQuantWeights(w, perChannelScales(w, channels, quantMin, quantMax), quantMin, quantMax), start);
+  }
+  return out;
+}
+
+export class PtqModel {
+  readonly fp: GraphModel;
+  private readonly q: GraphModel;
+  private readonly events = new Map<string, number[]>();
+  private readonly observers: (HistogramObserver | MinMaxObserver)[] = [];
+  private readonly act?: { quantMin: number; quantMax: number };
+  private qparams?: Qparams[];
+  batchesObserved = 0;
+
+  constructor(parsed: ParsedGraph, weights: Float32Array, readonly config: PtqConfig) {
+    this.fp = new GraphModel(parsed, weights);
+    this.q = config.wBits === null ? this.fp : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits));
+    if (config.aBits === null) return;
+    const placement = readPlacement(parsed);
+    for (const [node, obs] of placement.events) this.events.set(node, [...(this.events.get(node) ?? []), obs]);
+    this.act = quantRange(config.aBits, false);
+    for (let i = 0; i < placement.observers; i++) {
+      this.observers.push(config.observer === 'minmax' ? new MinMaxObserver(this.act)
+        : new HistogramObserver({ ...this.act, dstBins: config.observer === 'histogram-bitmatched' ? 2 ** config.aBits : 256 }));
+    }
+  }
+
+  get needsCalibration(): boolean {
+    return this.observers.length > 0;
+  }
+
+  /** One calibration batch: an FP32 forward pass whose observed tensors go to their observers, in order. */
+  async observe(x: tf.Tensor4D): Promise<void> {
+    check(!this.qparams, 'calibration is over: qparams are already fixed');
+    const seen: [GraphNode, tf.Tensor][] = [];
+    const logits = this.fp.run(x, (node, out) => {
+      if (this.events.has(node.name)) seen.push([node, tf.keep(out.clone())]);
+      return out;
+    });
+    logits.dispose();
+    try {
+      for (const [node, t] of seen) {
+        const data = (await t.data()) as Float32Array;
+        for (const obs of this.events.get(node.name)!) this.observers[obs].observe(data);
+      }
+    } finally {
+      for (const [, t] of seen) t.dispose();
+    }
+    this.batchesObserved++;
+  }
+
+  /** Ends calibration: computes every observer's qparams. */
+  freeze(): Qparams[] {
+    if (!this.qparams) {
+      check(!this.needsCalibration || this.batchesObserved > 0, 'cannot quantize activations: the calibration set is empty');
+      this.qparams = this.observers.map((o) => o.qparams());
+    }
+    return this.qparams;
+  }
+
+  /** Fixes qparams from elsewhere (another calibration, PyTorch's) instead of calibrating. */
+  useQparams(qparams: Qparams[]): void {
+    check(qparams.length === this.observers.length, `expected qparams for ${this.observers.length} observers, got ${qparams.length}`);
+    this.qparams = qparams.map((q) => ({ ...q }));
+  }
+
+  /** Fake-quant logits (N, classes). The caller disposes them. */
+  run(x: tf.Tensor4D): tf.Tensor2D {
+    if (!this.needsCalibration) return this.q.run(x);
+    const qp = this.freeze();
+    const { quantMin, quantMax } = this.act!;
+    return this.q.run(x, (node, out) => {
+      let y = out;
+      for (const obs of this.events.get(node.name) ?? []) y = fakeQuantTensor(y, qp[obs], quantMin, quantMax);
+      return y;
+    });
+  }
+
+  dispose(): void {
+    this.fp.dispose();
+    if (this.q !== this.fp) this.q.dispose();
+  }
+}

@@ -1,0 +1,149 @@
+"""Whole-model PTQ reference in PyTorch 1.13, written to golden/out/ptq/*.json for
+src/core/quant/ptq.test.ts: torch's own HistogramObserver, PerChannelMinMaxObserver and fake-quant
+kernels, placed where torch's prepare_fx observes (model.json's quant.events, recorded at export),
+on the exported graph run by torch (export.run_graph). Calibration batches are the lab's: the same
+seeded draw (a Python port of src/core/util/random.ts) from the same bundle.
+
+  /usr/bin/python3 training/golden_ptq.py [--test-images 200] [--calibration-images 256]
+
+The lab calibrates on 1,024 images per trial; the check uses the first 256 of the same draw (8
+batches, so histogram merging is exercised) to keep CI's time in bounds.
+"""
+import os
+os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')  # the float32 sum order the lab reproduces
+import argparse  # noqa: E402
+import glob  # noqa: E402
+import json  # noqa: E402
+from collections import defaultdict  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch.ao.quantization.observer import HistogramObserver, PerChannelMinMaxObserver  # noqa: E402
+
+import data  # noqa: E402
+import export  # noqa: E402
+from bundle import read_manifest, read_split  # noqa: E402
+from golden_calibration import mulberry32  # noqa: E402
+
+ROOT = os.path.join(data.HERE, '..')
+OUT = os.path.join(ROOT, 'golden', 'out', 'ptq')
+PRECISIONS = ((8, 8), (4, 8), (4, 4))
+CALIBRATION_IMAGES, BATCH = 1024, 32
+
+
+def trial_seed(trial):
+    return 1000 + trial  # as src/core/experiment/calibration.ts
+
+
+def calibration_indices(pool_count, seed, count=CALIBRATION_IMAGES):
+    """The first `count` entries of a seeded Fisher-Yates permutation of the pool."""
+    rng = mulberry32(seed)
+    p = list(range(pool_count))
+    for i in range(pool_count - 1, 0, -1):
+        j = int(rng() * (i + 1))
+        p[i], p[j] = p[j], p[i]
+    return p[:min(count, pool_count)]
+
+
+def quantize_weights(doc, weights, bits):
+    qmin, qmax = -2 ** (bits - 1), 2 ** (bits - 1) - 1
+    buf = np.frombuffer(weights, '<f4').copy()
+    for nd in doc['nodes']:
+        if nd['op'] not in ('conv2d', 'dense'):
+            continue
+        r = nd['weight']
+        n = int(np.prod(r['shape']))
+        w = torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + n].copy())
+        C = r['shape'][2] * r['shape'][3] if nd['op'] == 'conv2d' and nd['groups'] > 1 else r['shape'][-1]
+        w = w.reshape(-1, C).t().contiguous()  # (out channels, rest): torch's channel axis 0
+        obs = PerChannelMinMaxObserver(ch_axis=0, dtype=torch.qint8, qscheme=torch.per_channel_symmetric, quant_min=qmin, quant_max=qmax)
+        obs(w)
+        scale, zp = obs.calculate_qparams()
+        fq = torch.fake_quantize_per_channel_affine(w, scale, zp.int(), 0, qmin, qmax)
+        buf[r['offset'] // 4: r['offset'] // 4 + n] = fq.t().reshape(-1).numpy()
+    return buf.tobytes()
+
+
+def replay(doc, weights, calib, x_test, w_bits, a_bits):
+    """(qparams per observer, fake-quant logits on x_test)."""
+    by_node = defaultdict(list)
+    for node, o in doc['quant']['events']:
+        by_node[node].append(o)
+    qmax = 2 ** a_bits - 1
+    observers = [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=qmax) for _ in range(doc['quant']['observers'])]
+
+    def observe(nd, y):
+        for o in by_node[nd['name']]:
+            observers[o](y)
+        return y
+    with torch.no_grad():
+        for xb in calib:
+            export.run_graph(doc, weights, xb, tap=observe)
+    qp = [o.calculate_qparams() for o in observers]
+
+    def fake_quant(nd, y):
+        for o in by_node[nd['name']]:
+            y = torch.fake_quantize_per_tensor_affine(y, float(qp[o][0]), int(qp[o][1]), 0, qmax)
+        return y
+    with torch.no_grad():
+        logits = export.run_graph(doc, quantize_weights(doc, weights, w_bits), x_test, tap=fake_quant)
+    return [[float(s), int(z)] for s, z in qp], logits
+
+
+def write(name, doc_path, split, calib_info, qparams, logits, labels, w_bits, a_bits):
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, f'{name}-w{w_bits}a{a_bits}.json'), 'w') as f:
+        json.dump(dict(model=os.path.relpath(os.path.dirname(doc_path), ROOT), wBits=w_bits, aBits=a_bits, split=split,
+                       calibration=calib_info, qparams=qparams, labels=labels, logits=logits.reshape(-1).tolist()), f)
+
+
+def load(path):
+    with open(path) as f:
+        doc = json.load(f)
+    with open(os.path.join(os.path.dirname(path), 'weights.bin'), 'rb') as f:
+        return doc, f.read()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--test-images', type=int, default=200)
+    p.add_argument('--calibration-images', type=int, default=256)
+    args = p.parse_args()
+    torch.set_num_threads(2)
+    torch.set_flush_denormal(True)
+    # randomly initialised models of all three architectures, on random inputs stored in the file
+    g = torch.Generator().manual_seed(21)
+    for path in sorted(glob.glob(os.path.join(ROOT, 'golden', 'out', 'random-models', '*', 'model.json'))):
+        doc, weights = load(path)
+        calib = [torch.randn(4, 3, 32, 32, generator=g) * 1.5 for _ in range(3)]
+        x = torch.randn(6, 3, 32, 32, generator=g)
+        for w_bits, a_bits in PRECISIONS:
+            qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
+            info = dict(inputs_nhwc=[c.permute(0, 2, 3, 1).reshape(-1).tolist() for c in calib], batch=4)
+            write(doc['name'], path, 'random', info, qp, logits, [], w_bits, a_bits)
+            write_inputs = os.path.join(OUT, f"{doc['name']}-test-inputs.json")
+            with open(write_inputs, 'w') as f:
+                json.dump(dict(inputs_nhwc=x.permute(0, 2, 3, 1).reshape(-1).tolist()), f)
+        print(f"{doc['name']}: {doc['quant']['observers']} observers")
+    # shipped models on their own data: trial 0's calibration draw from the pool
+    for path in sorted(glob.glob(os.path.join(ROOT, 'public', 'models', '*', '*', 'model.json'))):
+        doc, weights = load(path)
+        folder = os.path.join(ROOT, 'public', 'data', doc['dataset'])
+        m = read_manifest(folder)
+        Xp, _ = read_split(folder, m, m['poolSplit'])
+        idx = calibration_indices(len(Xp), trial_seed(0), args.calibration_images)
+        xp = data.to_input(Xp[idx], doc['input']['mean'], doc['input']['std'])
+        calib = [xp[i:i + BATCH] for i in range(0, len(xp), BATCH)]
+        test = m['testSplits'][0]
+        Xt, Yt = read_split(folder, m, test, max_shards=1)
+        x = data.to_input(Xt[:args.test_images], doc['input']['mean'], doc['input']['std'])
+        for w_bits, a_bits in PRECISIONS:
+            qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
+            write(doc['name'], path, test, dict(seed=trial_seed(0), count=len(idx), batch=BATCH), qp, logits,
+                  Yt[:args.test_images].tolist(), w_bits, a_bits)
+            acc = (logits.argmax(1).numpy() == Yt[:args.test_images]).mean()
+            print(f"{doc['name']} W{w_bits}A{a_bits}: accuracy on {len(x)} test images {acc:.3f}")
+
+
+if __name__ == '__main__':
+    main()
