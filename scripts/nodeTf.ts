@@ -6,6 +6,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { type ParsedGraph, parseGraph, parseWeights } from '../src/core/graph/format';
 import { GraphModel } from '../src/core/graph/execute';
+import { readManifest, readSplit } from '../src/core/data/bundle';
+import type { RunInputs } from '../src/core/experiment/run';
+import { dirFetcher } from './bundleFiles';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export type NodeBackend = 'cpu' | 'wasm';
@@ -28,4 +31,19 @@ export async function loadModelParts(dir: string): Promise<{ parsed: ParsedGraph
 export async function loadModelDir(dir: string): Promise<GraphModel> {
   const { parsed, weights } = await loadModelParts(dir);
   return new GraphModel(parsed, weights);
+}
+
+/** Everything runExperiment needs for a shipped model and its dataset bundle. */
+export async function loadRunInputs(dataset: string, arch: string, testSplit?: string): Promise<RunInputs> {
+  const { parsed, weights } = await loadModelParts(join(ROOT, 'public/models', dataset, arch));
+  const fetchFile = dirFetcher(join(ROOT, 'public/data', dataset));
+  const m = await readManifest(fetchFile);
+  const test = testSplit ?? m.testSplits[0];
+  if (!m.testSplits.includes(test)) throw new Error(`${dataset} has no test split ${test}; valid: ${m.testSplits.join(', ')}`);
+  return {
+    parsed, weights, image: m.image,
+    pool: await readSplit(fetchFile, m, m.poolSplit),
+    val: await readSplit(fetchFile, m, m.valSplit),
+    test: await readSplit(fetchFile, m, test),
+  };
 }

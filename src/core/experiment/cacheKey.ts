@@ -1,0 +1,15 @@
+// Results are cached by the model's weights hash plus every setting that changes a number.
+import type { RunSpec } from './run';
+import { precisionLabel } from './precision';
+
+/** Bump when the engine's numbers change for the same inputs, so stale cache entries are ignored. */
+export const ENGINE_VERSION = 1;
+
+export function cacheKey(weightsSha256: string, s: RunSpec): string {
+  const quantized = s.precision.wBits !== null || s.precision.aBits !== null;
+  return [
+    `v${ENGINE_VERSION}`, weightsSha256.slice(0, 16), s.dataset, s.testSplit, precisionLabel(s.precision),
+    // float runs do not depend on the observer or the calibration draw
+    quantized ? s.observer : '-', quantized ? `t${s.trial}` : '-', quantized ? `n${s.calibrationImages}` : '-', `b${s.numBins}`,
+  ].join('|');
+}

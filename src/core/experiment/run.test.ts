@@ -1,0 +1,63 @@
+// The experiment runner on a shipped model: deterministic, leak-free, cancellable, consistent with the
+// FP32 figures PyTorch computed at export, and refusing an empty calibration pool.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, loadRunInputs, useBackend } from '../../../scripts/nodeTf';
+import type { RunInputs, RunSpec } from './run';
+import { runExperiment } from './run';
+import { cacheKey } from './cacheKey';
+import { parsePrecision } from './precision';
+
+const dataset = 'retinamnist';
+const arch = readdirSync(join(ROOT, 'public/models', dataset)).sort()[0];
+const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
+  dataset, arch, precision: parsePrecision('w8a8'), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 128, ...over,
+});
+let inputs: RunInputs;
+beforeAll(async () => {
+  await useBackend('wasm');
+  inputs = await loadRunInputs(dataset, arch);
+});
+
+describe(`runExperiment on ${dataset}/${arch}`, () => {
+  it('should reproduce the FP32 accuracy, ECE and NLL that PyTorch measured at export', async () => {
+    const r = await runExperiment(inputs, spec({ precision: parsePrecision('fp32') }));
+    const fp32 = inputs.parsed.doc.fp32 as { accuracy: number; ece: number; nll: number };
+    expect(1 - r.before.error).toBeCloseTo(fp32.accuracy, 6);
+    expect(r.before.ece).toBeCloseTo(fp32.ece, 5);
+    expect(r.before.nll).toBeCloseTo(fp32.nll, 5);
+    expect(r.calibration).toBeNull();
+  });
+  it('should give identical results for the same seed, different ones for another trial, and leak no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const a = await runExperiment(inputs, spec());
+    const b = await runExperiment(inputs, spec());
+    const c = await runExperiment(inputs, spec({ trial: 1 }));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(b.before).toEqual(a.before);
+    expect(b.temperature.temperature).toBe(a.temperature.temperature);
+    expect(c.calibration!.seed).not.toBe(a.calibration!.seed);
+    expect(c.qparams).not.toEqual(a.qparams);
+    expect(a.key).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
+    expect(a.key).not.toBe(c.key);
+  });
+  it('should stop when cancelled, and free what it held', async () => {
+    const before = tf.memory().numTensors;
+    const ctl = new AbortController();
+    const run = runExperiment(inputs, spec(), { onProgress: (p) => p.phase === 'calibrate' && p.done >= 64 && ctl.abort(), signal: ctl.signal });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+  it('should refuse an empty calibration pool and a model of another dataset', async () => {
+    const empty = { ...inputs, pool: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } };
+    await expect(runExperiment(empty, spec())).rejects.toThrow(/calibration pool is empty/);
+    await expect(runExperiment(inputs, spec({ dataset: 'cifar10' }))).rejects.toThrow(/trained on retinamnist, not cifar10/);
+  });
+  it('should report NaN logits clearly', async () => {
+    const weights = inputs.weights.slice();
+    weights.fill(NaN, weights.length - 5); // the classifier bias: a ReLU would swallow NaN earlier on
+    await expect(runExperiment({ ...inputs, weights }, spec({ precision: parsePrecision('fp32') }))).rejects.toThrow(/non-finite logit/);
+  });
+});

@@ -1,0 +1,133 @@
+// One experiment: (dataset, model, precision, observer, trial) -> everything the UI plots. Calibrates
+// on the trial's seeded draw, evaluates validation and test logits with the same quantized model, fits
+// T on validation, and reports test metrics before and after scaling. Deterministic for a given seed
+// on a given backend.
+import * as tf from '@tensorflow/tfjs-core';
+import { type CalibrationReport, reportsWithTemperature } from '../calib/report';
+import type { TemperatureFit } from '../calib/temperature';
+import { type ImageShape, type Split, subset } from '../data/dataset';
+import { toModelInput } from '../data/preprocess';
+import { check, InputError } from '../errors';
+import type { ParsedGraph } from '../graph/format';
+import { type ObserverKind, PtqModel } from '../quant/ptq';
+import type { Qparams } from '../quant/qparams';
+import { CALIBRATION_BATCH, CALIBRATION_IMAGES, calibrationIndices, trialSeed } from './calibration';
+import { cacheKey } from './cacheKey';
+import type { Precision } from './precision';
+
+export interface RunSpec {
+  dataset: string;
+  arch: string;
+  precision: Precision;
+  observer: ObserverKind;
+  /** 0-based trial: its calibration seed is trialSeed(trial). */
+  trial: number;
+  numBins: number;
+  testSplit: string;
+  calibrationImages: number;
+}
+
+export interface RunInputs {
+  parsed: ParsedGraph;
+  weights: Float32Array;
+  image: ImageShape;
+  pool: Split;
+  val: Split;
+  test: Split;
+}
+
+export interface RunResult {
+  key: string;
+  spec: RunSpec;
+  weightsSha256: string;
+  /** Calibration seed and image count (null for float activations, which need no calibration). */
+  calibration: { seed: number; images: number } | null;
+  qparams: Qparams[];
+  temperature: TemperatureFit;
+  before: CalibrationReport;
+  after: CalibrationReport;
+  backend: string;
+  seconds: number;
+}
+
+export type Phase = 'calibrate' | 'validation' | 'test';
+export interface Progress {
+  phase: Phase;
+  done: number;
+  total: number;
+  /** Test logits so far, for progressive charts. */
+  partial?: { logits: Float32Array; labels: Uint8Array };
+}
+
+export interface RunOptions {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+  evalBatch?: number;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new DOMException('run cancelled', 'AbortError');
+}
+
+async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase: Phase, opts: RunOptions): Promise<Float32Array> {
+  const k = inputs.parsed.doc.classes.length;
+  const batch = opts.evalBatch ?? 64;
+  const logits = new Float32Array(split.count * k);
+  for (let s = 0; s < split.count; s += batch) {
+    throwIfAborted(opts.signal);
+    const n = Math.min(batch, split.count - s);
+    const x = tf.tensor4d(toModelInput(split.images, inputs.image, inputs.parsed.doc.input, s, n), [n, 32, 32, 3]);
+    const y = model.run(x);
+    const out = (await y.data()) as Float32Array;
+    tf.dispose([x, y]);
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i])) throw new InputError(`the model produced a non-finite logit (${out[i]}) on ${phase} image ${s + Math.floor(i / k)}`);
+    }
+    logits.set(out, s * k);
+    opts.onProgress?.({ phase, done: s + n, total: split.count, partial: phase === 'test' ? { logits: logits.subarray(0, (s + n) * k), labels: split.labels.subarray(0, s + n) } : undefined });
+  }
+  return logits;
+}
+
+export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const { doc } = inputs.parsed;
+  check(doc.dataset === spec.dataset, `model ${doc.name} was trained on ${doc.dataset}, not ${spec.dataset}`);
+  check(Number.isInteger(spec.trial) && spec.trial >= 0, `trial must be a non-negative integer, got ${spec.trial}`);
+  const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer });
+  try {
+    let calibration: RunResult['calibration'] = null;
+    if (model.needsCalibration) {
+      const seed = trialSeed(spec.trial);
+      const idx = calibrationIndices(inputs.pool.count, seed, spec.calibrationImages);
+      const calib = subset(inputs.pool, idx, inputs.image);
+      for (let s = 0; s < calib.count; s += CALIBRATION_BATCH) {
+        throwIfAborted(opts.signal);
+        const n = Math.min(CALIBRATION_BATCH, calib.count - s);
+        const x = tf.tensor4d(toModelInput(calib.images, inputs.image, doc.input, s, n), [n, 32, 32, 3]);
+        try {
+          await model.observe(x);
+        } finally {
+          x.dispose();
+        }
+        opts.onProgress?.({ phase: 'calibrate', done: s + n, total: calib.count });
+      }
+      calibration = { seed, images: calib.count };
+    }
+    const qparams = model.freeze();
+    const valLogits = await evaluate(model, inputs.val, inputs, 'validation', opts);
+    const testLogits = await evaluate(model, inputs.test, inputs, 'test', opts);
+    const k = doc.classes.length;
+    const reports = reportsWithTemperature({ logits: valLogits, labels: inputs.val.labels }, { logits: testLogits, labels: inputs.test.labels }, k,
+      { numBins: spec.numBins, bootstrap: { seed: 0 } });
+    return {
+      key: cacheKey(doc.weights.sha256, spec), spec, weightsSha256: doc.weights.sha256, calibration, qparams,
+      temperature: reports.fit, before: reports.before, after: reports.after, backend: tf.getBackend(),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+export const DEFAULT_CALIBRATION_IMAGES = CALIBRATION_IMAGES;

@@ -1,0 +1,58 @@
+// Tables of results: one CSV row per run, and per (dataset, architecture, precision) the mean and
+// spread (sample standard deviation) over trials, as the paper's Figure 1 reports them.
+import { precisionLabel, precisionTitle } from './precision';
+import type { RunResult } from './run';
+
+export interface Summary {
+  dataset: string;
+  arch: string;
+  precision: string;
+  trials: number;
+  error: Stat;
+  eceBefore: Stat;
+  eceAfter: Stat;
+  nllBefore: Stat;
+  nllAfter: Stat;
+  temperature: Stat;
+}
+
+export interface Stat {
+  mean: number;
+  sd: number;
+}
+
+function stat(xs: number[]): Stat {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, sd };
+}
+
+export function summarize(results: RunResult[]): Summary[] {
+  const groups = new Map<string, RunResult[]>();
+  for (const r of results) {
+    const k = `${r.spec.dataset}|${r.spec.arch}|${precisionLabel(r.spec.precision)}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()].map((rs) => ({
+    dataset: rs[0].spec.dataset, arch: rs[0].spec.arch, precision: precisionTitle(rs[0].spec.precision), trials: rs.length,
+    error: stat(rs.map((r) => r.before.error)), eceBefore: stat(rs.map((r) => r.before.ece)), eceAfter: stat(rs.map((r) => r.after.ece)),
+    nllBefore: stat(rs.map((r) => r.before.nll)), nllAfter: stat(rs.map((r) => r.after.nll)), temperature: stat(rs.map((r) => r.temperature.temperature)),
+  }));
+}
+
+const pct = (s: Stat) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.sd).toFixed(2)}`;
+const num = (s: Stat) => `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)}`;
+
+export function toMarkdown(rows: Summary[]): string {
+  const head = '| dataset | model | precision | trials | top-1 error % | ECE % | ECE % after TS | NLL | NLL after TS | T |\n|---|---|---|---|---|---|---|---|---|---|\n';
+  return head + rows.map((r) => `| ${r.dataset} | ${r.arch} | ${r.precision} | ${r.trials} | ${pct(r.error)} | ${pct(r.eceBefore)} | ${pct(r.eceAfter)} | ${num(r.nllBefore)} | ${num(r.nllAfter)} | ${num(r.temperature)} |`).join('\n') + '\n';
+}
+
+export function toCsv(results: RunResult[]): string {
+  const cols = ['dataset', 'arch', 'precision', 'observer', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
+    'temperature', 'error_ts', 'nll_ts', 'brier_ts', 'ece_ts', 'mce_ts', 'adaptive_ece_ts', 'classwise_ece_ts'];
+  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
+    r.before.error, r.before.nll, r.before.brier, r.before.ece, r.before.eceInterval.lo, r.before.eceInterval.hi, r.before.mce, r.before.adaptiveEce, r.before.classwiseEce,
+    r.temperature.temperature, r.after.error, r.after.nll, r.after.brier, r.after.ece, r.after.mce, r.after.adaptiveEce, r.after.classwiseEce].join(','));
+  return [cols.join(','), ...rows].join('\n') + '\n';
+}
