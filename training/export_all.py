@@ -5,6 +5,7 @@ trained eval-mode model (relative max difference <= 1e-5). Records FP32 test acc
   /usr/bin/python3 training/export_all.py [--runs /var/tmp/qcal-runs]
 """
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -56,6 +57,17 @@ def export_run(folder):
           f"params {doc['stats']['params']} MACs {doc['stats']['macs']} export rel diff {rel:.1e}")
 
 
+def write_index():
+    """public/models/index.json: the shipped models with their FP32 figures, for the lab's menus."""
+    rows = []
+    for path in sorted(glob.glob(os.path.join(PUBLIC, '*', '*', 'model.json'))):
+        with open(path) as f:
+            d = json.load(f)
+        rows.append(dict(dataset=d['dataset'], arch=d['arch'], fp32=d['fp32'], stats=d['stats'], training=d['training']))
+    with open(os.path.join(PUBLIC, 'index.json'), 'w') as f:
+        json.dump(dict(models=rows), f, indent=1)
+
+
 if __name__ == '__main__':
     p = argparse.ArgumentParser()
     p.add_argument('--runs', default='/var/tmp/qcal-runs')
@@ -64,3 +76,4 @@ if __name__ == '__main__':
     for name in sorted(os.listdir(args.runs)):
         if os.path.exists(os.path.join(args.runs, name, 'final.pt')):
             export_run(os.path.join(args.runs, name))
+    write_index()

@@ -3,6 +3,9 @@ import { createAppStore } from './store';
 import { DATASETS, formatSettings, parseSettings } from './url';
 import { useDatasetPreview } from './useDatasetPreview';
 import { DatasetPanel } from './panels/DatasetPanel';
+import { RunPanel } from './panels/RunPanel';
+import { useLab } from './useLab';
+import { useModelIndex } from './useModelIndex';
 
 const TITLES: Record<(typeof DATASETS)[number], string> = {
   pneumoniamnist: 'PneumoniaMNIST', retinamnist: 'RetinaMNIST', cifar10: 'CIFAR-10',
@@ -18,6 +21,8 @@ export function App() {
   const manifest = store((s) => s.manifest);
   const preview = store((s) => s.preview);
   useDatasetPreview(store);
+  useModelIndex(store);
+  const lab = useLab(store);
   useEffect(() => {
     window.history.replaceState(null, '', formatSettings(settings));
   }, [settings]);
@@ -47,6 +52,7 @@ export function App() {
           {n} <button onClick={() => store.getState().dismissNotice(i)} aria-label="Dismiss notice">x</button>
         </p>
       ))}
+      <RunPanel store={store} onCancel={lab.cancel} />
       {manifest.status === 'ready' && <DatasetPanel manifest={manifest.value} preview={preview} />}
       {manifest.status === 'loading' && <p aria-live="polite">Loading {TITLES[settings.dataset]}...</p>}
       {manifest.status === 'error' && <p role="alert" className="error">Could not load the dataset: {manifest.message}</p>}

@@ -1,13 +1,27 @@
 // The one store: settings (mirrored in the URL) and what has been loaded for them.
 import { create } from 'zustand';
+import type { CalibrationReport } from '../core/calib/report';
 import type { BundleManifest } from '../core/data/bundle';
+import type { Phase, RunResult } from '../core/experiment/run';
+import type { BackendAttempt, BackendName } from '../worker/protocol';
+import type { ModelEntry } from './useModelIndex';
 import type { Split } from '../core/data/dataset';
 import { type Settings, DEFAULT_SETTINGS } from './url';
 
 export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; total: number } | { status: 'ready'; value: T } | { status: 'error'; message: string };
 
+export type RunState =
+  | { status: 'idle' }
+  | { status: 'running'; phase: Phase; done: number; total: number; partial?: CalibrationReport }
+  | { status: 'done'; result: RunResult }
+  | { status: 'error'; message: string };
+
 export interface AppState {
   settings: Settings;
+  backend: { name: BackendName; attempts: BackendAttempt[] } | { error: string } | null;
+  run: RunState;
+  /** Shipped models; null until the index has loaded. */
+  models: ModelEntry[] | null;
   notices: string[];
   manifest: Load<BundleManifest>;
   preview: Load<Split>;
@@ -19,6 +33,9 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
   create<AppState>()((set) => ({
     settings: initial,
     notices,
+    backend: null,
+    run: { status: 'idle' },
+    models: null,
     manifest: { status: 'idle' },
     preview: { status: 'idle' },
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),

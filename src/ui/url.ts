@@ -4,12 +4,28 @@
 export const DATASETS = ['pneumoniamnist', 'retinamnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
+export const ARCHS = ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0'] as const;
+export type ArchName = (typeof ARCHS)[number];
+export const OBSERVERS = ['histogram', 'histogram-bitmatched', 'minmax'] as const;
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
 export interface Settings {
   dataset: DatasetName;
   testSplit: string;
+  arch: ArchName;
+  /** fp32 or wXaY (see core/experiment/precision.ts). */
+  precision: string;
+  /** 1-based trial. */
+  trial: number;
+  observer: (typeof OBSERVERS)[number];
+  bins: number;
+  /** auto: WebGPU, WebGL, wasm, cpu, the first that starts. */
+  backend: (typeof BACKEND_CHOICES)[number];
 }
 
-export const DEFAULT_SETTINGS: Settings = { dataset: 'pneumoniamnist', testSplit: 'test' };
+export const DEFAULT_SETTINGS: Settings = {
+  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', bins: 15, backend: 'auto',
+};
 
 interface Codec<T> {
   parse(raw: string): T | undefined;
@@ -23,9 +39,20 @@ const oneOf = <T extends string>(values: readonly T[]): Codec<T> => ({
 
 const SPLIT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
+const intIn = (lo: number, hi: number): Codec<number> => ({
+  parse: (raw) => (/^\d+$/.test(raw) && Number(raw) >= lo && Number(raw) <= hi ? Number(raw) : undefined),
+  format: String,
+});
+
 export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   dataset: oneOf(DATASETS),
   testSplit: { parse: (raw) => (SPLIT_NAME.test(raw) ? raw : undefined), format: (v) => v },
+  arch: oneOf(ARCHS),
+  precision: { parse: (raw) => (raw === 'fp32' || /^w([2-8]|32)a([2-8]|32)$/.test(raw) ? raw : undefined), format: (v) => v },
+  trial: intIn(1, 3),
+  observer: oneOf(OBSERVERS),
+  bins: intIn(5, 50),
+  backend: oneOf(BACKEND_CHOICES),
 };
 
 /** Settings from a query string; notices name each parameter that was ignored. */

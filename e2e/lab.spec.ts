@@ -1,0 +1,54 @@
+// The lab in a real browser: the worker's numbers equal the core's in Node, WebGPU is used when the
+// browser offers an adapter, and switching settings quickly never leaves a stale result on screen.
+import { expect, test, type Page } from '@playwright/test';
+import { loadRunInputs, useBackend } from '../scripts/nodeTf';
+import { parsePrecision } from '../src/core/experiment/precision';
+import { runExperiment } from '../src/core/experiment/run';
+
+const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
+
+async function expected(precision: string) {
+  await useBackend('wasm');
+  const inputs = await loadRunInputs('retinamnist', 'mobileone_s0');
+  return runExperiment(inputs, { dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision(precision), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 1024 });
+}
+
+test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes in Node', async ({ page }) => {
+  test.setTimeout(240_000);
+  const want = await expected('w8a8');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&trial=1&backend=wasm');
+  await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
+  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
+  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  await expect(row('top-1 error')).toContainText(pct(want.before.error));
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.after.ece));
+  await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
+  await expect(page.getByRole('figure', { name: /Before temperature scaling: ECE/ })).toBeVisible();
+  await page.screenshot(shot('single-view-w8a8'));
+});
+
+test('WebGPU is picked when the browser gives an adapter, and an FP32 run there equals wasm', async ({ page }) => {
+  test.setTimeout(300_000);
+  const want = await expected('fp32');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
+  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on webgpu', { timeout: 60_000 });
+  await expect(metrics(page)).toBeVisible({ timeout: 240_000 });
+  await expect(metrics(page)).toContainText(pct(want.before.error));
+  await expect(metrics(page)).toContainText(pct(want.before.ece));
+  await page.screenshot(shot('single-view-webgpu-fp32'));
+});
+
+test('switching settings quickly shows only the last one, and a missing model is explained', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm');
+  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
+  for (const p of ['w4a8', 'w4a4', 'w8a8', 'fp32']) await page.getByLabel('Precision').selectOption(p);
+  await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
+  await expect(metrics(page)).not.toContainText('calibrated on'); // the FP32 run, not a stale quantized one
+  await expect(page).toHaveURL(/precision=fp32/);
+  await page.getByLabel('Dataset').selectOption('cifar10');
+  await expect(page.getByRole('alert')).toContainText(/No mobileone_s0 model has been trained on cifar10 yet/);
+});

@@ -1,0 +1,65 @@
+// Controls for one run and its single view: reliability diagrams before and after temperature
+// scaling side by side, the metrics table, and what the backend is.
+import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
+import type { AppStore } from '../store';
+import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
+import { MetricsTable } from './MetricsTable';
+
+const ARCH_TITLES: Record<(typeof ARCHS)[number], string> = { shufflenetv2: 'ShuffleNetV2 1.0x', ghostnet_vgg: 'GhostNet-VGG', mobileone_s0: 'MobileOne-S0 (reduced)' };
+const PRECISIONS = [['fp32', 'FP32'], ['w8a8', 'W8/A8'], ['w4a8', 'W4/A8'], ['w4a4', 'W4/A4']] as const;
+const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
+
+function Select<K extends keyof Settings>({ store, name, label, options }: { store: AppStore; name: K; label: string; options: readonly (readonly [Settings[K], string])[] }) {
+  const value = store((s) => s.settings[name]);
+  return (
+    <label>
+      {label}{' '}
+      <select value={String(value)} onChange={(e) => {
+        const picked = options.find(([v]) => String(v) === e.target.value);
+        if (picked) store.getState().setSettings({ [name]: picked[0] } as Partial<Settings>);
+      }}>
+        {options.map(([v, t]) => <option key={String(v)} value={String(v)}>{t}</option>)}
+      </select>
+    </label>
+  );
+}
+
+export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): void }) {
+  const run = store((s) => s.run);
+  const backend = store((s) => s.backend);
+  return (
+    <section className="panel" aria-labelledby="run-heading">
+      <h2 id="run-heading">Quantize and measure</h2>
+      <div className="controls">
+        <Select store={store} name="arch" label="Architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />
+        <Select store={store} name="precision" label="Precision" options={PRECISIONS} />
+        <Select store={store} name="trial" label="Trial" options={[1, 2, 3].map((t) => [t, `${t} (seed ${999 + t})`] as const)} />
+        <Select store={store} name="observer" label="Activation observer" options={OBSERVERS.map((o) => [o, o === 'histogram' ? 'histogram (PyTorch 1.13)' : o === 'histogram-bitmatched' ? 'histogram, bit-matched search' : 'min/max'] as const)} />
+        <Select store={store} name="bins" label="ECE bins" options={[10, 15, 20].map((b) => [b, String(b)] as const)} />
+        <Select store={store} name="backend" label="Backend" options={BACKEND_CHOICES.map((b) => [b, b === 'auto' ? 'auto (WebGPU first)' : b] as const)} />
+      </div>
+      <p className="muted" role="status" aria-label="backend">
+        {backend === null ? 'Starting the lab worker...' : 'error' in backend ? backend.error
+          : `Running on ${backend.name}. ${backend.attempts.filter((a) => !a.ok).map((a) => `${a.backend}: ${a.reason}`).join('; ')}`}
+      </p>
+      {run.status === 'running' && (
+        <p aria-live="polite" className="progress">
+          {PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} /> <button onClick={onCancel}>Cancel</button>
+        </p>
+      )}
+      {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
+      {run.status === 'running' && run.partial && (
+        <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (first ${run.partial.n} test images)`} /></div>
+      )}
+      {run.status === 'done' && (
+        <>
+          <div className="diagrams">
+            <ReliabilityDiagram bins={run.result.before.bins} ece={run.result.before.ece} title="Before temperature scaling" />
+            <ReliabilityDiagram bins={run.result.after.bins} ece={run.result.after.ece} title={`After temperature scaling (T = ${run.result.temperature.temperature.toFixed(3)})`} />
+          </div>
+          <MetricsTable result={run.result} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+// The shipped models (public/models/index.json, written by training/export_all.py).
+import { useEffect } from 'react';
+import type { AppStore } from './store';
+
+export interface ModelEntry {
+  dataset: string;
+  arch: string;
+  fp32: { accuracy: number; ece: number; nll: number; images: number };
+  stats: { params: number; macs: number };
+}
+
+export function useModelIndex(store: AppStore): void {
+  useEffect(() => {
+    fetch(`${import.meta.env.BASE_URL}models/index.json`)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((j: { models: ModelEntry[] }) => store.setState({ models: j.models }))
+      .catch((e: Error) => store.setState({ models: [], run: { status: 'error', message: `Could not load the model list: ${e.message}` } }));
+  }, [store]);
+}

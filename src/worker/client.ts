@@ -1,0 +1,76 @@
+// The page's side of the worker: one run at a time (a new run cancels the old one), stale messages
+// dropped by runId, and a crashed worker replaced by a new one.
+import type { RunResult, RunSpec } from '../core/experiment/run';
+import type { BackendAttempt, BackendName, Request, Response } from './protocol';
+
+export interface ClientEvents {
+  onReady(backend: BackendName, attempts: BackendAttempt[]): void;
+  onProgress(m: Extract<Response, { type: 'progress' }>): void;
+  onCrash(message: string): void;
+}
+
+export class LabClient {
+  private worker!: Worker;
+  private runId = 0;
+  private pending?: { runId: number; resolve(r: RunResult): void; reject(e: Error): void };
+
+  constructor(private readonly events: ClientEvents, private force?: BackendName) {
+    this.start();
+  }
+
+  private start(): void {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (ev: MessageEvent<Response>) => this.receive(ev.data);
+    this.worker.onerror = (ev) => this.crash(ev.message || 'the worker stopped');
+    this.send({ type: 'init', force: this.force });
+  }
+
+  private send(m: Request): void {
+    this.worker.postMessage(m);
+  }
+
+  private receive(m: Response): void {
+    if (m.type === 'ready') return this.events.onReady(m.backend, m.attempts);
+    if (m.runId === undefined) return this.events.onCrash(m.type === 'error' ? m.message : 'unknown worker error');
+    if (!this.pending || m.runId !== this.pending.runId) return; // a stale run
+    if (m.type === 'progress') return this.events.onProgress(m);
+    const p = this.pending;
+    this.pending = undefined;
+    if (m.type === 'result') p.resolve(m.result);
+    else if (m.type === 'error') p.reject(Object.assign(new Error(m.message), { cancelled: m.cancelled }));
+  }
+
+  /** Restarts the worker (after a crash, or to force another backend); the pending run fails. */
+  restart(force?: BackendName): void {
+    this.force = force;
+    this.worker.terminate();
+    this.pending?.reject(new Error('the worker was restarted'));
+    this.pending = undefined;
+    this.start();
+  }
+
+  private crash(message: string): void {
+    this.events.onCrash(message);
+    this.restart(this.force);
+  }
+
+  run(spec: RunSpec): Promise<RunResult> {
+    if (this.pending) this.cancel();
+    const runId = ++this.runId;
+    return new Promise((resolve, reject) => {
+      this.pending = { runId, resolve, reject };
+      this.send({ type: 'run', runId, spec });
+    });
+  }
+
+  cancel(): void {
+    if (!this.pending) return;
+    this.send({ type: 'cancel', runId: this.pending.runId });
+    this.pending.reject(Object.assign(new Error('run cancelled'), { cancelled: true }));
+    this.pending = undefined;
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,24 @@
+// Messages between the page and the lab worker. Every run message carries its runId, so the page
+// drops anything from a run it has since replaced or cancelled.
+import type { CalibrationReport } from '../core/calib/report';
+import type { Phase, RunResult, RunSpec } from '../core/experiment/run';
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendAttempt {
+  backend: BackendName;
+  ok: boolean;
+  reason: string;
+}
+
+export type Request =
+  | { type: 'init'; force?: BackendName }
+  | { type: 'run'; runId: number; spec: RunSpec }
+  | { type: 'cancel'; runId: number };
+
+export type Response =
+  | { type: 'ready'; backend: BackendName; attempts: BackendAttempt[] }
+  | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; partial?: CalibrationReport }
+  | { type: 'result'; runId: number; result: RunResult }
+  | { type: 'error'; runId?: number; message: string; cancelled?: boolean };

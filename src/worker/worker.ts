@@ -1,0 +1,83 @@
+// The lab worker: owns tfjs, the models and the data; thin over the core. One run at a time; a new
+// run or a cancel aborts the current one.
+import { calibrationReport } from '../core/calib/report';
+import { readManifest, readSplit } from '../core/data/bundle';
+import { parseGraph, parseWeights } from '../core/graph/format';
+import { type RunInputs, runExperiment } from '../core/experiment/run';
+import { pickBackend } from './backend';
+import type { Request, Response } from './protocol';
+
+const post = (m: Response) => (self as unknown as Worker).postMessage(m);
+const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+const inputsCache = new Map<string, Promise<RunInputs>>();
+function loadInputs(dataset: string, arch: string, testSplit: string): Promise<RunInputs> {
+  const key = `${dataset}/${arch}/${testSplit}`;
+  if (!inputsCache.has(key)) {
+    const p = (async () => {
+      const modelDir = `${base}models/${dataset}/${arch}/`;
+      const [json, bytes] = await Promise.all([fetchBytes(`${modelDir}model.json`), fetchBytes(`${modelDir}weights.bin`)]);
+      const parsed = parseGraph(json, bytes.length);
+      const weights = await parseWeights(parsed.doc, bytes);
+      const fetchFile = (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
+      const m = await readManifest(fetchFile);
+      const test = m.testSplits.includes(testSplit) ? testSplit : m.testSplits[0];
+      return { parsed, weights, image: m.image, pool: await readSplit(fetchFile, m, m.poolSplit), val: await readSplit(fetchFile, m, m.valSplit), test: await readSplit(fetchFile, m, test) };
+    })();
+    p.catch(() => inputsCache.delete(key)); // a failed load is retried next time
+    inputsCache.set(key, p);
+  }
+  return inputsCache.get(key)!;
+}
+
+let current: { runId: number; ctl: AbortController } | undefined;
+
+async function run(runId: number, spec: Extract<Request, { type: 'run' }>['spec']): Promise<void> {
+  current?.ctl.abort();
+  const ctl = new AbortController();
+  current = { runId, ctl };
+  let lastPost = 0;
+  try {
+    const inputs = await loadInputs(spec.dataset, spec.arch, spec.testSplit);
+    const k = inputs.parsed.doc.classes.length;
+    const result = await runExperiment(inputs, spec, {
+      signal: ctl.signal,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastPost < 150 && p.done < p.total) return; // keep the page's message queue short
+        lastPost = now;
+        const partial = p.partial && p.partial.labels.length > 0
+          ? calibrationReport(p.partial.logits, p.partial.labels, k, { numBins: spec.numBins, bootstrap: { resamples: 2 } }) : undefined;
+        post({ type: 'progress', runId, phase: p.phase, done: p.done, total: p.total, partial });
+      },
+    });
+    post({ type: 'result', runId, result });
+  } catch (e) {
+    const cancelled = e instanceof DOMException && e.name === 'AbortError';
+    post({ type: 'error', runId, message: e instanceof Error ? e.message : String(e), cancelled });
+  } finally {
+    if (current?.runId === runId) current = undefined;
+  }
+}
+
+self.onmessage = (ev: MessageEvent<Request>) => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'init':
+      pickBackend(m.force).then(({ backend, attempts }) => post({ type: 'ready', backend, attempts }),
+        (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
+      break;
+    case 'run':
+      void run(m.runId, m.spec);
+      break;
+    case 'cancel':
+      if (current?.runId === m.runId) current.ctl.abort();
+      break;
+  }
+};
