@@ -30,6 +30,7 @@ class Config:
     weight_decay: float = 1e-4
     t0: int = 10              # SGDR first cycle, epochs
     t_mult: int = 2           # SGDR cycle growth
+    warmup: int = 0           # epochs of linear lr warm-up (GhostNet-VGG diverges at lr 0.1 from step one without it)
     seed: int = 0
     limit: int = 0            # >0: train on only this many images (smoke tests)
     threads: int = 2          # this machine has 2 cores
@@ -76,7 +77,8 @@ def train(cfg):
     ck = os.path.join(cfg.ckpt, run_name(cfg) + '.pt')
     if os.path.exists(ck):
         s = torch.load(ck)
-        if s['config'] != asdict(cfg):
+        defaults = asdict(Config())
+        if any(s['config'].get(k, defaults[k]) != v for k, v in asdict(cfg).items()):  # fields added later keep their defaults
             raise SystemExit(f'{ck} was made with another config; delete it to start over')
         model.load_state_dict(s['model']); opt.load_state_dict(s['opt']); sched.load_state_dict(s['sched'])
         gen.set_state(s['gen']); torch.set_rng_state(s['rng']); log, start = s['log'], s['epoch']
@@ -90,6 +92,9 @@ def train(cfg):
         loss_sum, correct = 0.0, 0
         for i in range(steps):
             idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size]
+            if epoch < cfg.warmup:
+                for g, lr in zip(opt.param_groups, sched.get_last_lr()):
+                    g['lr'] = lr * (epoch * steps + i + 1) / (cfg.warmup * steps)
             xb = data.augment(xtr[idx], gen, ds.flip).contiguous(memory_format=torch.channels_last)
             out = model(xb)
             loss = F.cross_entropy(out, ytr[idx])
