@@ -27,12 +27,7 @@ def random_models():
     g = torch.Generator().manual_seed(11)
     for arch in models.ARCHS:
         m = models.build(arch, 7).eval()
-        for mod in m.modules():
-            if isinstance(mod, torch.nn.BatchNorm2d):
-                mod.running_mean.uniform_(-0.2, 0.2, generator=g)
-                mod.running_var.uniform_(0.5, 2, generator=g)
-                mod.weight.data.uniform_(0.5, 1.5, generator=g)
-                mod.bias.data.uniform_(-0.2, 0.2, generator=g)
+        models.randomise_bn(m, g, mean=0.2, bias=0.2)
         if arch == 'mobileone_s0':
             m.reparameterize()
         out = os.path.join(ROOT, 'golden', 'out', 'random-models', arch)

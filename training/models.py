@@ -202,6 +202,16 @@ def fold_bn(w, b, bn, dtype=None):
     return wf.detach(), bf.detach()
 
 
+def randomise_bn(model, gen, mean=1.0, bias=0.5):
+    """Random BatchNorm statistics and affine terms, so that folding them is tested (tests, goldens)."""
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-mean, mean, generator=gen)
+            m.running_var.uniform_(0.5, 2, generator=gen)
+            m.weight.data.uniform_(0.5, 1.5, generator=gen)
+            m.bias.data.uniform_(-bias, bias, generator=gen)
+
+
 ARCHS = {'shufflenetv2': ShuffleNetV2, 'ghostnet_vgg': GhostVGG, 'mobileone_s0': MobileOne}
 
 

@@ -18,15 +18,6 @@ ROOT = os.path.join(data.HERE, '..')
 FIXTURES = os.path.join(ROOT, 'golden', 'out', 'fixtures')
 
 
-def randomise_bn(model, gen):
-    for m in model.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.running_mean.uniform_(-1, 1, generator=gen)
-            m.running_var.uniform_(0.5, 2, generator=gen)
-            m.weight.data.uniform_(0.5, 1.5, generator=gen)
-            m.bias.data.uniform_(-0.5, 0.5, generator=gen)
-
-
 class Architectures(unittest.TestCase):
     def test_sizes_match_the_paper_layouts(self):
         expect = {'shufflenetv2': (1.26e6, 45.0e6), 'ghostnet_vgg': (7.39e6, 157.8e6)}
@@ -39,7 +30,7 @@ class Architectures(unittest.TestCase):
     def test_mobileone_reparameterisation_computes_the_same_function(self):
         g = torch.Generator().manual_seed(0)
         m = models.build('mobileone_s0', 10).eval()
-        randomise_bn(m, g)
+        models.randomise_bn(m, g)
         x = torch.randn(4, 3, 32, 32, generator=g)
         with torch.no_grad():
             before = m(x)
@@ -119,7 +110,7 @@ class Export(unittest.TestCase):
         g = torch.Generator().manual_seed(3)
         for arch in models.ARCHS:
             m = models.build(arch, 4).eval()
-            randomise_bn(m, g)
+            models.randomise_bn(m, g)
             if arch == 'mobileone_s0':
                 m.reparameterize()
             with tempfile.TemporaryDirectory() as t:
