@@ -27,7 +27,11 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.after.ece));
   await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
   await expect(page.getByRole('figure', { name: /Before temperature scaling: ECE/ })).toBeVisible();
+  await expect(page.getByText(/Computed in .* on wasm/)).toBeVisible();
   await page.screenshot(shot('single-view-w8a8'));
+  await page.reload(); // the same run again comes from IndexedDB
+  await expect(page.getByText('From the cache (IndexedDB).')).toBeVisible({ timeout: 30_000 });
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
 });
 
 test('WebGPU is picked when the browser gives an adapter, and an FP32 run there equals wasm', async ({ page }) => {

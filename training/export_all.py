@@ -63,7 +63,8 @@ def write_index():
     for path in sorted(glob.glob(os.path.join(PUBLIC, '*', '*', 'model.json'))):
         with open(path) as f:
             d = json.load(f)
-        rows.append(dict(dataset=d['dataset'], arch=d['arch'], fp32=d['fp32'], stats=d['stats'], training=d['training']))
+        rows.append(dict(dataset=d['dataset'], arch=d['arch'], sha256=d['weights']['sha256'], fp32=d['fp32'], stats=d['stats'],
+                         training=d['training']))
     with open(os.path.join(PUBLIC, 'index.json'), 'w') as f:
         json.dump(dict(models=rows), f, indent=1)
 

@@ -13,7 +13,7 @@ export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; to
 export type RunState =
   | { status: 'idle' }
   | { status: 'running'; phase: Phase; done: number; total: number; partial?: CalibrationReport }
-  | { status: 'done'; result: RunResult }
+  | { status: 'done'; result: RunResult; cached: boolean }
   | { status: 'error'; message: string };
 
 export interface AppState {

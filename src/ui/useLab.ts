@@ -3,7 +3,9 @@
 import { useEffect, useRef } from 'react';
 import { parsePrecision } from '../core/experiment/precision';
 import type { RunSpec } from '../core/experiment/run';
+import { cacheKey } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
+import { cachedResult, storeResult } from './resultCache';
 import type { AppStore } from './store';
 import type { Settings } from './url';
 
@@ -32,17 +34,37 @@ export function useLab(store: AppStore): { cancel(): void } {
   }, [store, backend]);
   useEffect(() => {
     if (!ready || !client.current || !models) return;
-    if (!models.some((m) => m.dataset === settings.dataset && m.arch === settings.arch)) {
+    const entry = models.find((m) => m.dataset === settings.dataset && m.arch === settings.arch);
+    if (!entry) {
       client.current.cancel();
       const have = models.filter((m) => m.dataset === settings.dataset).map((m) => m.arch);
       store.setState({ run: { status: 'error', message: `No ${settings.arch} model has been trained on ${settings.dataset} yet${have.length ? `; available: ${have.join(', ')}` : ''}.` } });
       return;
     }
+    const spec = specOf(settings);
+    const key = cacheKey(entry.sha256, spec);
+    let live = true;
     store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 } });
-    client.current.run(specOf(settings)).then(
-      (result) => store.setState({ run: { status: 'done', result } }),
-      (e: Error & { cancelled?: boolean }) => { if (!e.cancelled) store.setState({ run: { status: 'error', message: e.message } }); },
-    );
+    void (async () => {
+      const hit = await cachedResult(key);
+      if (!live) return;
+      if (hit) {
+        client.current?.cancel();
+        store.setState({ run: { status: 'done', result: hit, cached: true } });
+        return;
+      }
+      try {
+        const result = await client.current!.run(spec);
+        void storeResult(result);
+        if (live) store.setState({ run: { status: 'done', result, cached: false } });
+      } catch (e) {
+        const err = e as Error & { cancelled?: boolean };
+        if (live && !err.cancelled) store.setState({ run: { status: 'error', message: err.message } });
+      }
+    })();
+    return () => {
+      live = false;
+    };
   }, [store, settings, ready, models]);
   return {
     cancel: () => {

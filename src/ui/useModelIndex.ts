@@ -5,6 +5,8 @@ import type { AppStore } from './store';
 export interface ModelEntry {
   dataset: string;
   arch: string;
+  /** sha256 of weights.bin: part of every cache key. */
+  sha256: string;
   fp32: { accuracy: number; ece: number; nll: number; images: number };
   stats: { params: number; macs: number };
 }

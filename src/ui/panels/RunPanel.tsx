@@ -58,6 +58,7 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
             <ReliabilityDiagram bins={run.result.after.bins} ece={run.result.after.ece} title={`After temperature scaling (T = ${run.result.temperature.temperature.toFixed(3)})`} />
           </div>
           <MetricsTable result={run.result} />
+          <p className="muted">{run.cached ? 'From the cache (IndexedDB).' : `Computed in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}.`}</p>
         </>
       )}
     </section>
