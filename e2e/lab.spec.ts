@@ -56,3 +56,18 @@ test('switching settings quickly shows only the last one, and a missing model is
   await page.getByLabel('Dataset').selectOption('cifar10');
   await expect(page.getByRole('alert')).toContainText(/No mobileone_s0 model has been trained on cifar10 yet/);
 });
+
+test('the reliability grid fills cell by cell, row by row', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?dataset=retinamnist&view=grid&backend=wasm');
+  const grid = page.getByRole('table', { name: /Reliability grid, before temperature scaling/ });
+  await expect(grid).toBeVisible();
+  const fp32Row = grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'FP32' }) });
+  const archs = await grid.getByRole('columnheader').count() - 1;
+  await expect(fp32Row.getByRole('figure')).toHaveCount(archs, { timeout: 200_000 });
+  await expect(grid.getByRole('figure', { name: /MobileOne-S0 \(reduced\), W8\/A8/ })).toBeVisible({ timeout: 200_000 });
+  await page.screenshot(shot('grid'));
+  await page.getByLabel('Diagrams').selectOption('after');
+  await expect(page.getByRole('table', { name: /after temperature scaling/ })).toBeVisible();
+  await expect(page).toHaveURL(/view=grid.*scaling=after|scaling=after.*view=grid/);
+});

@@ -22,6 +22,8 @@ export interface AppState {
   run: RunState;
   /** Shipped models; null until the index has loaded. */
   models: ModelEntry[] | null;
+  /** Grid view results by `${arch}|${precision}`. */
+  grid: Record<string, RunResult>;
   notices: string[];
   manifest: Load<BundleManifest>;
   preview: Load<Split>;
@@ -36,6 +38,7 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
     backend: null,
     run: { status: 'idle' },
     models: null,
+    grid: {},
     manifest: { status: 'idle' },
     preview: { status: 'idle' },
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),

@@ -7,6 +7,8 @@ export type DatasetName = (typeof DATASETS)[number];
 export const ARCHS = ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0'] as const;
 export type ArchName = (typeof ARCHS)[number];
 export const OBSERVERS = ['histogram', 'histogram-bitmatched', 'minmax'] as const;
+export const VIEWS = ['single', 'grid'] as const;
+export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 export interface Settings {
@@ -21,10 +23,13 @@ export interface Settings {
   bins: number;
   /** auto: WebGPU, WebGL, wasm, cpu, the first that starts. */
   backend: (typeof BACKEND_CHOICES)[number];
+  view: (typeof VIEWS)[number];
+  /** Which reliability diagrams the grid shows. */
+  scaling: (typeof SCALINGS)[number];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', bins: 15, backend: 'auto',
+  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', bins: 15, backend: 'auto', view: 'single', scaling: 'before',
 };
 
 interface Codec<T> {
@@ -53,6 +58,8 @@ export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   observer: oneOf(OBSERVERS),
   bins: intIn(5, 50),
   backend: oneOf(BACKEND_CHOICES),
+  view: oneOf(VIEWS),
+  scaling: oneOf(SCALINGS),
 };
 
 /** Settings from a query string; notices name each parameter that was ignored. */

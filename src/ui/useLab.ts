@@ -1,13 +1,15 @@
-// Owns the worker client for the page's lifetime and runs the current settings whenever they change;
-// a newer run cancels the older one, so no late result overwrites a newer view.
+// Owns the worker client for the page's lifetime and runs the current settings whenever they change
+// (one run in the single view, every cell in the grid view); a newer run cancels the older one, so no
+// late result overwrites a newer view. Results come from the IndexedDB cache when they can.
 import { useEffect, useRef } from 'react';
-import { parsePrecision } from '../core/experiment/precision';
-import type { RunSpec } from '../core/experiment/run';
+import { PAPER_PRECISIONS, parsePrecision } from '../core/experiment/precision';
+import type { RunResult, RunSpec } from '../core/experiment/run';
 import { cacheKey } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
 import { cachedResult, storeResult } from './resultCache';
 import type { AppStore } from './store';
-import type { Settings } from './url';
+import { ARCHS, type Settings } from './url';
+import type { ModelEntry } from './useModelIndex';
 
 export function specOf(s: Settings): RunSpec {
   return {
@@ -15,6 +17,17 @@ export function specOf(s: Settings): RunSpec {
     numBins: s.bins, testSplit: s.testSplit, calibrationImages: 1024,
   };
 }
+
+/** The cached result, or a fresh run (then cached). */
+async function obtain(client: LabClient, spec: RunSpec, model: ModelEntry): Promise<{ result: RunResult; cached: boolean }> {
+  const hit = await cachedResult(cacheKey(model.sha256, spec));
+  if (hit) return { result: hit, cached: true };
+  const result = await client.run(spec);
+  void storeResult(result);
+  return { result, cached: false };
+}
+
+const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
 
 export function useLab(store: AppStore): { cancel(): void } {
   const client = useRef<LabClient | null>(null);
@@ -33,34 +46,46 @@ export function useLab(store: AppStore): { cancel(): void } {
     return () => c.dispose();
   }, [store, backend]);
   useEffect(() => {
-    if (!ready || !client.current || !models) return;
+    const c = client.current;
+    if (!ready || !c || !models || settings.view !== 'single') return;
     const entry = models.find((m) => m.dataset === settings.dataset && m.arch === settings.arch);
     if (!entry) {
-      client.current.cancel();
+      c.cancel();
       const have = models.filter((m) => m.dataset === settings.dataset).map((m) => m.arch);
       store.setState({ run: { status: 'error', message: `No ${settings.arch} model has been trained on ${settings.dataset} yet${have.length ? `; available: ${have.join(', ')}` : ''}.` } });
       return;
     }
-    const spec = specOf(settings);
-    const key = cacheKey(entry.sha256, spec);
     let live = true;
     store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 } });
+    obtain(c, specOf(settings), entry).then(
+      ({ result, cached }) => live && store.setState({ run: { status: 'done', result, cached } }),
+      (e: Error) => live && !isCancel(e) && store.setState({ run: { status: 'error', message: e.message } }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [store, settings, ready, models]);
+  useEffect(() => {
+    const c = client.current;
+    if (!ready || !c || !models || settings.view !== 'grid') return;
+    let live = true;
+    store.setState({ grid: {} });
     void (async () => {
-      const hit = await cachedResult(key);
-      if (!live) return;
-      if (hit) {
-        client.current?.cancel();
-        store.setState({ run: { status: 'done', result: hit, cached: true } });
-        return;
+      for (const precision of PAPER_PRECISIONS) {
+        for (const arch of ARCHS) {
+          const entry = models.find((m) => m.dataset === settings.dataset && m.arch === arch);
+          if (!entry || !live) continue;
+          try {
+            const { result } = await obtain(c, specOf({ ...settings, arch, precision }), entry);
+            if (live) store.setState((s) => ({ grid: { ...s.grid, [`${arch}|${precision}`]: result } }));
+          } catch (e) {
+            if (!live || isCancel(e)) return;
+            store.setState({ run: { status: 'error', message: (e as Error).message } });
+            return;
+          }
+        }
       }
-      try {
-        const result = await client.current!.run(spec);
-        void storeResult(result);
-        if (live) store.setState({ run: { status: 'done', result, cached: false } });
-      } catch (e) {
-        const err = e as Error & { cancelled?: boolean };
-        if (live && !err.cancelled) store.setState({ run: { status: 'error', message: err.message } });
-      }
+      if (live) store.setState({ run: { status: 'idle' } });
     })();
     return () => {
       live = false;

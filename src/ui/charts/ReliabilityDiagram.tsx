@@ -8,6 +8,8 @@ interface Props {
   bins: Bin[];
   title: string;
   ece: number;
+  /** Height of the reliability plot in px; the histogram gets 3/8 of it. */
+  height?: number;
 }
 
 interface Row {
@@ -31,7 +33,7 @@ function BinTooltip({ active, payload }: { active?: boolean; payload?: { payload
   );
 }
 
-export function ReliabilityDiagram({ bins, title, ece }: Props) {
+export function ReliabilityDiagram({ bins, title, ece, height = 240 }: Props) {
   const n = bins.reduce((a, b) => a + b.count, 0);
   const rows: Row[] = bins.map((b) => ({
     x: ((b.lo + b.hi) / 2).toFixed(2), accuracy: b.count ? b.accuracy : 0,
@@ -44,7 +46,7 @@ export function ReliabilityDiagram({ bins, title, ece }: Props) {
   return (
     <figure className="chart" aria-label={summary}>
       <figcaption>{title} <span className="muted">ECE {(100 * ece).toFixed(2)}%</span></figcaption>
-      <ResponsiveContainer width="100%" height={240}>
+      <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }} barGap="-100%" barCategoryGap={1}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
           <XAxis dataKey="x" interval={tickEvery} />
@@ -55,7 +57,7 @@ export function ReliabilityDiagram({ bins, title, ece }: Props) {
           <Line dataKey="diagonal" stroke="#888" strokeDasharray="4 4" dot={false} isAnimationActive={false} legendType="none" />
         </ComposedChart>
       </ResponsiveContainer>
-      <ResponsiveContainer width="100%" height={90}>
+      <ResponsiveContainer width="100%" height={Math.round(height * 0.375)}>
         <ComposedChart data={rows} margin={{ top: 0, right: 12, bottom: 4, left: 0 }} barCategoryGap={1}>
           <defs>
             <pattern id="stripes" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">

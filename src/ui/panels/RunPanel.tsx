@@ -3,13 +3,13 @@
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
+import { GridPanel } from './GridPanel';
+import { ARCH_TITLES, PRECISIONS } from '../labels';
 import { MetricsTable } from './MetricsTable';
 
-const ARCH_TITLES: Record<(typeof ARCHS)[number], string> = { shufflenetv2: 'ShuffleNetV2 1.0x', ghostnet_vgg: 'GhostNet-VGG', mobileone_s0: 'MobileOne-S0 (reduced)' };
-const PRECISIONS = [['fp32', 'FP32'], ['w8a8', 'W8/A8'], ['w4a8', 'W4/A8'], ['w4a4', 'W4/A4']] as const;
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
 
-function Select<K extends keyof Settings>({ store, name, label, options }: { store: AppStore; name: K; label: string; options: readonly (readonly [Settings[K], string])[] }) {
+export function Select<K extends keyof Settings>({ store, name, label, options }: { store: AppStore; name: K; label: string; options: readonly (readonly [Settings[K], string])[] }) {
   const value = store((s) => s.settings[name]);
   return (
     <label>
@@ -27,12 +27,15 @@ function Select<K extends keyof Settings>({ store, name, label, options }: { sto
 export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): void }) {
   const run = store((s) => s.run);
   const backend = store((s) => s.backend);
+  const view = store((s) => s.settings.view);
   return (
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
       <div className="controls">
-        <Select store={store} name="arch" label="Architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />
-        <Select store={store} name="precision" label="Precision" options={PRECISIONS} />
+        <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid']] as const} />
+        {view === 'single' && <Select store={store} name="arch" label="Architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
+        {view === 'single' && <Select store={store} name="precision" label="Precision" options={PRECISIONS} />}
+        {view === 'grid' && <Select store={store} name="scaling" label="Diagrams" options={[['before', 'before temperature scaling'], ['after', 'after temperature scaling']] as const} />}
         <Select store={store} name="trial" label="Trial" options={[1, 2, 3].map((t) => [t, `${t} (seed ${999 + t})`] as const)} />
         <Select store={store} name="observer" label="Activation observer" options={OBSERVERS.map((o) => [o, o === 'histogram' ? 'histogram (PyTorch 1.13)' : o === 'histogram-bitmatched' ? 'histogram, bit-matched search' : 'min/max'] as const)} />
         <Select store={store} name="bins" label="ECE bins" options={[10, 15, 20].map((b) => [b, String(b)] as const)} />
@@ -48,10 +51,11 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
         </p>
       )}
       {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
-      {run.status === 'running' && run.partial && (
+      {view === 'grid' && <GridPanel store={store} />}
+      {view === 'single' && run.status === 'running' && run.partial && (
         <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (first ${run.partial.n} test images)`} /></div>
       )}
-      {run.status === 'done' && (
+      {view === 'single' && run.status === 'done' && (
         <>
           <div className="diagrams">
             <ReliabilityDiagram bins={run.result.before.bins} ece={run.result.before.ece} title="Before temperature scaling" />

@@ -1,0 +1,38 @@
+// The paper's reliability grid (its Figures 2-5): rows = precisions, columns = architectures, one
+// dataset, before or after temperature scaling, filled cell by cell as runs finish.
+import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
+import type { AppStore } from '../store';
+import { ARCHS } from '../url';
+import { ARCH_TITLES, PRECISIONS } from '../labels';
+
+export function GridPanel({ store }: { store: AppStore }) {
+  const grid = store((s) => s.grid);
+  const models = store((s) => s.models) ?? [];
+  const { dataset, scaling } = store((s) => s.settings);
+  const archs = ARCHS.filter((a) => models.some((m) => m.dataset === dataset && m.arch === a));
+  if (archs.length === 0) return <p role="alert">No model has been trained on {dataset} yet.</p>;
+  return (
+    <table className="grid" aria-label={`Reliability grid, ${scaling} temperature scaling`}>
+      <thead>
+        <tr><th scope="col">precision</th>{archs.map((a) => <th key={a} scope="col">{ARCH_TITLES[a]}</th>)}</tr>
+      </thead>
+      <tbody>
+        {PRECISIONS.map(([p, title]) => (
+          <tr key={p}>
+            <th scope="row">{title}</th>
+            {archs.map((a) => {
+              const r = grid[`${a}|${p}`];
+              const rep = r && (scaling === 'after' ? r.after : r.before);
+              return (
+                <td key={a}>
+                  {rep ? <ReliabilityDiagram bins={rep.bins} ece={rep.ece} height={150} title={`${ARCH_TITLES[a]}, ${title}: error ${(100 * rep.error).toFixed(1)}%`} />
+                    : <p className="muted">waiting...</p>}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
