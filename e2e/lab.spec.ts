@@ -70,4 +70,8 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
   await page.getByLabel('Diagrams').selectOption('after');
   await expect(page.getByRole('table', { name: /after temperature scaling/ })).toBeVisible();
   await expect(page).toHaveURL(/view=grid.*scaling=after|scaling=after.*view=grid/);
+  await page.getByLabel('View').selectOption('scatter'); // every computed run, from the cache
+  await expect(page.getByRole('figure', { name: /^Before temperature scaling: .*MobileOne-S0 \(reduced\) FP32 trial 1: error/ })).toBeVisible();
+  await expect(page.getByRole('figure', { name: /^After temperature scaling: / })).toBeVisible();
+  await page.screenshot(shot('scatter'));
 });

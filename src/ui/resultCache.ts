@@ -42,3 +42,12 @@ export async function storeResult(r: RunResult): Promise<void> {
     // no cache: the run itself is still shown
   }
 }
+
+/** Every cached result (for the scatter of all computed runs). */
+export async function allResults(): Promise<RunResult[]> {
+  try {
+    return await withStore<RunResult[]>('readonly', (s) => s.getAll());
+  } catch {
+    return [];
+  }
+}

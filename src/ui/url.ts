@@ -7,7 +7,7 @@ export type DatasetName = (typeof DATASETS)[number];
 export const ARCHS = ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0'] as const;
 export type ArchName = (typeof ARCHS)[number];
 export const OBSERVERS = ['histogram', 'histogram-bitmatched', 'minmax'] as const;
-export const VIEWS = ['single', 'grid'] as const;
+export const VIEWS = ['single', 'grid', 'scatter'] as const;
 export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 

@@ -89,6 +89,8 @@ export function useLab(store: AppStore): { cancel(): void } {
     })();
     return () => {
       live = false;
+      c.cancel(); // leaving the grid (or changing it) stops the cell in progress
+      store.setState({ run: { status: 'idle' } });
     };
   }, [store, settings, ready, models]);
   return {

@@ -4,6 +4,7 @@ import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
 import { GridPanel } from './GridPanel';
+import { ScatterPanel } from './ScatterPanel';
 import { ARCH_TITLES, PRECISIONS } from '../labels';
 import { MetricsTable } from './MetricsTable';
 
@@ -32,7 +33,7 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
       <div className="controls">
-        <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid']] as const} />
+        <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid'], ['scatter', 'ECE vs error']] as const} />
         {view === 'single' && <Select store={store} name="arch" label="Architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
         {view === 'single' && <Select store={store} name="precision" label="Precision" options={PRECISIONS} />}
         {view === 'grid' && <Select store={store} name="scaling" label="Diagrams" options={[['before', 'before temperature scaling'], ['after', 'after temperature scaling']] as const} />}
@@ -52,6 +53,7 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
       )}
       {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
       {view === 'grid' && <GridPanel store={store} />}
+      {view === 'scatter' && <ScatterPanel store={store} />}
       {view === 'single' && run.status === 'running' && run.partial && (
         <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (first ${run.partial.n} test images)`} /></div>
       )}

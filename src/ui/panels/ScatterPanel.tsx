@@ -1,0 +1,32 @@
+// Every run computed so far for this dataset (from the cache) as ECE against error, before and
+// after temperature scaling side by side. Fill it with the grid view.
+import { useEffect, useState } from 'react';
+import type { RunResult } from '../../core/experiment/run';
+import { EceScatter } from '../charts/EceScatter';
+import { allResults } from '../resultCache';
+import type { AppStore } from '../store';
+
+export function ScatterPanel({ store }: { store: AppStore }) {
+  const dataset = store((s) => s.settings.dataset);
+  const bins = store((s) => s.settings.bins);
+  const grid = store((s) => s.grid);
+  const run = store((s) => s.run);
+  const [results, setResults] = useState<RunResult[]>([]);
+  useEffect(() => {
+    let live = true;
+    void allResults().then((rs) => live && setResults(rs.filter((r) => r.spec.dataset === dataset && r.spec.numBins === bins && r.spec.testSplit === 'test')));
+    return () => {
+      live = false;
+    };
+  }, [dataset, bins, grid, run]);
+  if (results.length === 0) return <p>No runs computed for {dataset} yet: fill the reliability grid (or run single configurations) first.</p>;
+  return (
+    <>
+      <p className="muted">{results.length} runs from the cache. Colour = architecture, marker size = precision (FP32 largest, W4/A4 smallest).</p>
+      <div className="diagrams">
+        <EceScatter results={results} scaling="before" />
+        <EceScatter results={results} scaling="after" />
+      </div>
+    </>
+  );
+}
