@@ -9,6 +9,37 @@ const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
 
+async function downloaded(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  const chunks: Buffer[] = [];
+  for await (const c of (await d.createReadStream())) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The figure's SVG parses, its PNG decodes, the results CSV has a header and one row per run. */
+async function checkExports(page: Page) {
+  const fig = page.getByRole('figure', { name: /^Before temperature scaling/ });
+  const svg = (await downloaded(page, () => fig.getByRole('button', { name: 'SVG' }).click())).toString('utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, surfaces: doc.querySelectorAll('svg svg').length, text: doc.documentElement.textContent };
+  }, svg);
+  expect(parsed.error).toBe(false);
+  expect(parsed.surfaces).toBe(2); // the diagram and the histogram
+  expect(parsed.text).toContain('Before temperature scaling');
+  const png = await downloaded(page, () => fig.getByRole('button', { name: 'PNG' }).click());
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const size = await page.evaluate(async (b64) => {
+    const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    return [bmp.width, bmp.height];
+  }, png.toString('base64'));
+  expect(size[0]).toBeGreaterThan(300);
+  const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click())).toString('utf8').trim().split('\n');
+  expect(csv).toHaveLength(2);
+  expect(csv[0].split(',')).toContain('ece_ts');
+  expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,1,1000');
+}
+
 async function expected(precision: string) {
   await useBackend('wasm');
   const inputs = await loadRunInputs('retinamnist', 'mobileone_s0');
@@ -29,6 +60,7 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(page.getByRole('figure', { name: /Before temperature scaling: ECE/ })).toBeVisible();
   await expect(page.getByText(/Computed in .* on wasm/)).toBeVisible();
   await page.screenshot(shot('single-view-w8a8'));
+  await checkExports(page);
   await page.reload(); // the same run again comes from IndexedDB
   await expect(page.getByText('From the cache (IndexedDB).')).toBeVisible({ timeout: 30_000 });
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));

@@ -1,5 +1,7 @@
 // The paper's Figure 1: ECE against top-1 error for every computed run; colour = architecture,
 // marker size = precision (larger = more bits), one point per trial.
+import { useRef } from 'react';
+import { ExportButtons } from '../download';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { RunResult } from '../../core/experiment/run';
 import { precisionTitle } from '../../core/experiment/precision';
@@ -23,9 +25,10 @@ export function EceScatter({ results, scaling }: { results: RunResult[]; scaling
     }),
   })).filter((s) => s.points.length > 0);
   const summary = `${title}: ` + series.flatMap((s) => s.points.map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`)).join('; ');
+  const ref = useRef<HTMLElement>(null);
   return (
-    <figure className="chart" aria-label={summary}>
-      <figcaption>{title}</figcaption>
+    <figure className="chart" aria-label={summary} ref={ref}>
+      <figcaption>{title} <ExportButtons figure={() => ref.current} name={`ece-vs-error ${title}`} /></figcaption>
       <ResponsiveContainer width="100%" height={300}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.4} />

@@ -1,6 +1,8 @@
 // The paper's reliability diagram: accuracy per confidence bin (blue), the gap to the bin's mean
 // confidence (red), the diagonal of perfect calibration; the confidence histogram beneath (teal,
 // striped). Hover shows each bin's count, confidence and accuracy.
+import { useRef } from 'react';
+import { ExportButtons } from '../download';
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Bin } from '../../core/calib/bins';
 
@@ -43,9 +45,10 @@ export function ReliabilityDiagram({ bins, title, ece, height = 240 }: Props) {
   // category axis, one slot per bin: the diagonal through the bin centres is the identity line
   const tickEvery = Math.max(0, Math.round(bins.length / 5) - 1);
   const summary = `${title}: ECE ${(100 * ece).toFixed(2)}%. ` + bins.filter((b) => b.count).map((b) => `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`).join('; ');
+  const ref = useRef<HTMLElement>(null);
   return (
-    <figure className="chart" aria-label={summary}>
-      <figcaption>{title} <span className="muted">ECE {(100 * ece).toFixed(2)}%</span></figcaption>
+    <figure className="chart" aria-label={summary} ref={ref}>
+      <figcaption>{title} <span className="muted">ECE {(100 * ece).toFixed(2)}%</span> <ExportButtons figure={() => ref.current} name={title} /></figcaption>
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }} barGap="-100%" barCategoryGap={1}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.4} />

@@ -5,6 +5,7 @@ import type { AppStore } from '../store';
 import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
+import { ResultButtons } from '../download';
 import { ARCH_TITLES, PRECISIONS } from '../labels';
 import { MetricsTable } from './MetricsTable';
 
@@ -64,7 +65,7 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
             <ReliabilityDiagram bins={run.result.after.bins} ece={run.result.after.ece} title={`After temperature scaling (T = ${run.result.temperature.temperature.toFixed(3)})`} />
           </div>
           <MetricsTable result={run.result} />
-          <p className="muted">{run.cached ? 'From the cache (IndexedDB).' : `Computed in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}.`}</p>
+          <p className="muted">{run.cached ? 'From the cache (IndexedDB).' : `Computed in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}.`} <ResultButtons results={[run.result]} name={run.result.key} /></p>
         </>
       )}
     </section>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { RunResult } from '../../core/experiment/run';
 import { EceScatter } from '../charts/EceScatter';
+import { ResultButtons } from '../download';
 import { allResults } from '../resultCache';
 import type { AppStore } from '../store';
 
@@ -22,7 +23,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   if (results.length === 0) return <p>No runs computed for {dataset} yet: fill the reliability grid (or run single configurations) first.</p>;
   return (
     <>
-      <p className="muted">{results.length} runs from the cache. Colour = architecture, marker size = precision (FP32 largest, W4/A4 smallest).</p>
+      <p className="muted">{results.length} runs from the cache. Colour = architecture, marker size = precision (FP32 largest, W4/A4 smallest). <ResultButtons results={results} name={`${dataset}-runs`} /></p>
       <div className="diagrams">
         <EceScatter results={results} scaling="before" />
         <EceScatter results={results} scaling="after" />
