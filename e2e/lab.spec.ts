@@ -87,6 +87,10 @@ test('switching settings quickly shows only the last one, and a missing model is
   await expect(page).toHaveURL(/precision=fp32/);
   await page.getByLabel('Dataset').selectOption('cifar10');
   await expect(page.getByRole('alert')).toContainText(/No mobileone_s0 model has been trained on cifar10 yet/);
+  await page.getByRole('navigation', { name: 'Presets' }).getByRole('button', { name: /Figure 1/ }).click();
+  await expect(page).toHaveURL(/view=scatter/);
+  await page.getByText('How to read these charts').click();
+  await expect(page.getByText(/cannot change which class wins/)).toBeVisible();
 });
 
 test('the reliability grid fills cell by cell, row by row', async ({ page }) => {

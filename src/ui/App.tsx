@@ -4,6 +4,7 @@ import { DATASETS, formatSettings, parseSettings } from './url';
 import { useDatasetPreview } from './useDatasetPreview';
 import { DatasetPanel } from './panels/DatasetPanel';
 import { RunPanel } from './panels/RunPanel';
+import { Explanations, Presets } from './panels/Classroom';
 import { useLab } from './useLab';
 import { useModelIndex } from './useModelIndex';
 
@@ -52,6 +53,8 @@ export function App() {
           {n} <button onClick={() => store.getState().dismissNotice(i)} aria-label="Dismiss notice">x</button>
         </p>
       ))}
+      <Presets store={store} />
+      <Explanations />
       <RunPanel store={store} onCancel={lab.cancel} />
       {manifest.status === 'ready' && <DatasetPanel manifest={manifest.value} preview={preview} />}
       {manifest.status === 'loading' && <p aria-live="polite">Loading {TITLES[settings.dataset]}...</p>}

@@ -1,0 +1,44 @@
+// Short explanations for teaching, and presets that open the paper's figures.
+import type { AppStore } from '../store';
+import type { Settings } from '../url';
+
+const PRESETS: [string, Partial<Settings>][] = [
+  ['Figure 1: ECE vs error, all models', { view: 'scatter' }],
+  ['Figures 2-3: reliability grid before scaling', { view: 'grid', scaling: 'before' }],
+  ['Figures 4-5: reliability grid after scaling', { view: 'grid', scaling: 'after' }],
+  ['One model at W4/A4', { view: 'single', precision: 'w4a4' }],
+];
+
+export function Presets({ store }: { store: AppStore }) {
+  return (
+    <nav aria-label="Presets" className="presets">
+      Open:{' '}
+      {PRESETS.map(([label, patch]) => (
+        <button key={label} type="button" onClick={() => store.getState().setSettings(patch)}>{label}</button>
+      ))}
+    </nav>
+  );
+}
+
+export function Explanations() {
+  return (
+    <details className="panel explain">
+      <summary>How to read these charts</summary>
+      <p><b>Calibration.</b> A model is calibrated when its confidence matches how often it is right: of all
+        images it labels with 80% confidence, 80% should be correct.</p>
+      <p><b>Reliability diagram.</b> Test images are grouped by confidence into bins. The blue bar is each
+        bin's accuracy; the red bar spans the gap to the bin's mean confidence. On the dashed diagonal a
+        model is perfectly calibrated; bars below it mean over-confidence. The striped histogram beneath
+        shows how many images fall in each bin: gaps in nearly empty bins say little.</p>
+      <p><b>ECE</b> (expected calibration error) is the average gap, weighted by the share of images in each
+        bin, with bins (lo, hi]. With few test images (RetinaMNIST has 400) it is noisy, so the lab shows a
+        bootstrap interval.</p>
+      <p><b>Quantization.</b> W8/A8 stores weights and activations in 8 bits, W4/A4 in 4 bits. Ranges are
+        chosen from 1,024 calibration images (three random draws = three trials). Coarser grids change the
+        logits, and with them both accuracy and confidence.</p>
+      <p><b>Temperature scaling</b> divides all logits by one number T fitted on the validation set. It
+        fixes over- or under-confidence overall, but it cannot change which class wins (the error stays the
+        same) nor fix a model that is over-confident in some bins and under-confident in others.</p>
+    </details>
+  );
+}
