@@ -111,3 +111,15 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
   await expect(page.getByRole('figure', { name: /^After temperature scaling: / })).toBeVisible();
   await page.screenshot(shot('scatter'));
 });
+
+test('the compare view shows two runs side by side', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?dataset=retinamnist&view=compare&arch=mobileone_s0&precision=fp32&arch2=mobileone_s0&precision2=w4a4&backend=wasm');
+  const a = page.getByRole('region', { name: /Run A: MobileOne-S0 \(reduced\) FP32/ });
+  const b = page.getByRole('region', { name: /Run B: MobileOne-S0 \(reduced\) W4\/A4/ });
+  await expect(a).toBeVisible({ timeout: 200_000 });
+  await expect(b).toBeVisible({ timeout: 200_000 });
+  await expect(a.getByRole('table')).not.toContainText('calibrated on');
+  await expect(b.getByRole('table')).toContainText('calibrated on 1024 images (seed 1000)');
+  await page.screenshot(shot('compare'));
+});

@@ -24,6 +24,8 @@ export interface AppState {
   models: ModelEntry[] | null;
   /** Grid view results by `${arch}|${precision}`. */
   grid: Record<string, RunResult>;
+  /** Compare view: the two runs, as they finish. */
+  compare: (RunResult | undefined)[];
   notices: string[];
   manifest: Load<BundleManifest>;
   preview: Load<Split>;
@@ -39,6 +41,7 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
     run: { status: 'idle' },
     models: null,
     grid: {},
+    compare: [],
     manifest: { status: 'idle' },
     preview: { status: 'idle' },
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),

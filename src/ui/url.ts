@@ -7,7 +7,7 @@ export type DatasetName = (typeof DATASETS)[number];
 export const ARCHS = ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0'] as const;
 export type ArchName = (typeof ARCHS)[number];
 export const OBSERVERS = ['histogram', 'histogram-bitmatched', 'minmax'] as const;
-export const VIEWS = ['single', 'grid', 'scatter'] as const;
+export const VIEWS = ['single', 'grid', 'scatter', 'compare'] as const;
 export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
@@ -26,10 +26,14 @@ export interface Settings {
   view: (typeof VIEWS)[number];
   /** Which reliability diagrams the grid shows. */
   scaling: (typeof SCALINGS)[number];
+  /** The second run of the compare view: its architecture and precision (the rest is shared). */
+  arch2: ArchName;
+  precision2: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', bins: 15, backend: 'auto', view: 'single', scaling: 'before',
+  arch2: 'mobileone_s0', precision2: 'w4a4',
 };
 
 interface Codec<T> {
@@ -49,17 +53,21 @@ const intIn = (lo: number, hi: number): Codec<number> => ({
   format: String,
 });
 
+const PRECISION_CODEC: Codec<string> = { parse: (raw) => (raw === 'fp32' || /^w([2-8]|32)a([2-8]|32)$/.test(raw) ? raw : undefined), format: (v) => v };
+
 export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   dataset: oneOf(DATASETS),
   testSplit: { parse: (raw) => (SPLIT_NAME.test(raw) ? raw : undefined), format: (v) => v },
   arch: oneOf(ARCHS),
-  precision: { parse: (raw) => (raw === 'fp32' || /^w([2-8]|32)a([2-8]|32)$/.test(raw) ? raw : undefined), format: (v) => v },
+  precision: PRECISION_CODEC,
   trial: intIn(1, 3),
   observer: oneOf(OBSERVERS),
   bins: intIn(5, 50),
   backend: oneOf(BACKEND_CHOICES),
   view: oneOf(VIEWS),
   scaling: oneOf(SCALINGS),
+  arch2: oneOf(ARCHS),
+  precision2: PRECISION_CODEC,
 };
 
 /** Settings from a query string; notices name each parameter that was ignored. */

@@ -93,6 +93,36 @@ export function useLab(store: AppStore): { cancel(): void } {
       store.setState({ run: { status: 'idle' } });
     };
   }, [store, settings, ready, models]);
+  useEffect(() => {
+    const c = client.current;
+    if (!ready || !c || !models || settings.view !== 'compare') return;
+    let live = true;
+    store.setState({ compare: [] });
+    const sides: Settings[] = [settings, { ...settings, arch: settings.arch2, precision: settings.precision2 }];
+    void (async () => {
+      for (const [i, side] of sides.entries()) {
+        const entry = models.find((m) => m.dataset === side.dataset && m.arch === side.arch);
+        if (!entry) {
+          store.setState({ run: { status: 'error', message: `No ${side.arch} model has been trained on ${side.dataset} yet.` } });
+          return;
+        }
+        try {
+          const { result } = await obtain(c, specOf(side), entry);
+          if (!live) return;
+          store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: result }) }));
+        } catch (e) {
+          if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+          return;
+        }
+      }
+      if (live) store.setState({ run: { status: 'idle' } });
+    })();
+    return () => {
+      live = false;
+      c.cancel();
+      store.setState({ run: { status: 'idle' } });
+    };
+  }, [store, settings, ready, models]);
   return {
     cancel: () => {
       client.current?.cancel();

@@ -5,6 +5,7 @@ import type { AppStore } from '../store';
 import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
+import { ComparePanel } from './ComparePanel';
 import { ResultButtons } from '../download';
 import { ARCH_TITLES, PRECISIONS } from '../labels';
 import { MetricsTable } from './MetricsTable';
@@ -34,9 +35,11 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
       <div className="controls">
-        <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid'], ['scatter', 'ECE vs error']] as const} />
-        {view === 'single' && <Select store={store} name="arch" label="Architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
-        {view === 'single' && <Select store={store} name="precision" label="Precision" options={PRECISIONS} />}
+        <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid'], ['scatter', 'ECE vs error'], ['compare', 'compare two runs']] as const} />
+        {(view === 'single' || view === 'compare') && <Select store={store} name="arch" label={view === 'compare' ? 'A: architecture' : 'Architecture'} options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
+        {(view === 'single' || view === 'compare') && <Select store={store} name="precision" label={view === 'compare' ? 'A: precision' : 'Precision'} options={PRECISIONS} />}
+        {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
+        {view === 'compare' && <Select store={store} name="precision2" label="B: precision" options={PRECISIONS} />}
         {view === 'grid' && <Select store={store} name="scaling" label="Diagrams" options={[['before', 'before temperature scaling'], ['after', 'after temperature scaling']] as const} />}
         <Select store={store} name="trial" label="Trial" options={[1, 2, 3].map((t) => [t, `${t} (seed ${999 + t})`] as const)} />
         <Select store={store} name="observer" label="Activation observer" options={OBSERVERS.map((o) => [o, o === 'histogram' ? 'histogram (PyTorch 1.13)' : o === 'histogram-bitmatched' ? 'histogram, bit-matched search' : 'min/max'] as const)} />
@@ -55,6 +58,7 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
       {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
       {view === 'grid' && <GridPanel store={store} />}
       {view === 'scatter' && <ScatterPanel store={store} />}
+      {view === 'compare' && <ComparePanel store={store} />}
       {view === 'single' && run.status === 'running' && run.partial && (
         <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (first ${run.partial.n} test images)`} /></div>
       )}
