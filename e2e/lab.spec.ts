@@ -123,3 +123,14 @@ test('the compare view shows two runs side by side', async ({ page }) => {
   await expect(b.getByRole('table')).toContainText('calibrated on 1024 images (seed 1000)');
   await page.screenshot(shot('compare'));
 });
+
+test('a crashed worker is reported, restarted, and the lab carries on', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
+  await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
+  await page.evaluate(() => (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash!());
+  await expect(page.getByRole('alert')).toContainText(/The lab worker stopped .*it was restarted/);
+  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
+  await page.getByLabel('Precision').selectOption('w8a8'); // a fresh run on the new worker
+  await expect(metrics(page)).toContainText('calibrated on 1024 images', { timeout: 200_000 });
+});

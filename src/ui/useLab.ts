@@ -43,6 +43,8 @@ export function useLab(store: AppStore): { cancel(): void } {
     }, backend === 'auto' ? undefined : backend);
     client.current = c;
     store.setState({ backend: null });
+    // a handle for the e2e test of crash recovery
+    (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash = () => c.injectCrash();
     return () => c.dispose();
   }, [store, backend]);
   useEffect(() => {

@@ -63,6 +63,11 @@ export class LabClient {
     });
   }
 
+  /** Makes the worker fail as a real crash would (for tests of the recovery). */
+  injectCrash(): void {
+    this.send({ type: 'crash' });
+  }
+
   cancel(): void {
     if (!this.pending) return;
     this.send({ type: 'cancel', runId: this.pending.runId });

@@ -15,7 +15,9 @@ export interface BackendAttempt {
 export type Request =
   | { type: 'init'; force?: BackendName }
   | { type: 'run'; runId: number; spec: RunSpec }
-  | { type: 'cancel'; runId: number };
+  | { type: 'cancel'; runId: number }
+  /** Fault injection for tests: the worker throws an uncaught error. */
+  | { type: 'crash' };
 
 export type Response =
   | { type: 'ready'; backend: BackendName; attempts: BackendAttempt[] }

@@ -79,5 +79,10 @@ self.onmessage = (ev: MessageEvent<Request>) => {
     case 'cancel':
       if (current?.runId === m.runId) current.ctl.abort();
       break;
+    case 'crash':
+      setTimeout(() => {
+        throw new Error('injected crash');
+      });
+      break;
   }
 };
