@@ -59,6 +59,10 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
   await expect(page.getByRole('figure', { name: /Before temperature scaling: ECE/ })).toBeVisible();
   await expect(page.getByText(/Computed in .* on wasm/)).toBeVisible();
+  const mistakes = page.getByRole('region', { name: 'Most confident mistakes' }).getByRole('listitem');
+  await expect(mistakes).toHaveCount(12);
+  await expect(mistakes.first()).toContainText(/true: grade \d/);
+  await expect(mistakes.first()).toContainText(/FP32: grade \d/, { timeout: 60_000 });
   await page.screenshot(shot('single-view-w8a8'));
   await checkExports(page);
   await page.reload(); // the same run again comes from IndexedDB

@@ -63,7 +63,7 @@ async function main() {
   process.stderr.write('\n');
   const out = values.out!;
   await mkdir(out, { recursive: true });
-  const slim = results.map((r) => ({ ...r, qparams: undefined })); // large, and not needed for the tables
+  const slim = results.map((r) => ({ ...r, qparams: undefined, predictions: undefined })); // large, not needed for the tables
   await writeFile(join(out, 'sweep.json'), JSON.stringify({ backend: tf.getBackend(), results: slim }, null, 1));
   await writeFile(join(out, 'sweep.csv'), toCsv(results));
   await writeFile(join(out, 'sweep.md'), toMarkdown(summarize(results)));

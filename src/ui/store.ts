@@ -26,6 +26,8 @@ export interface AppState {
   grid: Record<string, RunResult>;
   /** Compare view: the two runs, as they finish. */
   compare: (RunResult | undefined)[];
+  /** The FP32 run of the single view's model, for the gallery's before-quantization column. */
+  fp32: RunResult | null;
   notices: string[];
   manifest: Load<BundleManifest>;
   preview: Load<Split>;
@@ -42,6 +44,7 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
     models: null,
     grid: {},
     compare: [],
+    fp32: null,
     manifest: { status: 'idle' },
     preview: { status: 'idle' },
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),

@@ -31,6 +31,7 @@ const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === tr
 
 export function useLab(store: AppStore): { cancel(): void } {
   const client = useRef<LabClient | null>(null);
+  const quiet = useRef(false); // the gallery's background FP32 run must not replace the shown run's state
   const settings = store((s) => s.settings);
   const ready = store((s) => s.backend !== null && 'name' in s.backend);
   const models = store((s) => s.models);
@@ -38,7 +39,7 @@ export function useLab(store: AppStore): { cancel(): void } {
   useEffect(() => {
     const c = new LabClient({
       onReady: (name, attempts) => store.setState({ backend: { name, attempts } }),
-      onProgress: (m) => store.setState({ run: { status: 'running', phase: m.phase, done: m.done, total: m.total, partial: m.partial } }),
+      onProgress: (m) => !quiet.current && store.setState({ run: { status: 'running', phase: m.phase, done: m.done, total: m.total, partial: m.partial } }),
       onCrash: (message) => store.setState({ backend: null, run: { status: 'error', message: `The lab worker stopped (${message}); it was restarted.` } }),
     }, backend === 'auto' ? undefined : backend);
     client.current = c;
@@ -59,10 +60,19 @@ export function useLab(store: AppStore): { cancel(): void } {
     }
     let live = true;
     store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 } });
-    obtain(c, specOf(settings), entry).then(
-      ({ result, cached }) => live && store.setState({ run: { status: 'done', result, cached } }),
-      (e: Error) => live && !isCancel(e) && store.setState({ run: { status: 'error', message: e.message } }),
-    );
+    store.setState({ fp32: null });
+    void (async () => {
+      try {
+        const { result, cached } = await obtain(c, specOf(settings), entry);
+        if (!live) return;
+        store.setState({ run: { status: 'done', result, cached } });
+        quiet.current = true;
+        const fp32 = settings.precision === 'fp32' ? result : (await obtain(c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
+        if (live) store.setState({ fp32 });
+      } catch (e) {
+        if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+      }
+    })();
     return () => {
       live = false;
     };

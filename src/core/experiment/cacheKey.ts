@@ -3,7 +3,7 @@ import type { RunSpec } from './run';
 import { precisionLabel } from './precision';
 
 /** Bump when the engine's numbers change for the same inputs, so stale cache entries are ignored. */
-export const ENGINE_VERSION = 1;
+export const ENGINE_VERSION = 2; // 2: results carry per-image predictions
 
 export function cacheKey(weightsSha256: string, s: RunSpec): string {
   const quantized = s.precision.wBits !== null || s.precision.aBits !== null;

@@ -3,6 +3,7 @@
 // T on validation, and reports test metrics before and after scaling. Deterministic for a given seed
 // on a given backend.
 import * as tf from '@tensorflow/tfjs-core';
+import { toPredictions } from '../calib/probs';
 import { type CalibrationReport, reportsWithTemperature } from '../calib/report';
 import type { TemperatureFit } from '../calib/temperature';
 import { type ImageShape, type Split, subset } from '../data/dataset';
@@ -43,6 +44,8 @@ export interface RunResult {
   /** Calibration seed and image count (null for float activations, which need no calibration). */
   calibration: { seed: number; images: number } | null;
   qparams: Qparams[];
+  /** Per test image: predicted class and top-label confidence before scaling (for the image gallery). */
+  predictions: { pred: number[]; conf: number[] };
   temperature: TemperatureFit;
   before: CalibrationReport;
   after: CalibrationReport;
@@ -89,6 +92,12 @@ async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase:
   return logits;
 }
 
+/** Argmax and softmax confidence of each row (confidence rounded to 1e-5 to keep results small). */
+function topLabels(logits: Float32Array, k: number): RunResult['predictions'] {
+  const p = toPredictions(logits, new Array(logits.length / k).fill(0), k);
+  return { pred: Array.from(p.pred), conf: Array.from(p.conf, (c) => Math.round(c * 1e5) / 1e5) };
+}
+
 export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
   const { doc } = inputs.parsed;
@@ -118,10 +127,11 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
     const valLogits = await evaluate(model, inputs.val, inputs, 'validation', opts);
     const testLogits = await evaluate(model, inputs.test, inputs, 'test', opts);
     const k = doc.classes.length;
+    const predictions = topLabels(testLogits, k);
     const reports = reportsWithTemperature({ logits: valLogits, labels: inputs.val.labels }, { logits: testLogits, labels: inputs.test.labels }, k,
       { numBins: spec.numBins, bootstrap: { seed: 0 } });
     return {
-      key: cacheKey(doc.weights.sha256, spec), spec, weightsSha256: doc.weights.sha256, calibration, qparams,
+      key: cacheKey(doc.weights.sha256, spec), spec, weightsSha256: doc.weights.sha256, calibration, qparams, predictions,
       temperature: reports.fit, before: reports.before, after: reports.after, backend: tf.getBackend(),
       seconds: (performance.now() - started) / 1000,
     };

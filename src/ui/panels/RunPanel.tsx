@@ -6,6 +6,7 @@ import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
 import { ComparePanel } from './ComparePanel';
+import { Gallery } from './Gallery';
 import { ResultButtons } from '../download';
 import { ARCH_TITLES, PRECISIONS } from '../labels';
 import { MetricsTable } from './MetricsTable';
@@ -70,6 +71,7 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
           </div>
           <MetricsTable result={run.result} />
           <p className="muted">{run.cached ? 'From the cache (IndexedDB).' : `Computed in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}.`} <ResultButtons results={[run.result]} name={run.result.key} /></p>
+          <Gallery store={store} result={run.result} />
         </>
       )}
     </section>

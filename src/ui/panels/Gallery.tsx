@@ -1,0 +1,52 @@
+// The test images the model gets wrong with the highest confidence, with predicted and true class,
+// and what the FP32 model said about the same image (before quantization).
+import { useEffect, useState } from 'react';
+import { readManifest, readSplit } from '../../core/data/bundle';
+import type { Split } from '../../core/data/dataset';
+import type { RunResult } from '../../core/experiment/run';
+import { ImageGrid } from '../charts/ImageGrid';
+import { builtinBundle } from '../fetchBundle';
+import type { AppStore } from '../store';
+
+const COUNT = 12;
+
+export function Gallery({ store, result }: { store: AppStore; result: RunResult }) {
+  const fp32 = store((s) => s.fp32);
+  const [split, setSplit] = useState<{ split: Split; classes: string[]; image: { height: number; width: number; channels: 1 | 3 } } | null>(null);
+  const { dataset, testSplit } = result.spec;
+  useEffect(() => {
+    let live = true;
+    const f = builtinBundle(dataset);
+    void readManifest(f).then(async (m) => {
+      const s = await readSplit(f, m, testSplit);
+      if (live) setSplit({ split: s, classes: m.classes, image: m.image });
+    });
+    return () => {
+      live = false;
+    };
+  }, [dataset, testSplit]);
+  if (!split) return <p className="muted">Loading test images for the gallery...</p>;
+  const { pred, conf } = result.predictions;
+  const wrong = pred.map((_, i) => i).filter((i) => pred[i] !== split.split.labels[i]).sort((a, b) => conf[b] - conf[a]).slice(0, COUNT);
+  const name = (c: number) => split.classes[c];
+  return (
+    <section aria-labelledby="gallery-heading">
+      <h3 id="gallery-heading">Most confident mistakes</h3>
+      <ul className="gallery">
+        {wrong.map((i) => {
+          const per = split.image.height * split.image.width * split.image.channels;
+          const img: Split = { images: split.split.images.subarray(i * per, (i + 1) * per), labels: split.split.labels.subarray(i, i + 1), count: 1 };
+          const before = fp32 && fp32.predictions.pred.length === pred.length ? `FP32: ${name(fp32.predictions.pred[i])} (${(100 * fp32.predictions.conf[i]).toFixed(0)}%)` : '';
+          return (
+            <li key={i}>
+              <ImageGrid split={img} image={split.image} classes={split.classes} count={1} columns={1} scale={3} />
+              <div><b>{name(pred[i])}</b> {(100 * conf[i]).toFixed(0)}%</div>
+              <div className="muted">true: {name(split.split.labels[i])}</div>
+              {before && <div className="muted">{before}</div>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
