@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
-import { DEFAULT_CALIBRATION_IMAGES, type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
+import { CALIBRATION_IMAGES } from '../src/core/experiment/calibration';
+import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
 import { summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
 import { ROOT, loadRunInputs, useBackend } from './nodeTf';
 
@@ -41,7 +42,7 @@ async function main() {
       for (const precision of precisions) {
         const float = precision.wBits === null && precision.aBits === null;
         for (let trial = 0; trial < (float ? 1 : trials); trial++) { // FP32 does not depend on the draw
-          jobs.push({ dataset, arch, spec: { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: DEFAULT_CALIBRATION_IMAGES } });
+          jobs.push({ dataset, arch, spec: { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: CALIBRATION_IMAGES } });
         }
       }
     }

@@ -2,6 +2,7 @@
 // (one run in the single view, every cell in the grid view); a newer run cancels the older one, so no
 // late result overwrites a newer view. Results come from the IndexedDB cache when they can.
 import { useEffect, useRef } from 'react';
+import { CALIBRATION_IMAGES } from '../core/experiment/calibration';
 import { PAPER_PRECISIONS, parsePrecision } from '../core/experiment/precision';
 import type { RunResult, RunSpec } from '../core/experiment/run';
 import { cacheKey } from '../core/experiment/cacheKey';
@@ -14,7 +15,7 @@ import type { ModelEntry } from './useModelIndex';
 export function specOf(s: Settings): RunSpec {
   return {
     dataset: s.dataset, arch: s.arch, precision: parsePrecision(s.precision), observer: s.observer, trial: s.trial - 1,
-    numBins: s.bins, testSplit: s.testSplit, calibrationImages: 1024,
+    numBins: s.bins, testSplit: s.testSplit, calibrationImages: CALIBRATION_IMAGES,
   };
 }
 

@@ -12,7 +12,7 @@ import { check, InputError } from '../errors';
 import type { ParsedGraph } from '../graph/format';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
 import type { Qparams } from '../quant/qparams';
-import { CALIBRATION_BATCH, CALIBRATION_IMAGES, calibrationIndices, trialSeed } from './calibration';
+import { CALIBRATION_BATCH, calibrationIndices, trialSeed } from './calibration';
 import { cacheKey } from './cacheKey';
 import type { Precision } from './precision';
 
@@ -140,4 +140,3 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
   }
 }
 
-export const DEFAULT_CALIBRATION_IMAGES = CALIBRATION_IMAGES;
