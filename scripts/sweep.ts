@@ -28,7 +28,7 @@ async function main() {
     },
   });
   const modelsDir = join(ROOT, 'public/models');
-  const datasets = values.datasets?.split(',') ?? readdirSync(modelsDir).sort();
+  const datasets = values.datasets?.split(',') ?? readdirSync(modelsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const trials = Number(values.trials);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
   const precisions = values.precisions!.split(',').map(parsePrecision);

@@ -14,7 +14,10 @@ const CPU_IMAGES = 8; // the cpu backend is slow; wasm runs every golden image
 
 interface Golden { model: string; split: string; count: number; labels: number[]; logits: number[] }
 const goldens = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((f) => f.endsWith('.json')) : [];
-const shipped = existsSync(join(ROOT, 'public/models')) ? readdirSync(join(ROOT, 'public/models')).flatMap((d) => readdirSync(join(ROOT, 'public/models', d))) : [];
+const MODELS = join(ROOT, 'public/models');
+const shipped = existsSync(MODELS)
+  ? readdirSync(MODELS, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => readdirSync(join(MODELS, d.name)))
+  : [];
 
 describe('every shipped model has PyTorch golden logits', () => {
   it('should find one golden file per shipped model', () => {
