@@ -16,24 +16,34 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-const inputsCache = new Map<string, Promise<RunInputs>>();
-function loadInputs(dataset: string, arch: string, testSplit: string): Promise<RunInputs> {
-  const key = `${dataset}/${arch}/${testSplit}`;
-  if (!inputsCache.has(key)) {
-    const p = (async () => {
-      const modelDir = `${base}models/${dataset}/${arch}/`;
-      const [json, bytes] = await Promise.all([fetchBytes(`${modelDir}model.json`), fetchBytes(`${modelDir}weights.bin`)]);
-      const parsed = parseGraph(json, bytes.length);
-      const weights = await parseWeights(parsed.doc, bytes);
-      const fetchFile = (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
-      const m = await readManifest(fetchFile);
-      const test = m.testSplits.includes(testSplit) ? testSplit : m.testSplits[0];
-      return { parsed, weights, image: m.image, pool: await readSplit(fetchFile, m, m.poolSplit), val: await readSplit(fetchFile, m, m.valSplit), test: await readSplit(fetchFile, m, test) };
-    })();
-    p.catch(() => inputsCache.delete(key)); // a failed load is retried next time
-    inputsCache.set(key, p);
+/** Memoised loads: a failed one is forgotten, so it is retried next time. */
+function memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  if (!cache.has(key)) {
+    const p = load();
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
   }
-  return inputsCache.get(key)!;
+  return cache.get(key)!;
+}
+
+type DataParts = Pick<RunInputs, 'image' | 'pool' | 'val' | 'test'>;
+const dataCache = new Map<string, Promise<DataParts>>(); // one copy of a dataset for all its models
+const modelCache = new Map<string, Promise<Pick<RunInputs, 'parsed' | 'weights'>>>();
+
+async function loadInputs(dataset: string, arch: string, testSplit: string): Promise<RunInputs> {
+  const model = memo(modelCache, `${dataset}/${arch}`, async () => {
+    const dir = `${base}models/${dataset}/${arch}/`;
+    const [json, bytes] = await Promise.all([fetchBytes(`${dir}model.json`), fetchBytes(`${dir}weights.bin`)]);
+    const parsed = parseGraph(json, bytes.length);
+    return { parsed, weights: await parseWeights(parsed.doc, bytes) };
+  });
+  const data = memo(dataCache, `${dataset}/${testSplit}`, async () => {
+    const fetchFile = (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
+    const m = await readManifest(fetchFile);
+    const test = m.testSplits.includes(testSplit) ? testSplit : m.testSplits[0];
+    return { image: m.image, pool: await readSplit(fetchFile, m, m.poolSplit), val: await readSplit(fetchFile, m, m.valSplit), test: await readSplit(fetchFile, m, test) };
+  });
+  return { ...(await model), ...(await data) };
 }
 
 let current: { runId: number; ctl: AbortController } | undefined;
