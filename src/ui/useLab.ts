@@ -1,9 +1,9 @@
 // Owns the worker client for the page's lifetime and runs the current settings whenever they change
-// (one run in the single view, every cell in the grid view); a newer run cancels the older one, so no
+// (one run in the single view, every cell in the grid view, both sides in the compare view); a newer run cancels the older one, so no
 // late result overwrites a newer view. Results come from the IndexedDB cache when they can.
 import { useEffect, useRef } from 'react';
 import { CALIBRATION_IMAGES } from '../core/experiment/calibration';
-import { PAPER_PRECISIONS, parsePrecision } from '../core/experiment/precision';
+import { PAPER_PRECISIONS, parsePrecision, precisionLabel } from '../core/experiment/precision';
 import type { RunResult, RunSpec } from '../core/experiment/run';
 import { cacheKey } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
@@ -30,6 +30,42 @@ async function obtain(client: LabClient, spec: RunSpec, model: ModelEntry): Prom
 
 const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
 
+const findModel = (models: ModelEntry[], s: Pick<Settings, 'dataset' | 'arch'>) => models.find((m) => m.dataset === s.dataset && m.arch === s.arch);
+
+function missingModel(models: ModelEntry[], s: Settings): string {
+  const have = models.filter((m) => m.dataset === s.dataset).map((m) => m.arch);
+  return `No ${s.arch} model has been trained on ${s.dataset} yet${have.length ? `; available: ${have.join(', ')}` : ''}.`;
+}
+
+/**
+ * Obtains the runs of several settings in order (grid cells, compare sides), handing each result to
+ * onResult; settings without a shipped model are skipped. Returns the effect's cleanup, which stops
+ * the run in progress.
+ */
+function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: Settings[], onResult: (i: number, r: RunResult) => void): () => void {
+  let live = true;
+  void (async () => {
+    for (const [i, cell] of cells.entries()) {
+      const entry = findModel(models, cell);
+      if (!entry) continue;
+      try {
+        const { result } = await obtain(c, specOf(cell), entry);
+        if (!live) return;
+        onResult(i, result);
+      } catch (e) {
+        if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+        return;
+      }
+    }
+    if (live) store.setState({ run: { status: 'idle' } });
+  })();
+  return () => {
+    live = false;
+    c.cancel(); // leaving the view (or changing its settings) stops the run in progress
+    store.setState({ run: { status: 'idle' } });
+  };
+}
+
 export function useLab(store: AppStore): { cancel(): void } {
   const client = useRef<LabClient | null>(null);
   const quiet = useRef(false); // the gallery's background FP32 run must not replace the shown run's state
@@ -52,16 +88,14 @@ export function useLab(store: AppStore): { cancel(): void } {
   useEffect(() => {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'single') return;
-    const entry = models.find((m) => m.dataset === settings.dataset && m.arch === settings.arch);
+    const entry = findModel(models, settings);
     if (!entry) {
       c.cancel();
-      const have = models.filter((m) => m.dataset === settings.dataset).map((m) => m.arch);
-      store.setState({ run: { status: 'error', message: `No ${settings.arch} model has been trained on ${settings.dataset} yet${have.length ? `; available: ${have.join(', ')}` : ''}.` } });
+      store.setState({ run: { status: 'error', message: missingModel(models, settings) } });
       return;
     }
     let live = true;
-    store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 } });
-    store.setState({ fp32: null });
+    store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 }, fp32: null });
     void (async () => {
       try {
         const { result, cached } = await obtain(c, specOf(settings), entry);
@@ -81,60 +115,25 @@ export function useLab(store: AppStore): { cancel(): void } {
   useEffect(() => {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'grid') return;
-    let live = true;
     store.setState({ grid: {} });
-    void (async () => {
-      for (const precision of PAPER_PRECISIONS) {
-        for (const arch of ARCHS) {
-          const entry = models.find((m) => m.dataset === settings.dataset && m.arch === arch);
-          if (!entry || !live) continue;
-          try {
-            const { result } = await obtain(c, specOf({ ...settings, arch, precision }), entry);
-            if (live) store.setState((s) => ({ grid: { ...s.grid, [`${arch}|${precision}`]: result } }));
-          } catch (e) {
-            if (!live || isCancel(e)) return;
-            store.setState({ run: { status: 'error', message: (e as Error).message } });
-            return;
-          }
-        }
-      }
-      if (live) store.setState({ run: { status: 'idle' } });
-    })();
-    return () => {
-      live = false;
-      c.cancel(); // leaving the grid (or changing it) stops the cell in progress
-      store.setState({ run: { status: 'idle' } });
-    };
+    const cells = PAPER_PRECISIONS.flatMap((precision) => ARCHS.map((arch) => ({ ...settings, arch, precision })));
+    return runInOrder(store, c, models, cells, (_, r) => {
+      const key = `${r.spec.arch}|${precisionLabel(r.spec.precision)}`;
+      store.setState((s) => ({ grid: { ...s.grid, [key]: r } }));
+    });
   }, [store, settings, ready, models]);
   useEffect(() => {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'compare') return;
-    let live = true;
     store.setState({ compare: [] });
     const sides: Settings[] = [settings, { ...settings, arch: settings.arch2, precision: settings.precision2 }];
-    void (async () => {
-      for (const [i, side] of sides.entries()) {
-        const entry = models.find((m) => m.dataset === side.dataset && m.arch === side.arch);
-        if (!entry) {
-          store.setState({ run: { status: 'error', message: `No ${side.arch} model has been trained on ${side.dataset} yet.` } });
-          return;
-        }
-        try {
-          const { result } = await obtain(c, specOf(side), entry);
-          if (!live) return;
-          store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: result }) }));
-        } catch (e) {
-          if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
-          return;
-        }
-      }
-      if (live) store.setState({ run: { status: 'idle' } });
-    })();
-    return () => {
-      live = false;
+    const missing = sides.find((side) => !findModel(models, side));
+    if (missing) {
       c.cancel();
-      store.setState({ run: { status: 'idle' } });
-    };
+      store.setState({ run: { status: 'error', message: missingModel(models, missing) } });
+      return;
+    }
+    return runInOrder(store, c, models, sides, (i, r) => store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: r }) })));
   }, [store, settings, ready, models]);
   return {
     cancel: () => {
