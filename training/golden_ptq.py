@@ -117,13 +117,13 @@ def main():
         doc, weights = load(path)
         calib = [torch.randn(4, 3, 32, 32, generator=g) * 1.5 for _ in range(3)]
         x = torch.randn(6, 3, 32, 32, generator=g)
+        info = dict(inputs_nhwc=[c.permute(0, 2, 3, 1).reshape(-1).tolist() for c in calib], batch=4)
         for w_bits, a_bits in PRECISIONS:
             qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
-            info = dict(inputs_nhwc=[c.permute(0, 2, 3, 1).reshape(-1).tolist() for c in calib], batch=4)
             write(doc['name'], path, 'random', info, qp, logits, [], w_bits, a_bits)
-            write_inputs = os.path.join(OUT, f"{doc['name']}-test-inputs.json")
-            with open(write_inputs, 'w') as f:
-                json.dump(dict(inputs_nhwc=x.permute(0, 2, 3, 1).reshape(-1).tolist()), f)
+        os.makedirs(OUT, exist_ok=True)
+        with open(os.path.join(OUT, f"{doc['name']}-test-inputs.json"), 'w') as f:
+            json.dump(dict(inputs_nhwc=x.permute(0, 2, 3, 1).reshape(-1).tolist()), f)
         print(f"{doc['name']}: {doc['quant']['observers']} observers")
     # shipped models on their own data: trial 0's calibration draw from the pool
     for path in sorted(glob.glob(os.path.join(ROOT, 'public', 'models', '*', '*', 'model.json'))):
