@@ -28,6 +28,9 @@ from golden_calibration import mulberry32  # noqa: E402
 ROOT = os.path.join(data.HERE, '..')
 OUT = os.path.join(ROOT, 'golden', 'out', 'ptq')
 PRECISIONS = ((8, 8), (4, 8), (4, 4))
+# Random deep networks at W4/A4 flip a top-1 when a convolution's last bit differs (OpenBLAS picks
+# kernels by CPU), so the check needs enough images that one flip is a small share.
+RANDOM_TEST_IMAGES = 64
 CALIBRATION_IMAGES, BATCH = 1024, 32
 
 
@@ -116,7 +119,7 @@ def main():
     for path in sorted(glob.glob(os.path.join(ROOT, 'golden', 'out', 'random-models', '*', 'model.json'))):
         doc, weights = load(path)
         calib = [torch.randn(4, 3, 32, 32, generator=g) * 1.5 for _ in range(3)]
-        x = torch.randn(6, 3, 32, 32, generator=g)
+        x = torch.randn(RANDOM_TEST_IMAGES, 3, 32, 32, generator=g)
         info = dict(inputs_nhwc=[c.permute(0, 2, 3, 1).reshape(-1).tolist() for c in calib], batch=4)
         for w_bits, a_bits in PRECISIONS:
             qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)

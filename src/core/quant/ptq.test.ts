@@ -6,12 +6,16 @@
 // in their last bits, and torch's greedy histogram search turns last-bit differences into visibly
 // different ranges (the same model calibrated on the tfjs cpu and wasm backends differs as much).
 // So this test checks (1) the network input's qparams exactly, (2) with torch's qparams injected,
-// that placement, weight and activation fake quant reproduce torch's logits: top-1 on >= 99% of
-// images and the median image within 1e-3 of the largest logit (single rounding flips at an
-// activation's quantization boundary move the rest), and (3) for trained models, with the lab's own
-// calibration, top-1
-// agreement with torch's model of >= 90% at 8-bit activations and >= 60% at 4-bit (W4/A4 is that
-// sensitive to the chosen ranges).
+// that placement, weight and activation fake quant reproduce torch's logits: top-1 on >= 95% of
+// images (random models: 64 images; trained ones also the median image within 1e-3 of the largest
+// logit, as single rounding flips at an activation's quantization boundary move the rest), and (3)
+// with the lab's own calibration, that its activation ranges are torch's up to that chaos: median
+// scale within 10%, at least 75% of scales within 10%, none off by 2x (seen: median 0-4%, 87-100%
+// within 10%, worst 50%, also with torch on a simulated other CPU, DNNL_MAX_CPU_ISA=SSE41; a min/max
+// observer in place of the histogram one gives medians of 22-31% and 4-7% within 10%). Top-1
+// agreement of the own-calibrated model is printed, not asserted: on that simulated CPU torch's own
+// W8/A8 MobileOne agreed with its FP32 predictions on only 50% of RetinaMNIST test images, from
+// ranges within 6% of ours.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -75,6 +79,12 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
     expect(qp.length).toBe(g.qparams.length);
     expect(Math.abs(qp[0].scale - g.qparams[0][0]) / g.qparams[0][0], 'input observer scale').toBeLessThanOrEqual(1e-6);
     expect(qp[0].zeroPoint, 'input observer zero point').toBe(g.qparams[0][1]);
+    const logRatios = qp.map((q, i) => Math.abs(Math.log(q.scale / g.qparams[i][0]))).sort((a, b) => a - b);
+    const ranges = {
+      median: logRatios[Math.floor(logRatios.length / 2)],
+      within10: logRatios.filter((r) => r <= Math.log(1.1)).length / logRatios.length,
+      max: logRatios[logRatios.length - 1],
+    };
     const equal = qp.filter((q, i) => Math.abs(q.scale - g.qparams[i][0]) / g.qparams[i][0] <= 1e-6 && q.zeroPoint === g.qparams[i][1]).length;
     const k = parsed.doc.classes.length;
     // W4/A4 can quantize all logits to one value (GhostNet-VGG on RetinaMNIST): then compare absolutely
@@ -98,14 +108,14 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
     const own = compare(await logitsOf(model, test));
     model.useQparams(g.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint })));
     const withTorch = compare(await logitsOf(model, test));
-    console.log(`${g.model} W${g.wBits}A${g.aBits}: qparams equal ${equal}/${qp.length}; torch's qparams: top-1 ${withTorch.agree}, median diff ${withTorch.median.toExponential(1)}; own calibration: top-1 ${own.agree}`);
+    console.log(`${g.model} W${g.wBits}A${g.aBits}: qparams equal ${equal}/${qp.length}; torch's qparams: top-1 ${withTorch.agree}, median diff ${withTorch.median.toExponential(1)}; own calibration: top-1 ${own.agree}, scales median |log ratio| ${ranges.median.toFixed(3)}, within 10% ${ranges.within10.toFixed(2)}, max ${ranges.max.toFixed(3)}`);
     expect(withTorch.agree).toBeGreaterThanOrEqual(0.95);
     // randomly initialised networks have gains far above trained ones, so one flip or one different
     // range moves many logits: for them top-1 with torch's qparams is the check
-    if (!g.calibration.inputs_nhwc) {
-      expect(withTorch.median).toBeLessThanOrEqual(1e-3);
-      expect(own.agree).toBeGreaterThanOrEqual(g.aBits >= 8 ? 0.85 : 0.6);
-    }
+    if (!g.calibration.inputs_nhwc) expect(withTorch.median).toBeLessThanOrEqual(1e-3);
+    expect(ranges.median, 'median |log(scale / torch scale)|').toBeLessThanOrEqual(0.1);
+    expect(ranges.within10, 'share of scales within 10% of torch').toBeGreaterThanOrEqual(0.75);
+    expect(ranges.max, 'largest |log(scale / torch scale)|').toBeLessThan(Math.log(2));
     model.dispose();
     expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
   });
