@@ -7,8 +7,9 @@ import { RunPanel } from './panels/RunPanel';
 import { Explanations, Presets } from './panels/Classroom';
 import { useLab } from './useLab';
 import { useModelIndex } from './useModelIndex';
+import { UserFilesPanel } from './panels/UserFilesPanel';
 
-const TITLES: Record<(typeof DATASETS)[number], string> = {
+const TITLES: Record<string, string> = {
   pneumoniamnist: 'PneumoniaMNIST', retinamnist: 'RetinaMNIST', cifar10: 'CIFAR-10',
 };
 
@@ -21,6 +22,8 @@ export function App() {
   const notices = store((s) => s.notices);
   const manifest = store((s) => s.manifest);
   const preview = store((s) => s.preview);
+  const userBundles = store((s) => s.userBundles);
+  const title = (d: string) => TITLES[d] ?? userBundles[d]?.manifest.title ?? d;
   useDatasetPreview(store);
   useModelIndex(store);
   const lab = useLab(store);
@@ -35,8 +38,8 @@ export function App() {
         <p className="muted">What post-training quantization does to the calibration of small CNNs.</p>
         <label>
           Dataset{' '}
-          <select value={settings.dataset} onChange={(e) => store.getState().setSettings({ dataset: e.target.value as (typeof DATASETS)[number] })}>
-            {DATASETS.map((d) => <option key={d} value={d}>{TITLES[d]}</option>)}
+          <select value={settings.dataset} onChange={(e) => store.getState().setSettings({ dataset: e.target.value })}>
+            {[...DATASETS, ...Object.keys(userBundles)].map((d) => <option key={d} value={d}>{title(d)}</option>)}
           </select>
         </label>
         {manifest.status === 'ready' && manifest.value.testSplits.length > 1 && (
@@ -56,8 +59,9 @@ export function App() {
       <Presets store={store} />
       <Explanations />
       <RunPanel store={store} onCancel={lab.cancel} />
+      <UserFilesPanel lab={lab} />
       {manifest.status === 'ready' && <DatasetPanel manifest={manifest.value} preview={preview} />}
-      {manifest.status === 'loading' && <p aria-live="polite">Loading {TITLES[settings.dataset]}...</p>}
+      {manifest.status === 'loading' && <p aria-live="polite">Loading {title(settings.dataset)}...</p>}
       {manifest.status === 'error' && <p role="alert" className="error">Could not load the dataset: {manifest.message}</p>}
     </main>
   );

@@ -1,5 +1,5 @@
 // Bundles over HTTP (the built-in ones under public/data) or from files the user picked.
-import type { FetchFile } from '../core/data/bundle';
+import { type FetchFile, blobFetcher } from '../core/data/bundle';
 
 export const httpFetcher = (base: string): FetchFile => async (path) => {
   const url = `${base.replace(/\/$/, '')}/${path}`;
@@ -8,4 +8,7 @@ export const httpFetcher = (base: string): FetchFile => async (path) => {
   return new Uint8Array(await res.arrayBuffer());
 };
 
-export const builtinBundle = (name: string) => httpFetcher(`${import.meta.env.BASE_URL}data/${name}`);
+const builtinBundle = (name: string) => httpFetcher(`${import.meta.env.BASE_URL}data/${name}`);
+
+/** The files of a bundle the user brought (`userFiles`), else the built-in bundle of that name. */
+export const bundleFetcher = (name: string, userFiles?: Record<string, Blob>): FetchFile => (userFiles ? blobFetcher(userFiles) : builtinBundle(name));

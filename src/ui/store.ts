@@ -6,6 +6,7 @@ import type { Phase, RunResult } from '../core/experiment/run';
 import type { BackendAttempt, BackendName } from '../worker/protocol';
 import type { ModelEntry } from './useModelIndex';
 import type { Split } from '../core/data/dataset';
+import type { UserBundle, UserModel } from './userFiles';
 import { type Settings, DEFAULT_SETTINGS } from './url';
 
 export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; total: number } | { status: 'ready'; value: T } | { status: 'error'; message: string };
@@ -20,8 +21,12 @@ export interface AppState {
   settings: Settings;
   backend: { name: BackendName; attempts: BackendAttempt[] } | { error: string } | null;
   run: RunState;
-  /** Shipped models; null until the index has loaded. */
+  /** The user's models first, then the shipped ones; null until the index has loaded. */
   models: ModelEntry[] | null;
+  /** Bundles the user picked from files, by dataset name. */
+  userBundles: Record<string, UserBundle>;
+  /** Models the user picked from files, by `${dataset}/${arch}`. */
+  userModels: Record<string, UserModel>;
   /** Grid view results by `${arch}|${precision}`. */
   grid: Record<string, RunResult>;
   /** Compare view: the two runs, as they finish. */
@@ -42,6 +47,8 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
     backend: null,
     run: { status: 'idle' },
     models: null,
+    userBundles: {},
+    userModels: {},
     grid: {},
     compare: [],
     fp32: null,

@@ -12,7 +12,8 @@ export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 export interface Settings {
-  dataset: DatasetName;
+  /** A built-in dataset, or one the user brought (which a reloaded URL cannot restore). */
+  dataset: string;
   testSplit: string;
   arch: ArchName;
   /** fp32 or wXaY (see core/experiment/precision.ts). */

@@ -3,15 +3,16 @@
 import { useEffect } from 'react';
 import { readManifest, readSplit } from '../core/data/bundle';
 import type { AppStore } from './store';
-import { builtinBundle } from './fetchBundle';
+import { bundleFetcher } from './fetchBundle';
 
 export function useDatasetPreview(store: AppStore): void {
   const dataset = store((s) => s.settings.dataset);
   const testSplit = store((s) => s.settings.testSplit);
+  const userFiles = store((s) => s.userBundles[dataset]?.files);
   useEffect(() => {
     let live = true;
     const set: AppStore['setState'] = (patch) => live && store.setState(patch);
-    const fetchFile = builtinBundle(dataset);
+    const fetchFile = bundleFetcher(dataset, userFiles);
     set({ manifest: { status: 'loading', done: 0, total: 1 }, preview: { status: 'idle' } });
     (async () => {
       const manifest = await readManifest(fetchFile);
@@ -25,5 +26,5 @@ export function useDatasetPreview(store: AppStore): void {
     return () => {
       live = false;
     };
-  }, [store, dataset, testSplit]);
+  }, [store, dataset, testSplit, userFiles]);
 }

@@ -11,6 +11,7 @@ import { cachedResult, storeResult } from './resultCache';
 import type { AppStore } from './store';
 import { ARCHS, type Settings } from './url';
 import type { ModelEntry } from './useModelIndex';
+import type { UserBundle, UserModel } from './userFiles';
 
 export function specOf(s: Settings): RunSpec {
   return {
@@ -20,8 +21,8 @@ export function specOf(s: Settings): RunSpec {
 }
 
 /** The cached result, or a fresh run (then cached). */
-async function obtain(client: LabClient, spec: RunSpec, model: ModelEntry): Promise<{ result: RunResult; cached: boolean }> {
-  const hit = await cachedResult(cacheKey(model.sha256, spec));
+async function obtain(store: AppStore, client: LabClient, spec: RunSpec, model: ModelEntry): Promise<{ result: RunResult; cached: boolean }> {
+  const hit = await cachedResult(cacheKey(model.sha256, spec, store.getState().userBundles[spec.dataset]?.sha256));
   if (hit) return { result: hit, cached: true };
   const result = await client.run(spec);
   void storeResult(result);
@@ -49,7 +50,7 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
       const entry = findModel(models, cell);
       if (!entry) continue;
       try {
-        const { result } = await obtain(c, specOf(cell), entry);
+        const { result } = await obtain(store, c, specOf(cell), entry);
         if (!live) return;
         onResult(i, result);
       } catch (e) {
@@ -66,7 +67,18 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
   };
 }
 
-export function useLab(store: AppStore): { cancel(): void } {
+const datasetMessage = (b: UserBundle) => ({ type: 'addDataset' as const, name: b.manifest.name, files: b.files });
+const modelMessage = (m: UserModel) => ({ type: 'addModel' as const, dataset: m.entry.dataset, arch: m.entry.arch, json: m.json, weights: m.weights });
+
+export interface Lab {
+  cancel(): void;
+  /** Makes a checked bundle of the user's available to every view, and shows it. */
+  addBundle(b: UserBundle): void;
+  /** Makes a checked model of the user's available, in place of a shipped one of its dataset and architecture. */
+  addModel(m: UserModel): void;
+}
+
+export function useLab(store: AppStore): Lab {
   const client = useRef<LabClient | null>(null);
   const quiet = useRef(false); // the gallery's background FP32 run must not replace the shown run's state
   const settings = store((s) => s.settings);
@@ -80,6 +92,9 @@ export function useLab(store: AppStore): { cancel(): void } {
       onCrash: (message) => store.setState({ backend: null, run: { status: 'error', message: `The lab worker stopped (${message}); it was restarted.` } }),
     }, backend === 'auto' ? undefined : backend);
     client.current = c;
+    const { userBundles, userModels } = store.getState();
+    for (const b of Object.values(userBundles)) c.addUserFiles(datasetMessage(b));
+    for (const m of Object.values(userModels)) c.addUserFiles(modelMessage(m));
     store.setState({ backend: null });
     // a handle for the e2e test of crash recovery
     (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash = () => c.injectCrash();
@@ -98,11 +113,11 @@ export function useLab(store: AppStore): { cancel(): void } {
     store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 }, fp32: null });
     void (async () => {
       try {
-        const { result, cached } = await obtain(c, specOf(settings), entry);
+        const { result, cached } = await obtain(store, c, specOf(settings), entry);
         if (!live) return;
         store.setState({ run: { status: 'done', result, cached } });
         quiet.current = true;
-        const fp32 = settings.precision === 'fp32' ? result : (await obtain(c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
+        const fp32 = settings.precision === 'fp32' ? result : (await obtain(store, c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
         if (live) store.setState({ fp32 });
       } catch (e) {
         if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
@@ -139,6 +154,19 @@ export function useLab(store: AppStore): { cancel(): void } {
     cancel: () => {
       client.current?.cancel();
       store.setState({ run: { status: 'idle' } });
+    },
+    addBundle: (b) => {
+      client.current?.addUserFiles(datasetMessage(b));
+      store.setState((s) => ({ userBundles: { ...s.userBundles, [b.manifest.name]: b } }));
+      store.getState().setSettings({ dataset: b.manifest.name, testSplit: b.manifest.testSplits[0] });
+    },
+    addModel: (m) => {
+      const key = `${m.entry.dataset}/${m.entry.arch}`;
+      client.current?.addUserFiles(modelMessage(m));
+      store.setState((s) => ({
+        userModels: { ...s.userModels, [key]: m },
+        models: [m.entry, ...(s.models ?? []).filter((e) => !(e.user && e.dataset === m.entry.dataset && e.arch === m.entry.arch))],
+      }));
     },
   };
 }

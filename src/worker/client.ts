@@ -13,6 +13,8 @@ export class LabClient {
   private worker!: Worker;
   private runId = 0;
   private pending?: { runId: number; resolve(r: RunResult): void; reject(e: Error): void };
+  /** The user's files, sent again to a restarted worker. */
+  private readonly userFiles = new Map<string, Extract<Request, { type: 'addDataset' | 'addModel' }>>();
 
   constructor(private readonly events: ClientEvents, private force?: BackendName) {
     this.start();
@@ -23,6 +25,13 @@ export class LabClient {
     this.worker.onmessage = (ev: MessageEvent<Response>) => this.receive(ev.data);
     this.worker.onerror = (ev) => this.crash(ev.message || 'the worker stopped');
     this.send({ type: 'init', force: this.force });
+    for (const m of this.userFiles.values()) this.send(m);
+  }
+
+  /** Hands the worker a bundle or model from the user's files (the page has checked them). */
+  addUserFiles(m: Extract<Request, { type: 'addDataset' | 'addModel' }>): void {
+    this.userFiles.set(m.type === 'addDataset' ? `data:${m.name}` : `model:${m.dataset}/${m.arch}`, m);
+    this.send(m);
   }
 
   private send(m: Request): void {

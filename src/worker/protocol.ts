@@ -16,6 +16,9 @@ export type Request =
   | { type: 'init'; force?: BackendName }
   | { type: 'run'; runId: number; spec: RunSpec }
   | { type: 'cancel'; runId: number }
+  /** The user's own files (checked by the page first); they take the place of any same-named ones. */
+  | { type: 'addDataset'; name: string; files: Record<string, Blob> }
+  | { type: 'addModel'; dataset: string; arch: string; json: Uint8Array; weights: Uint8Array }
   /** Fault injection for tests: the worker throws an uncaught error. */
   | { type: 'crash' };
 

@@ -1,7 +1,7 @@
 // The lab worker: owns tfjs, the models and the data; thin over the core. One run at a time; a new
 // run or a cancel aborts the current one.
 import { calibrationReport } from '../core/calib/report';
-import { readManifest, readSplit } from '../core/data/bundle';
+import { blobFetcher, readManifest, readSplit } from '../core/data/bundle';
 import { parseGraph, parseWeights } from '../core/graph/format';
 import { type RunInputs, runExperiment } from '../core/experiment/run';
 import { pickBackend } from './backend';
@@ -29,16 +29,25 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promis
 type DataParts = Pick<RunInputs, 'image' | 'pool' | 'val' | 'test'>;
 const dataCache = new Map<string, Promise<DataParts>>(); // one copy of a dataset for all its models
 const modelCache = new Map<string, Promise<Pick<RunInputs, 'parsed' | 'weights'>>>();
+const userData = new Map<string, Record<string, Blob>>();
+const userModels = new Map<string, { json: Uint8Array; weights: Uint8Array }>();
+
+/** Forgets what was loaded under a name the user's files now take. */
+function forget(cache: Map<string, unknown>, prefix: string): void {
+  for (const key of cache.keys()) if (key.startsWith(prefix)) cache.delete(key);
+}
 
 async function loadInputs(dataset: string, arch: string, testSplit: string): Promise<RunInputs> {
   const model = memo(modelCache, `${dataset}/${arch}`, async () => {
     const dir = `${base}models/${dataset}/${arch}/`;
-    const [json, bytes] = await Promise.all([fetchBytes(`${dir}model.json`), fetchBytes(`${dir}weights.bin`)]);
+    const user = userModels.get(`${dataset}/${arch}`);
+    const [json, bytes] = user ? [user.json, user.weights] : await Promise.all([fetchBytes(`${dir}model.json`), fetchBytes(`${dir}weights.bin`)]);
     const parsed = parseGraph(json, bytes.length);
     return { parsed, weights: await parseWeights(parsed.doc, bytes) };
   });
   const data = memo(dataCache, `${dataset}/${testSplit}`, async () => {
-    const fetchFile = (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
+    const files = userData.get(dataset);
+    const fetchFile = files ? blobFetcher(files) : (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
     const m = await readManifest(fetchFile);
     const test = m.testSplits.includes(testSplit) ? testSplit : m.testSplits[0];
     return { image: m.image, pool: await readSplit(fetchFile, m, m.poolSplit), val: await readSplit(fetchFile, m, m.valSplit), test: await readSplit(fetchFile, m, test) };
@@ -85,6 +94,14 @@ self.onmessage = (ev: MessageEvent<Request>) => {
       break;
     case 'run':
       void run(m.runId, m.spec);
+      break;
+    case 'addDataset':
+      userData.set(m.name, m.files);
+      forget(dataCache, `${m.name}/`);
+      break;
+    case 'addModel':
+      userModels.set(`${m.dataset}/${m.arch}`, { json: m.json, weights: m.weights });
+      forget(modelCache, `${m.dataset}/${m.arch}`);
       break;
     case 'cancel':
       if (current?.runId === m.runId) current.ctl.abort();

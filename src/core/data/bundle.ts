@@ -132,6 +132,13 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
 /** Reads one file of a bundle (relative path); throws if it cannot. */
 export type FetchFile = (path: string) => Promise<Uint8Array>;
 
+/** A bundle's files held in memory (files the user picked), by the names manifest.json gives them. */
+export const blobFetcher = (files: Record<string, Blob>): FetchFile => async (path) => {
+  const f = files[path];
+  if (!f) throw new InputError(`${path} is missing: pick manifest.json and every file it lists`);
+  return new Uint8Array(await f.arrayBuffer());
+};
+
 async function fetchChecked(fetchFile: FetchFile, ref: FileRef): Promise<Uint8Array> {
   const bytes = await fetchFile(ref.file);
   check(bytes.length === ref.bytes, `${ref.file}: ${bytes.length} bytes, the manifest says ${ref.bytes} (truncated or replaced file)`);

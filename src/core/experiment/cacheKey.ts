@@ -5,10 +5,11 @@ import { precisionLabel } from './precision';
 /** Bump when the engine's numbers change for the same inputs, so stale cache entries are ignored. */
 export const ENGINE_VERSION = 2; // 2: results carry per-image predictions
 
-export function cacheKey(weightsSha256: string, s: RunSpec): string {
+/** `dataSha256`: for a bundle the user brought, the hash of its manifest (built-in data never changes under a name). */
+export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string): string {
   const quantized = s.precision.wBits !== null || s.precision.aBits !== null;
   return [
-    `v${ENGINE_VERSION}`, weightsSha256.slice(0, 16), s.dataset, s.testSplit, precisionLabel(s.precision),
+    `v${ENGINE_VERSION}`, weightsSha256.slice(0, 16), dataSha256 ? `${s.dataset}@${dataSha256.slice(0, 16)}` : s.dataset, s.testSplit, precisionLabel(s.precision),
     // float runs do not depend on the observer or the calibration draw
     quantized ? s.observer : '-', quantized ? `t${s.trial}` : '-', quantized ? `n${s.calibrationImages}` : '-', `b${s.numBins}`,
   ].join('|');

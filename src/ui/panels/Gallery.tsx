@@ -5,27 +5,29 @@ import { readManifest, readSplit } from '../../core/data/bundle';
 import type { Split } from '../../core/data/dataset';
 import type { RunResult } from '../../core/experiment/run';
 import { ImageGrid } from '../charts/ImageGrid';
-import { builtinBundle } from '../fetchBundle';
+import { bundleFetcher } from '../fetchBundle';
 import type { AppStore } from '../store';
 
 const COUNT = 12;
 
 export function Gallery({ store, result }: { store: AppStore; result: RunResult }) {
   const fp32 = store((s) => s.fp32);
-  const [split, setSplit] = useState<{ split: Split; classes: string[]; image: { height: number; width: number; channels: 1 | 3 } } | null>(null);
+  const [split, setSplit] = useState<{ split: Split; classes: string[]; image: { height: number; width: number; channels: 1 | 3 } } | string | null>(null);
   const { dataset, testSplit } = result.spec;
+  const userFiles = store((s) => s.userBundles[dataset]?.files);
   useEffect(() => {
     let live = true;
-    const f = builtinBundle(dataset);
-    void readManifest(f).then(async (m) => {
+    const f = bundleFetcher(dataset, userFiles);
+    readManifest(f).then(async (m) => {
       const s = await readSplit(f, m, testSplit);
       if (live) setSplit({ split: s, classes: m.classes, image: m.image });
-    });
+    }).catch((e: unknown) => live && setSplit(`Could not load the test images: ${e instanceof Error ? e.message : String(e)}`));
     return () => {
       live = false;
     };
-  }, [dataset, testSplit]);
+  }, [dataset, testSplit, userFiles]);
   if (!split) return <p className="muted">Loading test images for the gallery...</p>;
+  if (typeof split === 'string') return <p role="alert">{split}</p>;
   const { pred, conf } = result.predictions;
   const wrong = pred.map((_, i) => i).filter((i) => pred[i] !== split.split.labels[i]).sort((a, b) => conf[b] - conf[a]).slice(0, COUNT);
   const name = (c: number) => split.classes[c];

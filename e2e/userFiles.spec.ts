@@ -1,0 +1,61 @@
+// Bring your own files in the page: damaged files are refused and change nothing; a bundle and a model
+// picked from files run like shipped ones (here a renamed copy of RetinaMNIST and its MobileOne, which
+// must give the shipped pair's numbers).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ROOT, loadRunInputs, useBackend } from '../scripts/nodeTf';
+import { parsePrecision } from '../src/core/experiment/precision';
+import { runExperiment } from '../src/core/experiment/run';
+
+const DATA = join(ROOT, 'public/data/retinamnist');
+const MODEL = join(ROOT, 'public/models/retinamnist/mobileone_s0');
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+
+const payload = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+const renamed = (file: string, patch: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
+
+const bundle = () => readdirSync(DATA).map((f) => payload(f, f === 'manifest.json'
+  ? renamed(join(DATA, f), { name: 'myretina', title: 'My RetinaMNIST' }) : readFileSync(join(DATA, f))));
+const model = (weights = readFileSync(join(MODEL, 'weights.bin'))) =>
+  [payload('model.json', renamed(join(MODEL, 'model.json'), { dataset: 'myretina' })), payload('weights.bin', weights)];
+
+test('files the user brings are checked, refused with the reason when damaged, and run like shipped ones', async ({ page }) => {
+  test.setTimeout(180_000);
+  await useBackend('wasm');
+  const want = await runExperiment(await loadRunInputs('retinamnist', 'mobileone_s0'), {
+    dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision('fp32'), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 1024,
+  });
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
+  const datasets = page.getByRole('combobox', { name: 'Dataset' });
+  await expect(datasets.getByRole('option')).toHaveCount(3);
+
+  const weights = readFileSync(join(MODEL, 'weights.bin'));
+  await page.getByLabel('Model', { exact: true }).setInputFiles(model(weights.subarray(0, 1000)));
+  await expect(page.getByTestId('user-model-status')).toContainText(/Not loaded: weights file has 1000 bytes, model.json says \d+ \(truncated or wrong file\)/);
+  await page.getByLabel('Dataset bundle').setInputFiles(bundle().filter((f) => f.name !== 'test.0.paeth-gzip'));
+  await expect(page.getByTestId('user-bundle-status')).toContainText('Not loaded: test.0.paeth-gzip is missing');
+  await expect(datasets.getByRole('option')).toHaveCount(3); // nothing changed
+  await expect(datasets).toHaveValue('retinamnist');
+
+  await page.getByLabel('Model', { exact: true }).setInputFiles(model());
+  await expect(page.getByTestId('user-model-status')).toContainText('Loaded a mobileone_s0 model for myretina');
+  await page.getByLabel('Dataset bundle').setInputFiles(bundle());
+  await expect(page.getByTestId('user-bundle-status')).toContainText('Loaded My RetinaMNIST (myretina): 1,600 images in 3 splits, 5 classes.');
+  await expect(datasets).toHaveValue('myretina');
+  await expect(page.getByRole('heading', { name: 'My RetinaMNIST' })).toBeVisible();
+  const metrics = page.getByRole('table').filter({ hasText: 'before scaling' });
+  await expect(metrics).toBeVisible({ timeout: 120_000 });
+  const row = (name: string) => metrics.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  await expect(row('top-1 error')).toContainText(pct(want.before.error));
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
+  await expect(metrics).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
+  await expect(page.getByRole('region', { name: 'Most confident mistakes' }).getByRole('listitem')).toHaveCount(12); // the gallery reads the user's test split
+  await page.screenshot({ path: 'test-results/screenshots/user-files.png', fullPage: true });
+  // a restarted worker is handed the user's files again: a fresh W8/A8 run there reads them
+  await page.evaluate(() => (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash!());
+  await expect(page.getByRole('alert')).toContainText(/The lab worker stopped .*it was restarted/);
+  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
+  await page.getByLabel('Precision').selectOption('w8a8');
+  await expect(metrics).toContainText('calibrated on 1024 images', { timeout: 120_000 });
+});
