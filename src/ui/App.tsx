@@ -6,6 +6,7 @@ import { DatasetPanel } from './panels/DatasetPanel';
 import { RunPanel } from './panels/RunPanel';
 import { Explanations, Presets } from './panels/Classroom';
 import { useLab } from './useLab';
+import { useFill } from './useFill';
 import { useModelIndex } from './useModelIndex';
 import { UserFilesPanel } from './panels/UserFilesPanel';
 
@@ -27,6 +28,7 @@ export function App() {
   useDatasetPreview(store);
   useModelIndex(store);
   const lab = useLab(store);
+  const fill = useFill(store);
   useEffect(() => {
     window.history.replaceState(null, '', formatSettings(settings));
   }, [settings]);
@@ -58,7 +60,7 @@ export function App() {
       ))}
       <Presets store={store} />
       <Explanations />
-      <RunPanel store={store} onCancel={lab.cancel} />
+      <RunPanel store={store} onCancel={lab.cancel} fill={fill} />
       <UserFilesPanel lab={lab} />
       {manifest.status === 'ready' && <DatasetPanel manifest={manifest.value} preview={preview} />}
       {manifest.status === 'loading' && <p aria-live="polite">Loading {title(settings.dataset)}...</p>}

@@ -35,9 +35,9 @@ export async function cachedResult(key: string): Promise<RunResult | undefined> 
   }
 }
 
-export async function storeResult(r: RunResult): Promise<void> {
+export async function storeResult(key: string, r: RunResult): Promise<void> {
   try {
-    await withStore('readwrite', (s) => s.put(r, r.key));
+    await withStore('readwrite', (s) => s.put(r, key));
   } catch {
     // no cache: the run itself is still shown
   }

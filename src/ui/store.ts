@@ -17,6 +17,13 @@ export type RunState =
   | { status: 'done'; result: RunResult; cached: boolean }
   | { status: 'error'; message: string };
 
+/** The background run of every configuration of a dataset (useFill). */
+export type FillState =
+  | { status: 'idle' }
+  | { status: 'running'; done: number; total: number; computed: number; current: string }
+  | { status: 'done' | 'stopped'; done: number; total: number; computed: number }
+  | { status: 'error'; message: string };
+
 export interface AppState {
   settings: Settings;
   backend: { name: BackendName; attempts: BackendAttempt[] } | { error: string } | null;
@@ -34,6 +41,7 @@ export interface AppState {
   /** The FP32 run of the single view's model, for the gallery's before-quantization column. */
   fp32: RunResult | null;
   notices: string[];
+  fill: FillState;
   manifest: Load<BundleManifest>;
   preview: Load<Split>;
   setSettings(patch: Partial<Settings>): void;
@@ -52,6 +60,7 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
     grid: {},
     compare: [],
     fp32: null,
+    fill: { status: 'idle' },
     manifest: { status: 'idle' },
     preview: { status: 'idle' },
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),

@@ -21,17 +21,19 @@ export function specOf(s: Settings): RunSpec {
 }
 
 /** The cached result, or a fresh run (then cached). */
-async function obtain(store: AppStore, client: LabClient, spec: RunSpec, model: ModelEntry): Promise<{ result: RunResult; cached: boolean }> {
-  const hit = await cachedResult(cacheKey(model.sha256, spec, store.getState().userBundles[spec.dataset]?.sha256));
+export async function obtain(store: AppStore, client: LabClient, spec: RunSpec, model: ModelEntry): Promise<{ result: RunResult; cached: boolean }> {
+  // a bundle the user brought is part of the key: another one may come under the same name
+  const key = cacheKey(model.sha256, spec, store.getState().userBundles[spec.dataset]?.sha256);
+  const hit = await cachedResult(key);
   if (hit) return { result: hit, cached: true };
   const result = await client.run(spec);
-  void storeResult(result);
+  void storeResult(key, result);
   return { result, cached: false };
 }
 
-const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
+export const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
 
-const findModel = (models: ModelEntry[], s: Pick<Settings, 'dataset' | 'arch'>) => models.find((m) => m.dataset === s.dataset && m.arch === s.arch);
+export const findModel = (models: ModelEntry[], s: Pick<Settings, 'dataset' | 'arch'>) => models.find((m) => m.dataset === s.dataset && m.arch === s.arch);
 
 function missingModel(models: ModelEntry[], s: Settings): string {
   const have = models.filter((m) => m.dataset === s.dataset).map((m) => m.arch);
@@ -67,8 +69,8 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
   };
 }
 
-const datasetMessage = (b: UserBundle) => ({ type: 'addDataset' as const, name: b.manifest.name, files: b.files });
-const modelMessage = (m: UserModel) => ({ type: 'addModel' as const, dataset: m.entry.dataset, arch: m.entry.arch, json: m.json, weights: m.weights });
+export const datasetMessage = (b: UserBundle) => ({ type: 'addDataset' as const, name: b.manifest.name, files: b.files });
+export const modelMessage = (m: UserModel) => ({ type: 'addModel' as const, dataset: m.entry.dataset, arch: m.entry.arch, json: m.json, weights: m.weights });
 
 export interface Lab {
   cancel(): void;

@@ -86,5 +86,7 @@ export class LabClient {
 
   dispose(): void {
     this.worker.terminate();
+    this.pending?.reject(Object.assign(new Error('run cancelled'), { cancelled: true }));
+    this.pending = undefined;
   }
 }

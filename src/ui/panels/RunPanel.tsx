@@ -3,6 +3,7 @@
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
+import { FillPanel } from './FillPanel';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
 import { ComparePanel } from './ComparePanel';
@@ -28,7 +29,7 @@ export function Select<K extends keyof Settings>({ store, name, label, options }
   );
 }
 
-export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): void }) {
+export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(): void; fill: { start(): void; stop(): void } }) {
   const run = store((s) => s.run);
   const backend = store((s) => s.backend);
   const view = store((s) => s.settings.view);
@@ -57,6 +58,7 @@ export function RunPanel({ store, onCancel }: { store: AppStore; onCancel(): voi
         </p>
       )}
       {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
+      {(view === 'grid' || view === 'scatter') && <FillPanel store={store} fill={fill} />}
       {view === 'grid' && <GridPanel store={store} />}
       {view === 'scatter' && <ScatterPanel store={store} />}
       {view === 'compare' && <ComparePanel store={store} />}

@@ -1,5 +1,5 @@
 // Every run computed so far for this dataset (from the cache) as ECE against error, before and
-// after temperature scaling side by side. Fill it with the grid view.
+// after temperature scaling side by side, updated as the background fill adds runs.
 import { useEffect, useState } from 'react';
 import type { RunResult } from '../../core/experiment/run';
 import { EceScatter } from '../charts/EceScatter';
@@ -12,6 +12,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   const bins = store((s) => s.settings.bins);
   const grid = store((s) => s.grid);
   const run = store((s) => s.run);
+  const filled = store((s) => ('done' in s.fill ? s.fill.done : 0)); // the background fill adds runs
   const [results, setResults] = useState<RunResult[]>([]);
   useEffect(() => {
     let live = true;
@@ -19,8 +20,8 @@ export function ScatterPanel({ store }: { store: AppStore }) {
     return () => {
       live = false;
     };
-  }, [dataset, bins, grid, run]);
-  if (results.length === 0) return <p>No runs computed for {dataset} yet: fill the reliability grid (or run single configurations) first.</p>;
+  }, [dataset, bins, grid, run, filled]);
+  if (results.length === 0) return <p>No runs computed for {dataset} yet: compute every run above, fill the reliability grid, or run single configurations.</p>;
   return (
     <>
       <p className="muted">{results.length} runs from the cache. Colour = architecture, marker size = precision (FP32 largest, W4/A4 smallest). <ResultButtons results={results} name={`${dataset}-runs`} /></p>

@@ -1,0 +1,28 @@
+// "Compute every run": a second worker fills the result cache for the dataset with a progress bar,
+// the scatter grows as runs land, it can be stopped, and what it computed is then served from the cache.
+import { expect, test } from '@playwright/test';
+
+test('computing every run fills the cache in the background, with progress, and can be stopped', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?dataset=retinamnist&view=scatter&backend=wasm');
+  await expect(page.getByText('No runs computed for retinamnist yet')).toBeVisible();
+  const group = page.getByRole('group', { name: 'Compute every run' });
+  await group.getByRole('button', { name: 'Compute every run of retinamnist' }).click();
+  await expect(group).toContainText('0 / 30 (ShuffleNetV2 1.0x FP32, trial 1)');
+  await expect(group.getByRole('progressbar', { name: 'runs done' })).toBeVisible();
+  await expect(group).toContainText('3 / 30', { timeout: 120_000 }); // the three FP32 runs come first
+  await page.screenshot({ path: 'test-results/screenshots/fill.png', fullPage: true });
+  await group.getByRole('button', { name: 'Stop' }).click();
+  const status = group.getByRole('status');
+  await expect(status).toContainText(/^Stopped: \d+ of 30 runs ready, \d+ computed now, 0 from the cache\.$/);
+  const ready = Number(/Stopped: (\d+)/.exec((await status.textContent())!)![1]);
+  expect(ready).toBeGreaterThanOrEqual(3);
+  await expect(page.getByText(`${ready} runs from the cache.`)).toBeVisible();
+  // again: what is cached is not computed twice
+  await group.getByRole('button', { name: 'Compute every run of retinamnist' }).click();
+  await expect(group).toContainText(`${ready} / 30`, { timeout: 30_000 });
+  await group.getByRole('button', { name: 'Stop' }).click();
+  await expect(status).toContainText(new RegExp(`Stopped: ${ready} of 30 runs ready, 0 computed now, ${ready} from the cache\\.`));
+  await page.goto('/?dataset=retinamnist&arch=shufflenetv2&precision=fp32&backend=wasm');
+  await expect(page.getByText('From the cache (IndexedDB).')).toBeVisible({ timeout: 30_000 });
+});
