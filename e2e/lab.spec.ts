@@ -97,6 +97,21 @@ test('switching settings quickly shows only the last one, and a missing model is
   await expect(page.getByText(/cannot change which class wins/)).toBeVisible();
 });
 
+test('the worker\'s tensor count returns to its baseline after runs, a cancelled one included', async ({ page }) => {
+  test.setTimeout(240_000);
+  const memory = () => page.evaluate(() => (window as Window & { qcalWorkerMemory?: () => Promise<{ numTensors: number }> }).qcalWorkerMemory!());
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&view=scatter&backend=wasm'); // the scatter runs nothing
+  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
+  const base = await memory();
+  await page.getByLabel('View').selectOption('single');
+  await expect(page.getByText(/^Calibrating: [1-9]/)).toBeVisible({ timeout: 60_000 });
+  await page.getByLabel('Precision').selectOption('w8a8'); // cancels the W4/A4 run mid-calibration
+  await expect(metrics(page)).toContainText('calibrated on 1024 images', { timeout: 200_000 });
+  const mistakes = page.getByRole('region', { name: 'Most confident mistakes' }).getByRole('listitem');
+  await expect(mistakes.first()).toContainText(/FP32: grade \d/, { timeout: 60_000 }); // the gallery's FP32 run has finished
+  expect((await memory()).numTensors).toBe(base.numTensors);
+});
+
 test('the reliability grid fills cell by cell, row by row', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/?dataset=retinamnist&view=grid&backend=wasm');

@@ -98,8 +98,8 @@ export function useLab(store: AppStore): Lab {
     for (const b of Object.values(userBundles)) c.addUserFiles(datasetMessage(b));
     for (const m of Object.values(userModels)) c.addUserFiles(modelMessage(m));
     store.setState({ backend: null });
-    // a handle for the e2e test of crash recovery
-    (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash = () => c.injectCrash();
+    // handles for the e2e tests (crash recovery, leaks) and the browser benchmark
+    Object.assign(window, { qcalInjectWorkerCrash: () => c.injectCrash(), qcalWorkerMemory: () => c.memory() });
     return () => c.dispose();
   }, [store, backend]);
   useEffect(() => {

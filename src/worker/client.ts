@@ -13,6 +13,7 @@ export class LabClient {
   private worker!: Worker;
   private runId = 0;
   private pending?: { runId: number; resolve(r: RunResult): void; reject(e: Error): void };
+  private memoryWaiters: ((m: { numTensors: number; numBytes: number }) => void)[] = [];
   /** The user's files, sent again to a restarted worker. */
   private readonly userFiles = new Map<string, Extract<Request, { type: 'addDataset' | 'addModel' }>>();
 
@@ -40,6 +41,7 @@ export class LabClient {
 
   private receive(m: Response): void {
     if (m.type === 'ready') return this.events.onReady(m.backend, m.attempts);
+    if (m.type === 'memory') return this.memoryWaiters.shift()?.(m);
     if (m.runId === undefined) return this.events.onCrash(m.type === 'error' ? m.message : 'unknown worker error');
     if (!this.pending || m.runId !== this.pending.runId) return; // a stale run
     if (m.type === 'progress') return this.events.onProgress(m);
@@ -55,6 +57,7 @@ export class LabClient {
     this.worker.terminate();
     this.pending?.reject(new Error('the worker was restarted'));
     this.pending = undefined;
+    this.memoryWaiters = [];
     this.start();
   }
 
@@ -69,6 +72,14 @@ export class LabClient {
     return new Promise((resolve, reject) => {
       this.pending = { runId, resolve, reject };
       this.send({ type: 'run', runId, spec });
+    });
+  }
+
+  /** The worker's tfjs tensor count and bytes (answered after any message sent before). */
+  memory(): Promise<{ numTensors: number; numBytes: number }> {
+    return new Promise((resolve) => {
+      this.memoryWaiters.push(resolve);
+      this.send({ type: 'memory' });
     });
   }
 

@@ -19,6 +19,8 @@ export type Request =
   /** The user's own files (checked by the page first); they take the place of any same-named ones. */
   | { type: 'addDataset'; name: string; files: Record<string, Blob> }
   | { type: 'addModel'; dataset: string; arch: string; json: Uint8Array; weights: Uint8Array }
+  /** tfjs's tensor count and bytes, for leak checks (e2e, the browser benchmark). */
+  | { type: 'memory' }
   /** Fault injection for tests: the worker throws an uncaught error. */
   | { type: 'crash' };
 
@@ -26,4 +28,5 @@ export type Response =
   | { type: 'ready'; backend: BackendName; attempts: BackendAttempt[] }
   | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; partial?: CalibrationReport }
   | { type: 'result'; runId: number; result: RunResult }
-  | { type: 'error'; runId?: number; message: string; cancelled?: boolean };
+  | { type: 'error'; runId?: number; message: string; cancelled?: boolean }
+  | { type: 'memory'; numTensors: number; numBytes: number };

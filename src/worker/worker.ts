@@ -1,5 +1,6 @@
 // The lab worker: owns tfjs, the models and the data; thin over the core. One run at a time; a new
 // run or a cancel aborts the current one.
+import * as tf from '@tensorflow/tfjs-core';
 import { calibrationReport } from '../core/calib/report';
 import { blobFetcher, readManifest, readSplit } from '../core/data/bundle';
 import { parseGraph, parseWeights } from '../core/graph/format';
@@ -106,6 +107,11 @@ self.onmessage = (ev: MessageEvent<Request>) => {
     case 'cancel':
       if (current?.runId === m.runId) current.ctl.abort();
       break;
+    case 'memory': {
+      const { numTensors, numBytes } = tf.memory();
+      post({ type: 'memory', numTensors, numBytes });
+      break;
+    }
     case 'crash':
       setTimeout(() => {
         throw new Error('injected crash');

@@ -1,0 +1,134 @@
+// The lab's speed in a real browser (Debian's chromium, headless), per backend: time to the first
+// reliability diagram on a cold load (fresh profile) and a warm one (same profile: files and results
+// cached), one full quantized run (calibrate 1,024 images, evaluate validation and test), the whole
+// reliability grid, the longest main-thread task meanwhile; then the worker's tensor count and the
+// page's JS heap after each of 20 consecutive runs (both must stay flat).
+//   npm run build && npm run bench:browser [-- --backends wasm,webgpu,webgl,cpu --full wasm --runs 20 --grid]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { type Browser, type Page, chromium } from '@playwright/test';
+import { ROOT } from './nodeTf';
+
+const PORT = 4175;
+const BASE = `http://127.0.0.1:${PORT}`;
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'];
+const MODEL = 'dataset=retinamnist&arch=mobileone_s0';
+
+async function serve(): Promise<ChildProcess> {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('vite preview did not start (run npm run build first)');
+}
+
+/** Records the longest main-thread task from now on (the UI must never block for long). */
+const watchLongTasks = (page: Page) => page.evaluate(() => {
+  const w = window as Window & { longest?: number };
+  w.longest = 0;
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.longest = Math.max(w.longest!, e.duration)))).observe({ type: 'longtask' });
+});
+const longestTask = (page: Page) => page.evaluate(() => (window as Window & { longest?: number }).longest ?? 0);
+
+const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
+const firstDiagram = (page: Page) => page.getByRole('figure', { name: /^Before temperature scaling/ }).waitFor({ timeout: 900_000 });
+
+async function timed(f: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return (performance.now() - t) / 1000;
+}
+
+async function backendFigures(browser: Browser, backend: string, full: boolean, grid: boolean): Promise<string[]> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const url = `${BASE}/?${MODEL}&precision=fp32&backend=${backend}`;
+  const cold = await timed(async () => {
+    await page.goto(url);
+    await firstDiagram(page);
+  });
+  const running = await page.getByRole('status', { name: 'backend' }).textContent();
+  if (!running?.includes(`Running on ${backend}`)) return [backend, `did not start: ${running}`, '', '', '', ''];
+  const warm = await timed(async () => {
+    await page.reload();
+    await firstDiagram(page);
+  });
+  await watchLongTasks(page);
+  const quantized = !full ? 'not run' : (await timed(async () => {
+    await page.getByLabel('Precision').selectOption('w8a8');
+    await metrics(page).filter({ hasText: 'calibrated on 1024 images' }).waitFor({ timeout: 900_000 });
+  })).toFixed(1);
+  let gridSeconds = 'not run';
+  if (grid) {
+    gridSeconds = (await timed(async () => {
+      await page.getByLabel('View').selectOption('grid');
+      await page.getByRole('table', { name: /Reliability grid/ }).getByText('waiting...').first().waitFor({ state: 'detached', timeout: 1_800_000 });
+    })).toFixed(1);
+  }
+  const longest = await longestTask(page);
+  await context.close();
+  return [backend, cold.toFixed(2), warm.toFixed(2), quantized, gridSeconds, longest.toFixed(0)];
+}
+
+/** 20 consecutive quantized runs (each a new trial, precision or bin count, so none is cached). */
+async function leakFigures(browser: Browser, runs: number): Promise<string[][]> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await page.goto(`${BASE}/?${MODEL}&precision=w8a8&backend=wasm`);
+  const rows: string[][] = [];
+  const combos = [15, 10, 20].flatMap((bins) => [1, 2, 3].flatMap((trial) => ['w8a8', 'w4a8', 'w4a4'].map((precision) => ({ bins, trial, precision }))));
+  let last = { bins: 15, trial: 1, precision: 'w8a8' };
+  for (const [i, c] of combos.slice(0, runs).entries()) {
+    if (i > 0) {
+      if (c.bins !== last.bins) await page.getByLabel('ECE bins').selectOption(String(c.bins));
+      if (c.trial !== last.trial) await page.getByLabel('Trial').selectOption(String(c.trial));
+      if (c.precision !== last.precision) await page.getByLabel('Precision').selectOption(c.precision);
+    }
+    last = c;
+    await page.getByText(/Computed in .* on wasm/).waitFor({ timeout: 900_000 });
+    await page.getByRole('region', { name: 'Most confident mistakes' }).getByText(/FP32:/).first().waitFor({ timeout: 300_000 });
+    const worker = await page.evaluate(() => (window as Window & { qcalWorkerMemory?: () => Promise<{ numTensors: number; numBytes: number }> }).qcalWorkerMemory!());
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    rows.push([String(i + 1), `${c.precision} trial ${c.trial} bins ${c.bins}`, String(worker.numTensors), (worker.numBytes / 2 ** 20).toFixed(2), (heap.usedSize / 2 ** 20).toFixed(1)]);
+    console.log(`| ${rows.at(-1)!.join(' | ')} |`);
+  }
+  await context.close();
+  return rows;
+}
+
+async function main() {
+  const { values } = parseArgs({ options: {
+    backends: { type: 'string', default: 'wasm,webgpu,webgl,cpu' },
+    // SwiftShader's WebGPU and the JS cpu backend are far slower than wasm: quantized runs only where named
+    full: { type: 'string', default: 'wasm' },
+    runs: { type: 'string', default: '20' },
+    grid: { type: 'boolean', default: false },
+  } });
+  const full = values.full!.split(',');
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS });
+  try {
+    console.log(`chromium ${browser.version()} headless, ${MODEL.replace('&', ', ')}; seconds, longest main-thread task in ms`);
+    console.log('| backend | cold: first diagram s | warm: first diagram s | W8/A8 run s | whole grid s | longest task ms |');
+    console.log('|---|---|---|---|---|---|');
+    for (const b of values.backends!.split(',')) {
+      console.log(`| ${(await backendFigures(browser, b, full.includes(b), values.grid! && full.includes(b))).join(' | ')} |`);
+    }
+    console.log('\n| run | settings | worker tensors | worker MiB | page JS heap MiB |');
+    console.log('|---|---|---|---|---|');
+    const rows = await leakFigures(browser, Number(values.runs));
+    const tensors = new Set(rows.map((r) => r[2]));
+    console.log(`worker tensor count ${tensors.size === 1 ? 'flat' : 'NOT flat'} over ${rows.length} runs; page heap ${rows[0][4]} -> ${rows.at(-1)![4]} MiB`);
+  } finally {
+    await browser.close();
+    process.kill(-server.pid!);
+  }
+}
+
+await main();
