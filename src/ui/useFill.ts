@@ -43,19 +43,19 @@ export function useFill(store: AppStore): { start(): void; stop(): void } {
     const set = (fill: FillState) => client.current === c && store.setState({ fill }); // a stopped fill reports nothing more
     void (async () => {
       let computed = 0;
-      for (const [done, cell] of plan.entries()) {
-        set({ status: 'running', done, total: plan.length, computed, current: `${ARCH_TITLES[cell.arch]} ${precisionTitle(parsePrecision(cell.precision))}, trial ${cell.trial}` });
-        try {
+      try {
+        for (const [done, cell] of plan.entries()) {
+          set({ status: 'running', done, total: plan.length, computed, current: `${ARCH_TITLES[cell.arch]} ${precisionTitle(parsePrecision(cell.precision))}, trial ${cell.trial}` });
           const { cached } = await obtain(store, c, specOf(cell), findModel(store.getState().models ?? [], cell)!);
           if (!cached) computed++;
-        } catch (e) {
-          if (!isCancel(e)) set({ status: 'error', message: failure ? `The background worker stopped (${failure}).` : (e as Error).message });
-          return;
         }
+        set({ status: 'done', done: plan.length, total: plan.length, computed });
+      } catch (e) {
+        if (!isCancel(e)) set({ status: 'error', message: failure ? `The background worker stopped (${failure}).` : (e as Error).message });
+      } finally {
+        c.dispose(); // also after a crash, which restarted it
+        if (client.current === c) client.current = null;
       }
-      set({ status: 'done', done: plan.length, total: plan.length, computed });
-      c.dispose();
-      if (client.current === c) client.current = null;
     })();
   };
   return { start, stop };
