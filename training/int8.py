@@ -1,0 +1,95 @@
+"""The exported graph run with PyTorch's int8 kernels (QNNPACK, the engine Debian's torch 1.13 ships
+for x86 besides oneDNN): what convert_fx lowers a prepare_fx model to, built here straight from the
+graph and the qparams the fake-quant replay calibrated, so both use the very same ranges.
+
+Each node observed by torch's placement (model.json's quant.events) outputs a quint8 tensor with its
+observer's qparams: the input is quantized, convs (with their fused ReLU), linear layers, adds and
+concats run as quantized ops with integer accumulation and requantization; views, max-pool and the
+global average pool stay in the quantized domain with their input's qparams. Weights are quantized
+per output channel (qint8, symmetric); at 4 bits first rounded into [-8, 7] as the fake-quant does,
+since qint8 itself would allow 8. At A < 8 bits every quantized output is clamped to [0, 2^A - 1]:
+the int8 kernels saturate only at the dtype's [0, 255].
+"""
+from collections import defaultdict
+
+import numpy as np
+import torch
+from torch.ao.quantization.observer import PerChannelMinMaxObserver
+
+
+def weight_qparams(w, bits):
+    """Per-output-channel symmetric scales (torch's observer) and the weights quantized with them."""
+    qmin, qmax = -2 ** (bits - 1), 2 ** (bits - 1) - 1
+    obs = PerChannelMinMaxObserver(ch_axis=0, dtype=torch.qint8, qscheme=torch.per_channel_symmetric, quant_min=qmin, quant_max=qmax)
+    obs(w)
+    scale, zp = obs.calculate_qparams()
+    fq = torch.fake_quantize_per_channel_affine(w, scale, zp.int(), 0, qmin, qmax)
+    return torch.quantize_per_channel(fq, scale.double(), zp.long(), 0, torch.qint8)
+
+
+def run_int8(doc, weights, qparams, x, w_bits, a_bits):
+    """Dequantized logits of the int8 model on x (NCHW float)."""
+    torch.backends.quantized.engine = 'qnnpack'
+    buf = np.frombuffer(weights, '<f4')
+    arr = lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
+    by_node = defaultdict(list)
+    for node, o in doc['quant']['events']:
+        by_node[node].append(o)
+    amax = 2 ** a_bits - 1
+
+    def requant(nd, y):
+        """y (quantized or float) with the node's last observer's qparams; unobserved nodes keep theirs."""
+        if not by_node[nd['name']]:
+            if not y.is_quantized:
+                raise ValueError(f"node {nd['name']} computes in float but torch's placement does not observe it")
+            return y
+        s, z = qparams[by_node[nd['name']][-1]]
+        if not y.is_quantized or y.q_scale() != s or y.q_zero_point() != z:
+            y = torch.quantize_per_tensor(y.dequantize() if y.is_quantized else y, s, z, torch.quint8)
+        if amax < 255:
+            y = torch.clamp(y, s * (0 - z), s * (amax - z))
+        return y
+
+    env = {}
+    with torch.no_grad():
+        for nd in doc['nodes']:
+            a = [env[i] for i in nd['inputs']]
+            op = nd['op']
+            out = qparams[by_node[nd['name']][-1]] if by_node[nd['name']] else None
+            if op == 'input':
+                y = x
+            elif op == 'conv2d':
+                k = arr(nd['weight'])
+                g = nd['groups']
+                w = (k.permute(3, 2, 0, 1) if g == 1 else k.permute(2, 3, 0, 1).reshape(-1, 1, *k.shape[:2])).contiguous()
+                t, b_, l, r = nd['padding']
+                if t != b_ or l != r:
+                    raise ValueError(f"node {nd['name']}: asymmetric padding has no quantized conv")
+                packed = torch.ops.quantized.conv2d_prepack(weight_qparams(w, w_bits), arr(nd['bias']), nd['stride'], [t, l], [1, 1], g)
+                conv = torch.ops.quantized.conv2d_relu if nd['relu'] else torch.ops.quantized.conv2d
+                y = conv(a[0], packed, out[0], out[1])
+            elif op == 'dense':
+                packed = torch.ops.quantized.linear_prepack(weight_qparams(arr(nd['weight']).t().contiguous(), w_bits), arr(nd['bias']))
+                y = torch.ops.quantized.linear(a[0], packed, out[0], out[1])
+            elif op == 'add':
+                y = torch.ops.quantized.add(a[0], a[1], out[0], out[1])
+            elif op == 'concat':
+                # an unobserved concat shares its inputs' observer (and so their qparams)
+                y = torch.ops.quantized.cat(a, 1, out[0], out[1]) if out else torch.cat(a, 1)
+            elif op == 'relu':
+                y = torch.relu(a[0])
+            elif op == 'slice':
+                y = a[0][:, nd['begin']:nd['begin'] + nd['size']]
+            elif op == 'shuffle':
+                B, C, H, W = a[0].shape
+                y = a[0].reshape(B, nd['groups'], C // nd['groups'], H, W).transpose(1, 2).reshape(B, C, H, W)
+            elif op == 'permute':
+                y = a[0][:, nd['perm']]
+            elif op == 'maxpool':
+                y = torch.nn.functional.max_pool2d(a[0], nd['size'], nd['stride'])
+            elif op == 'gap':
+                y = a[0].mean((2, 3))
+            else:
+                raise ValueError(f'unknown op {op}')
+            env[nd['name']] = requant(nd, y)
+    return env[doc['output']].dequantize()
