@@ -1,6 +1,7 @@
 """Top-1 agreement between the fake-quant reference (golden_ptq.py's torch replay, which the lab
-reproduces) and the same model run with PyTorch's int8 QNNPACK kernels (int8.py) with the very same
-qparams, on the golden test images. Run golden_ptq.py first.
+reproduces) and the same model run with PyTorch's int8 kernels (int8.py: QNNPACK and oneDNN, the two
+engines Debian's torch 1.13 has) with the very same qparams, on the golden test images. Run
+golden_ptq.py first.
 
   /usr/bin/python3 training/compare_int8.py
 """
@@ -19,8 +20,14 @@ from bundle import read_manifest, read_split
 
 def main():
     torch.set_num_threads(2)
-    print('| model | precision | top-1 agreement, int8 vs fake quant | max logit difference / largest logit | int8 accuracy | fake-quant accuracy |')
-    print('|---|---|---|---|---|---|')
+    print('| engine | model | precision | top-1 agreement, int8 vs fake quant | max logit difference / largest logit | int8 accuracy | fake-quant accuracy |')
+    print('|---|---|---|---|---|---|---|')
+    for engine in ('qnnpack', 'onednn'):
+        int8.ENGINE = engine
+        table(engine)
+
+
+def table(engine):
     for path in sorted(glob.glob(os.path.join(golden_ptq.ROOT, 'public', 'models', '*', '*', 'model.json'))):
         doc, weights = golden_ptq.load(path)
         folder = os.path.join(golden_ptq.ROOT, 'public', 'data', doc['dataset'])
@@ -35,7 +42,7 @@ def main():
             agree = (q.argmax(1) == ref.argmax(1)).float().mean().item()
             diff = ((q - ref).abs().max() / ref.abs().max().clamp_min(1e-12)).item()
             acc = lambda t: (t.argmax(1).numpy() == np.asarray(Y[:n])).mean()
-            print(f"| {doc['name']} | W{w_bits}/A{a_bits} | {100 * agree:.1f}% | {diff:.3f} | {100 * acc(q):.1f}% | {100 * acc(ref):.1f}% |")
+            print(f"| {engine} | {doc['name']} | W{w_bits}/A{a_bits} | {100 * agree:.1f}% | {diff:.3f} | {100 * acc(q):.1f}% | {100 * acc(ref):.1f}% |")
 
 
 if __name__ == '__main__':

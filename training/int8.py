@@ -1,11 +1,14 @@
-"""The exported graph run with PyTorch's int8 kernels (QNNPACK, the engine Debian's torch 1.13 ships
-for x86 besides oneDNN): what convert_fx lowers a prepare_fx model to, built here straight from the
+"""The exported graph run with PyTorch's int8 kernels (QNNPACK or oneDNN, the engines Debian's torch
+1.13 has on x86; ENGINE): what convert_fx lowers a prepare_fx model to, built here straight from the
 graph and the qparams the fake-quant replay calibrated, so both use the very same ranges.
 
 Each node observed by torch's placement (model.json's quant.events) outputs a quint8 tensor with its
 observer's qparams: the input is quantized, convs (with their fused ReLU), linear layers, adds and
 concats run as quantized ops with integer accumulation and requantization; views, max-pool and the
-global average pool stay in the quantized domain with their input's qparams. Weights are quantized
+global average pool stay in the quantized domain with their input's qparams. Where torch's placement
+leaves a tensor unobserved (ShuffleNetV2's concats of inputs on different grids, and the convs they
+feed), the ops run in float on dequantized values, as convert_fx leaves them, up to the next observed
+node. Weights are quantized
 per output channel (qint8, symmetric); at 4 bits first rounded into [-8, 7] as the fake-quant does,
 since qint8 itself would allow 8. At A < 8 bits every quantized output is clamped to [0, 2^A - 1]:
 the int8 kernels saturate only at the dtype's [0, 255].
@@ -15,6 +18,8 @@ from collections import defaultdict
 import numpy as np
 import torch
 from torch.ao.quantization.observer import PerChannelMinMaxObserver
+
+ENGINE = 'qnnpack'  # or 'onednn'
 
 
 def weight_qparams(w, bits):
@@ -29,7 +34,7 @@ def weight_qparams(w, bits):
 
 def run_int8(doc, weights, qparams, x, w_bits, a_bits):
     """Dequantized logits of the int8 model on x (NCHW float)."""
-    torch.backends.quantized.engine = 'qnnpack'
+    torch.backends.quantized.engine = ENGINE
     buf = np.frombuffer(weights, '<f4')
     arr = lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
     by_node = defaultdict(list)
@@ -38,10 +43,8 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits):
     amax = 2 ** a_bits - 1
 
     def requant(nd, y):
-        """y (quantized or float) with the node's last observer's qparams; unobserved nodes keep theirs."""
+        """y with the node's last observer's qparams; an unobserved node passes on what it computed."""
         if not by_node[nd['name']]:
-            if not y.is_quantized:
-                raise ValueError(f"node {nd['name']} computes in float but torch's placement does not observe it")
             return y
         s, z = qparams[by_node[nd['name']][-1]]
         if not y.is_quantized or y.q_scale() != s or y.q_zero_point() != z:
@@ -65,17 +68,26 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits):
                 t, b_, l, r = nd['padding']
                 if t != b_ or l != r:
                     raise ValueError(f"node {nd['name']}: asymmetric padding has no quantized conv")
-                packed = torch.ops.quantized.conv2d_prepack(weight_qparams(w, w_bits), arr(nd['bias']), nd['stride'], [t, l], [1, 1], g)
-                conv = torch.ops.quantized.conv2d_relu if nd['relu'] else torch.ops.quantized.conv2d
-                y = conv(a[0], packed, out[0], out[1])
+                wq = weight_qparams(w, w_bits)
+                if a[0].is_quantized:
+                    packed = torch.ops.quantized.conv2d_prepack(wq, arr(nd['bias']), nd['stride'], [t, l], [1, 1], g)
+                    conv = torch.ops.quantized.conv2d_relu if nd['relu'] else torch.ops.quantized.conv2d
+                    y = conv(a[0], packed, out[0], out[1])
+                else:  # torch's placement leaves this input unobserved: convert_fx runs the conv in float
+                    y = torch.nn.functional.conv2d(a[0], wq.dequantize(), arr(nd['bias']), nd['stride'], [t, l], 1, g)
+                    y = torch.relu(y) if nd['relu'] else y
             elif op == 'dense':
                 packed = torch.ops.quantized.linear_prepack(weight_qparams(arr(nd['weight']).t().contiguous(), w_bits), arr(nd['bias']))
                 y = torch.ops.quantized.linear(a[0], packed, out[0], out[1])
             elif op == 'add':
                 y = torch.ops.quantized.add(a[0], a[1], out[0], out[1])
             elif op == 'concat':
-                # an unobserved concat shares its inputs' observer (and so their qparams)
-                y = torch.ops.quantized.cat(a, 1, out[0], out[1]) if out else torch.cat(a, 1)
+                if out:
+                    y = torch.ops.quantized.cat(a, 1, out[0], out[1])
+                elif all(t.is_quantized for t in a) and len({(t.q_scale(), t.q_zero_point()) for t in a}) == 1:
+                    y = torch.cat(a, 1)
+                else:  # unobserved, inputs on different grids: convert_fx leaves such a cat in float
+                    y = torch.cat([t.dequantize() if t.is_quantized else t for t in a], 1)
             elif op == 'relu':
                 y = torch.relu(a[0])
             elif op == 'slice':
@@ -88,8 +100,9 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits):
             elif op == 'maxpool':
                 y = torch.nn.functional.max_pool2d(a[0], nd['size'], nd['stride'])
             elif op == 'gap':
-                y = a[0].mean((2, 3))
+                y = torch.nn.functional.adaptive_avg_pool2d(a[0], 1).flatten(1)
             else:
                 raise ValueError(f'unknown op {op}')
             env[nd['name']] = requant(nd, y)
-    return env[doc['output']].dequantize()
+    y = env[doc['output']]
+    return y.dequantize() if y.is_quantized else y
