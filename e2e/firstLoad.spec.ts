@@ -33,3 +33,14 @@ test('bad URL parameters fall back to defaults with a notice', async ({ page }) 
   await expect(page.getByRole('status').filter({ hasText: 'Unknown URL parameter "bogus"' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'RetinaMNIST' })).toBeVisible();
 });
+
+test('the controls work from the keyboard', async ({ page }) => {
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm');
+  await page.getByLabel('Precision').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page).toHaveURL(/precision=w4a8/);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Trial')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page).toHaveURL(/trial=2/);
+});

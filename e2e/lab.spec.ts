@@ -64,6 +64,10 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(mistakes.first()).toContainText(/true: grade \d/);
   await expect(mistakes.first()).toContainText(/FP32: grade \d/, { timeout: 60_000 });
   await page.screenshot(shot('single-view-w8a8'));
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(20, 23, 27)');
+  await page.screenshot(shot('single-view-w8a8-dark'));
+  await page.emulateMedia({ colorScheme: 'light' });
   await checkExports(page);
   await page.reload(); // the same run again comes from IndexedDB
   await expect(page.getByText('From the cache (IndexedDB).')).toBeVisible({ timeout: 30_000 });

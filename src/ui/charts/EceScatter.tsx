@@ -1,6 +1,6 @@
 // The paper's Figure 1: ECE against top-1 error for every computed run; colour = architecture,
 // marker size = precision (larger = more bits), one point per trial.
-import { useRef } from 'react';
+import { useRef, memo } from 'react';
 import { ExportButtons } from '../download';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { RunResult } from '../../core/experiment/run';
@@ -15,7 +15,8 @@ const size = (r: RunResult) => (r.spec.precision.wBits ?? 32) + (r.spec.precisio
 
 interface Point { error: number; ece: number; size: number; label: string }
 
-export function EceScatter({ results, scaling }: { results: RunResult[]; scaling: 'before' | 'after' }) {
+// memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
+export const EceScatter = memo(function EceScatter({ results, scaling }: { results: RunResult[]; scaling: 'before' | 'after' }) {
   const title = scaling === 'before' ? 'Before temperature scaling' : 'After temperature scaling';
   const series = ARCHS.map((a) => ({
     arch: a,
@@ -44,4 +45,4 @@ export function EceScatter({ results, scaling }: { results: RunResult[]; scaling
       </ResponsiveContainer>
     </figure>
   );
-}
+});

@@ -1,5 +1,5 @@
 // A grid of dataset images drawn on one canvas (grey images shown as grey).
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, memo } from 'react';
 import type { ImageShape, Split } from '../../core/data/dataset';
 
 interface Props {
@@ -11,7 +11,8 @@ interface Props {
   scale?: number;
 }
 
-export function ImageGrid({ split, image, classes, count, columns, scale = 2 }: Props) {
+// memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
+export const ImageGrid = memo(function ImageGrid({ split, image, classes, count, columns, scale = 2 }: Props) {
   const ref = useRef<HTMLCanvasElement>(null);
   const n = Math.min(count, split.count);
   const rows = Math.ceil(n / columns);
@@ -45,4 +46,4 @@ export function ImageGrid({ split, image, classes, count, columns, scale = 2 }: 
       aria-label={`${n} test images: ${labels.join(', ')}`}
     />
   );
-}
+});

@@ -1,7 +1,7 @@
 // The paper's reliability diagram: accuracy per confidence bin (blue), the gap to the bin's mean
 // confidence (red), the diagonal of perfect calibration; the confidence histogram beneath (teal,
 // striped). Hover shows each bin's count, confidence and accuracy.
-import { useRef } from 'react';
+import { useRef, memo } from 'react';
 import { ExportButtons } from '../download';
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Bin } from '../../core/calib/bins';
@@ -35,7 +35,8 @@ function BinTooltip({ active, payload }: { active?: boolean; payload?: { payload
   );
 }
 
-export function ReliabilityDiagram({ bins, title, ece, height = 240 }: Props) {
+// memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
+export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, height = 240 }: Props) {
   const n = bins.reduce((a, b) => a + b.count, 0);
   const rows: Row[] = bins.map((b) => ({
     x: ((b.lo + b.hi) / 2).toFixed(2), accuracy: b.count ? b.accuracy : 0,
@@ -76,4 +77,4 @@ export function ReliabilityDiagram({ bins, title, ece, height = 240 }: Props) {
       </ResponsiveContainer>
     </figure>
   );
-}
+});
