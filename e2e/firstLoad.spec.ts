@@ -44,3 +44,18 @@ test('the controls work from the keyboard', async ({ page }) => {
   await page.keyboard.press('ArrowDown');
   await expect(page).toHaveURL(/trial=2/);
 });
+
+test('custom weight and activation bit widths are offered and kept in the URL', async ({ page }) => {
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm');
+  await expect(page.getByLabel('W bits')).toHaveCount(0);
+  await page.getByLabel('Precision').selectOption('custom');
+  await expect(page).toHaveURL(/precision=w6a6/);
+  await page.getByLabel('A bits').selectOption('3');
+  await expect(page).toHaveURL(/precision=w6a3/);
+  await page.getByLabel('W bits').selectOption('32');
+  await expect(page).toHaveURL(/precision=w32a3/);
+  await page.goto('/?dataset=retinamnist&precision=w5a7');
+  await expect(page.getByLabel('Precision')).toHaveValue('custom');
+  await expect(page.getByLabel('W bits')).toHaveValue('5');
+  await expect(page.getByLabel('A bits')).toHaveValue('7');
+});

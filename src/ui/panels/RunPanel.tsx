@@ -9,7 +9,8 @@ import { ScatterPanel } from './ScatterPanel';
 import { ComparePanel } from './ComparePanel';
 import { Gallery } from './Gallery';
 import { ResultButtons } from '../download';
-import { ARCH_TITLES, PRECISIONS } from '../labels';
+import { ARCH_TITLES } from '../labels';
+import { PrecisionControls } from './PrecisionControls';
 import { MetricsTable } from './MetricsTable';
 
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
@@ -39,9 +40,9 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
       <div className="controls">
         <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid'], ['scatter', 'ECE vs error'], ['compare', 'compare two runs']] as const} />
         {(view === 'single' || view === 'compare') && <Select store={store} name="arch" label={view === 'compare' ? 'A: architecture' : 'Architecture'} options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
-        {(view === 'single' || view === 'compare') && <Select store={store} name="precision" label={view === 'compare' ? 'A: precision' : 'Precision'} options={PRECISIONS} />}
+        {(view === 'single' || view === 'compare') && <PrecisionControls store={store} name="precision" label={view === 'compare' ? 'A: precision' : 'Precision'} />}
         {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
-        {view === 'compare' && <Select store={store} name="precision2" label="B: precision" options={PRECISIONS} />}
+        {view === 'compare' && <PrecisionControls store={store} name="precision2" label="B: precision" />}
         {view === 'grid' && <Select store={store} name="scaling" label="Diagrams" options={[['before', 'before temperature scaling'], ['after', 'after temperature scaling']] as const} />}
         <Select store={store} name="trial" label="Trial" options={[1, 2, 3].map((t) => [t, `${t} (seed ${999 + t})`] as const)} />
         <Select store={store} name="observer" label="Activation observer" options={OBSERVERS.map((o) => [o, o === 'histogram' ? 'histogram (PyTorch 1.13)' : o === 'histogram-bitmatched' ? 'histogram, bit-matched search' : 'min/max'] as const)} />
