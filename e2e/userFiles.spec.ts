@@ -31,16 +31,16 @@ test('files the user brings are checked, refused with the reason when damaged, a
   await expect(datasets.getByRole('option')).toHaveCount(3);
 
   const weights = readFileSync(join(MODEL, 'weights.bin'));
-  await page.getByLabel('Model', { exact: true }).setInputFiles(model(weights.subarray(0, 1000)));
+  await page.getByLabel('Model files').setInputFiles(model(weights.subarray(0, 1000)));
   await expect(page.getByTestId('user-model-status')).toContainText(/Not loaded: weights file has 1000 bytes, model.json says \d+ \(truncated or wrong file\)/);
-  await page.getByLabel('Dataset bundle').setInputFiles(bundle().filter((f) => f.name !== 'test.0.paeth-gzip'));
+  await page.getByLabel('Bundle files').setInputFiles(bundle().filter((f) => f.name !== 'test.0.paeth-gzip'));
   await expect(page.getByTestId('user-bundle-status')).toContainText('Not loaded: test.0.paeth-gzip is missing');
   await expect(datasets.getByRole('option')).toHaveCount(3); // nothing changed
   await expect(datasets).toHaveValue('retinamnist');
 
-  await page.getByLabel('Model', { exact: true }).setInputFiles(model());
+  await page.getByLabel('Model files').setInputFiles(model());
   await expect(page.getByTestId('user-model-status')).toContainText('Loaded a mobileone_s0 model for myretina');
-  await page.getByLabel('Dataset bundle').setInputFiles(bundle());
+  await page.getByLabel('Bundle files').setInputFiles(bundle());
   await expect(page.getByTestId('user-bundle-status')).toContainText('Loaded My RetinaMNIST (myretina): 1,600 images in 3 splits, 5 classes.');
   await expect(datasets).toHaveValue('myretina');
   await expect(page.getByRole('heading', { name: 'My RetinaMNIST' })).toBeVisible();

@@ -31,14 +31,14 @@ export function UserFilesPanel({ lab }: { lab: Lab }) {
   return (
     <section className="panel" aria-labelledby="user-files-heading">
       <h2 id="user-files-heading">Your own data and models</h2>
-      <Picker id="user-bundle" label="Dataset bundle" hint="manifest.json and every file next to it, as `npm run import` writes them (CIFAR-100, PathMNIST, any MedMNIST)."
+      <Picker id="user-bundle" label="Bundle files" hint="manifest.json and every file next to it, as `npm run import` writes them (CIFAR-100, PathMNIST, any MedMNIST)."
         onFiles={async (files) => {
           const b = await readUserBundle(files);
           lab.addBundle(b);
           const n = Object.values(b.manifest.splits).reduce((k, s) => k + s.count, 0);
           return `Loaded ${b.manifest.title} (${b.manifest.name}): ${n.toLocaleString('en')} images in ${Object.keys(b.manifest.splits).length} splits, ${b.manifest.classes.length} classes.`;
         }} />
-      <Picker id="user-model" label="Model" hint="model.json and weights.bin, as training/export.py writes them; it replaces a shipped model of the same dataset and architecture."
+      <Picker id="user-model" label="Model files" hint="model.json and weights.bin, as training/export.py writes them; it replaces a shipped model of the same dataset and architecture."
         onFiles={async (files) => {
           const m = await readUserModel(files);
           lab.addModel(m);
