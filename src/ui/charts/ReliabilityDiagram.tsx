@@ -70,7 +70,8 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title
             </pattern>
           </defs>
           <XAxis dataKey="x" interval={tickEvery} label={{ value: 'confidence', position: 'insideBottom', offset: -2 }} height={36} />
-          <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} label={{ value: 'share', angle: -90, position: 'insideLeft' }} />
+          {/* the strip is too short for a rotated title: percent ticks say it is a share of the images */}
+          <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tickFormatter={(v: number) => `${100 * v}%`} />
           <Tooltip content={<BinTooltip />} />
           <Bar dataKey="share" fill="url(#stripes)" stroke="#2a9d8f" isAnimationActive={false} name="share of images" />
         </ComposedChart>
