@@ -217,11 +217,36 @@ def export(model, meta, norm, image_shape, out_dir):
     return doc, weights
 
 
+def weight_reader(weights):
+    """A function from a weights entry ({offset, shape}) of model.json to that float32 tensor."""
+    buf = np.frombuffer(weights, '<f4')
+    return lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
+
+
+def conv_weight(k, groups):
+    """A conv2d weight from tfjs's layout (kh, kw, in, out; depthwise: kh, kw, in, 1) to torch's."""
+    return (k.permute(3, 2, 0, 1) if groups == 1 else k.permute(2, 3, 0, 1).reshape(-1, 1, *k.shape[:2])).contiguous()
+
+
+def _shuffle(nd, x):
+    B, C, H, W = x.shape
+    return x.reshape(B, nd['groups'], C // nd['groups'], H, W).transpose(1, 2).reshape(B, C, H, W)
+
+
+# The ops that only select, move or clamp values: the same on float and on quantized tensors (int8.py).
+MOVES = {
+    'relu': lambda nd, x: F.relu(x),
+    'slice': lambda nd, x: x[:, nd['begin']:nd['begin'] + nd['size']],
+    'shuffle': _shuffle,
+    'permute': lambda nd, x: x[:, nd['perm']],
+    'maxpool': lambda nd, x: F.max_pool2d(x, nd['size'], nd['stride']),
+}
+
+
 def run_graph(doc, weights, x, outputs=None, tap=None):
     """Reference executor of an exported graph in torch (NCHW), for checking the export itself.
     outputs: a dict that receives every node's output; tap(node, y) may replace each output."""
-    buf = np.frombuffer(weights, '<f4')
-    arr = lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
+    arr = weight_reader(weights)
     env = {}
     for nd in doc['nodes']:
         a = [env[i] for i in nd['inputs']]
@@ -229,27 +254,16 @@ def run_graph(doc, weights, x, outputs=None, tap=None):
         if op == 'input':
             y = x
         elif op == 'conv2d':
-            k = arr(nd['weight'])
             g = nd['groups']
-            w = (k.permute(3, 2, 0, 1) if g == 1 else k.permute(2, 3, 0, 1).reshape(-1, 1, *k.shape[:2])).contiguous()
             t, b_, l, r = nd['padding']
-            y = F.conv2d(F.pad(a[0], [l, r, t, b_]), w, arr(nd['bias']), nd['stride'], groups=g)
+            y = F.conv2d(F.pad(a[0], [l, r, t, b_]), conv_weight(arr(nd['weight']), g), arr(nd['bias']), nd['stride'], groups=g)
             y = F.relu(y) if nd['relu'] else y
-        elif op == 'relu':
-            y = F.relu(a[0])
+        elif op in MOVES:
+            y = MOVES[op](nd, a[0])
         elif op == 'add':
             y = a[0] + a[1]
         elif op == 'concat':
             y = torch.cat(a, 1)
-        elif op == 'slice':
-            y = a[0][:, nd['begin']:nd['begin'] + nd['size']]
-        elif op == 'shuffle':
-            B, C, H, W = a[0].shape
-            y = a[0].view(B, nd['groups'], C // nd['groups'], H, W).transpose(1, 2).reshape(B, C, H, W)
-        elif op == 'permute':
-            y = a[0][:, nd['perm']]
-        elif op == 'maxpool':
-            y = F.max_pool2d(a[0], nd['size'], nd['stride'])
         elif op == 'gap':
             y = a[0].mean((2, 3))
         elif op == 'dense':

@@ -18,10 +18,11 @@ from collections import defaultdict  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from torch.ao.quantization.observer import HistogramObserver, PerChannelMinMaxObserver  # noqa: E402
+from torch.ao.quantization.observer import HistogramObserver  # noqa: E402
 
 import data  # noqa: E402
 import export  # noqa: E402
+import int8  # noqa: E402
 from bundle import read_manifest, read_split  # noqa: E402
 from golden_calibration import mulberry32  # noqa: E402
 
@@ -49,7 +50,6 @@ def calibration_indices(pool_count, seed, count=CALIBRATION_IMAGES):
 
 
 def quantize_weights(doc, weights, bits):
-    qmin, qmax = -2 ** (bits - 1), 2 ** (bits - 1) - 1
     buf = np.frombuffer(weights, '<f4').copy()
     for nd in doc['nodes']:
         if nd['op'] not in ('conv2d', 'dense'):
@@ -59,10 +59,7 @@ def quantize_weights(doc, weights, bits):
         w = torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + n].copy())
         C = r['shape'][2] * r['shape'][3] if nd['op'] == 'conv2d' and nd['groups'] > 1 else r['shape'][-1]
         w = w.reshape(-1, C).t().contiguous()  # (out channels, rest): torch's channel axis 0
-        obs = PerChannelMinMaxObserver(ch_axis=0, dtype=torch.qint8, qscheme=torch.per_channel_symmetric, quant_min=qmin, quant_max=qmax)
-        obs(w)
-        scale, zp = obs.calculate_qparams()
-        fq = torch.fake_quantize_per_channel_affine(w, scale, zp.int(), 0, qmin, qmax)
+        fq, _, _ = int8.fake_quant_weight(w, bits)
         buf[r['offset'] // 4: r['offset'] // 4 + n] = fq.t().reshape(-1).numpy()
     return buf.tobytes()
 

@@ -15,28 +15,34 @@ the int8 kernels saturate only at the dtype's [0, 255].
 """
 from collections import defaultdict
 
-import numpy as np
 import torch
 from torch.ao.quantization.observer import PerChannelMinMaxObserver
+
+import export
 
 ENGINE = 'qnnpack'  # or 'onednn'
 
 
-def weight_qparams(w, bits):
-    """Per-output-channel symmetric scales (torch's observer) and the weights quantized with them."""
+def fake_quant_weight(w, bits):
+    """Weights (output channels first) fake-quantized per channel, symmetric, with torch's observer;
+    also the scales and zero points."""
     qmin, qmax = -2 ** (bits - 1), 2 ** (bits - 1) - 1
     obs = PerChannelMinMaxObserver(ch_axis=0, dtype=torch.qint8, qscheme=torch.per_channel_symmetric, quant_min=qmin, quant_max=qmax)
     obs(w)
     scale, zp = obs.calculate_qparams()
-    fq = torch.fake_quantize_per_channel_affine(w, scale, zp.int(), 0, qmin, qmax)
+    return torch.fake_quantize_per_channel_affine(w, scale, zp.int(), 0, qmin, qmax), scale, zp
+
+
+def weight_qparams(w, bits):
+    """The weights as a qint8 tensor on the fake quant's grid."""
+    fq, scale, zp = fake_quant_weight(w, bits)
     return torch.quantize_per_channel(fq, scale.double(), zp.long(), 0, torch.qint8)
 
 
 def run_int8(doc, weights, qparams, x, w_bits, a_bits):
     """Dequantized logits of the int8 model on x (NCHW float)."""
     torch.backends.quantized.engine = ENGINE
-    buf = np.frombuffer(weights, '<f4')
-    arr = lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
+    arr = export.weight_reader(weights)
     by_node = defaultdict(list)
     for node, o in doc['quant']['events']:
         by_node[node].append(o)
@@ -62,9 +68,8 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits):
             if op == 'input':
                 y = x
             elif op == 'conv2d':
-                k = arr(nd['weight'])
                 g = nd['groups']
-                w = (k.permute(3, 2, 0, 1) if g == 1 else k.permute(2, 3, 0, 1).reshape(-1, 1, *k.shape[:2])).contiguous()
+                w = export.conv_weight(arr(nd['weight']), g)
                 t, b_, l, r = nd['padding']
                 if t != b_ or l != r:
                     raise ValueError(f"node {nd['name']}: asymmetric padding has no quantized conv")
@@ -88,17 +93,8 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits):
                     y = torch.cat(a, 1)
                 else:  # unobserved, inputs on different grids: convert_fx leaves such a cat in float
                     y = torch.cat([t.dequantize() if t.is_quantized else t for t in a], 1)
-            elif op == 'relu':
-                y = torch.relu(a[0])
-            elif op == 'slice':
-                y = a[0][:, nd['begin']:nd['begin'] + nd['size']]
-            elif op == 'shuffle':
-                B, C, H, W = a[0].shape
-                y = a[0].reshape(B, nd['groups'], C // nd['groups'], H, W).transpose(1, 2).reshape(B, C, H, W)
-            elif op == 'permute':
-                y = a[0][:, nd['perm']]
-            elif op == 'maxpool':
-                y = torch.nn.functional.max_pool2d(a[0], nd['size'], nd['stride'])
+            elif op in export.MOVES:
+                y = export.MOVES[op](nd, a[0])
             elif op == 'gap':
                 y = torch.nn.functional.adaptive_avg_pool2d(a[0], 1).flatten(1)
             else:
