@@ -6,7 +6,7 @@ import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../core/experi
 import { LabClient } from '../worker/client';
 import type { AppStore, FillState } from './store';
 import { ARCHS, type Settings } from './url';
-import { datasetMessage, findModel, isCancel, modelMessage, obtain, specOf } from './useLab';
+import { findModel, handUserFiles, isCancel, obtain, specOf } from './useLab';
 import type { ModelEntry } from './useModelIndex';
 import { ARCH_TITLES } from './labels';
 
@@ -31,14 +31,13 @@ export function useFill(store: AppStore): { start(): void; stop(): void } {
   useEffect(() => stop, []); // leaving the page stops it
   const start = () => {
     stop();
-    const { models, settings, userBundles, userModels } = store.getState();
+    const { models, settings } = store.getState();
     const plan = fillPlan(models ?? [], settings);
     if (plan.length === 0) return store.setState({ fill: { status: 'error', message: `No model has been trained on ${settings.dataset} yet.` } });
     let failure: string | null = null;
     const c = new LabClient({ onReady: () => {}, onProgress: () => {}, onCrash: (m) => (failure = m) },
       settings.backend === 'auto' ? undefined : settings.backend);
-    for (const b of Object.values(userBundles)) c.addUserFiles(datasetMessage(b));
-    for (const m of Object.values(userModels)) c.addUserFiles(modelMessage(m));
+    handUserFiles(c, store);
     client.current = c;
     const set = (fill: FillState) => client.current === c && store.setState({ fill }); // a stopped fill reports nothing more
     void (async () => {

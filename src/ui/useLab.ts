@@ -69,8 +69,15 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
   };
 }
 
-export const datasetMessage = (b: UserBundle) => ({ type: 'addDataset' as const, name: b.manifest.name, files: b.files });
-export const modelMessage = (m: UserModel) => ({ type: 'addModel' as const, dataset: m.entry.dataset, arch: m.entry.arch, json: m.json, weights: m.weights });
+const datasetMessage = (b: UserBundle) => ({ type: 'addDataset' as const, name: b.manifest.name, files: b.files });
+const modelMessage = (m: UserModel) => ({ type: 'addModel' as const, dataset: m.entry.dataset, arch: m.entry.arch, json: m.json, weights: m.weights });
+
+/** Hands a new worker client the bundles and models the user has brought. */
+export function handUserFiles(c: LabClient, store: AppStore): void {
+  const { userBundles, userModels } = store.getState();
+  for (const b of Object.values(userBundles)) c.addUserFiles(datasetMessage(b));
+  for (const m of Object.values(userModels)) c.addUserFiles(modelMessage(m));
+}
 
 export interface Lab {
   cancel(): void;
@@ -94,9 +101,7 @@ export function useLab(store: AppStore): Lab {
       onCrash: (message) => store.setState({ backend: null, run: { status: 'error', message: `The lab worker stopped (${message}); it was restarted.` } }),
     }, backend === 'auto' ? undefined : backend);
     client.current = c;
-    const { userBundles, userModels } = store.getState();
-    for (const b of Object.values(userBundles)) c.addUserFiles(datasetMessage(b));
-    for (const m of Object.values(userModels)) c.addUserFiles(modelMessage(m));
+    handUserFiles(c, store);
     store.setState({ backend: null });
     // handles for the e2e tests (crash recovery, leaks) and the browser benchmark
     Object.assign(window, { qcalInjectWorkerCrash: () => c.injectCrash(), qcalWorkerMemory: () => c.memory() });
