@@ -30,7 +30,9 @@ export function App() {
   const lab = useLab(store);
   const fill = useFill(store);
   useEffect(() => {
-    window.history.replaceState(null, '', formatSettings(settings));
+    // its own task: replaceState took 20-35 ms here, on top of the re-render a settings change causes
+    const t = setTimeout(() => window.history.replaceState(null, '', formatSettings(settings)));
+    return () => clearTimeout(t);
   }, [settings]);
 
   return (

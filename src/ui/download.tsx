@@ -1,5 +1,5 @@
 // Downloads made in the page: results as CSV or JSON, a chart figure as SVG or PNG (its caption and
-// legend included, both panels of a reliability diagram stacked).
+// legend included, as the charts draw it in their SVG; both panels of a reliability diagram stacked).
 import type { RunResult } from '../core/experiment/run';
 import { toCsv } from '../core/experiment/summary';
 export function download(name: string, mime: string, data: BlobPart): void {
@@ -13,21 +13,20 @@ export function download(name: string, mime: string, data: BlobPart): void {
 
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
-/** One standalone SVG document for a <figure>: caption, legend text, then each chart surface. */
+/** One standalone SVG document for a <figure>: its caption, then each chart surface stacked. */
 export function figureToSvg(fig: HTMLElement): { svg: string; width: number; height: number } {
-  const surfaces = [...fig.querySelectorAll<SVGSVGElement>('svg.recharts-surface')];
+  const surfaces = [...fig.querySelectorAll<SVGSVGElement>('svg.plot')];
   const cap = fig.querySelector('figcaption')?.cloneNode(true) as HTMLElement | undefined;
   cap?.querySelector('.export')?.remove();
   const caption = cap?.textContent?.trim() ?? '';
-  const legend = [...fig.querySelectorAll('.recharts-legend-item-text')].map((e) => e.textContent).join(' · ');
   const width = Math.max(...surfaces.map((s) => s.width.baseVal.value), 200);
-  let y = legend ? 40 : 24;
+  let y = 24;
   const parts = surfaces.map((s) => {
     const g = `<g transform="translate(0,${y})">${new XMLSerializer().serializeToString(s)}</g>`;
     y += s.height.baseVal.value;
     return g;
   });
-  const text = `<text x="4" y="16" font-weight="bold">${escapeXml(caption)}</text>` + (legend ? `<text x="4" y="32">${escapeXml(legend)}</text>` : '');
+  const text = `<text x="4" y="16" font-weight="bold">${escapeXml(caption)}</text>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="#fff"/>${text}${parts.join('')}</svg>`;
   return { svg, width, height: y };
 }

@@ -1,48 +1,91 @@
 // The paper's Figure 1: ECE against top-1 error for every computed run; colour = architecture,
-// marker size = precision (larger = more bits), one point per trial.
-import { useRef, memo } from 'react';
-import { ExportButtons } from '../download';
-import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+// marker size = precision (larger = more bits), one point per trial. Plain SVG, like the
+// reliability diagram: recharts needed 150-200 ms of main thread to mount one of these here.
+import { memo, useRef, useState } from 'react';
 import type { RunResult } from '../../core/experiment/run';
 import { precisionTitle } from '../../core/experiment/precision';
+import { ExportButtons } from '../download';
 import { ARCH_TITLES } from '../labels';
-import { ARCHS } from '../url';
+import { ARCHS, type ArchName } from '../url';
+import { linear, niceTicks } from './scale';
+import { useWidth } from './useWidth';
 
-export const ARCH_COLORS: Record<(typeof ARCHS)[number], string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
+export const ARCH_COLORS: Record<ArchName, string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
 
-/** Marker area grows with the bits carried: FP32 largest, W4/A4 smallest. */
-const size = (r: RunResult) => (r.spec.precision.wBits ?? 32) + (r.spec.precision.aBits ?? 32);
+/** Marker area grows with the bits carried: FP32 (64) largest, W4/A4 (8) smallest; 30 to 260 px^2, as the paper's sizes. */
+const radius = (r: RunResult) => {
+  const bits = (r.spec.precision.wBits ?? 32) + (r.spec.precision.aBits ?? 32);
+  return Math.sqrt((30 + ((bits - 6) / (64 - 6)) * 230) / Math.PI);
+};
 
-interface Point { error: number; ece: number; size: number; label: string }
+interface Point { arch: ArchName; error: number; ece: number; r: number; label: string }
+
+const HEIGHT = 300;
+const M = { left: 48, right: 16, top: 28, bottom: 40 };
 
 // memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
 export const EceScatter = memo(function EceScatter({ results, scaling }: { results: RunResult[]; scaling: 'before' | 'after' }) {
-  const title = scaling === 'before' ? 'Before temperature scaling' : 'After temperature scaling';
-  const series = ARCHS.map((a) => ({
-    arch: a,
-    points: results.filter((r) => r.spec.arch === a).map((r): Point => {
-      const rep = scaling === 'before' ? r.before : r.after;
-      return { error: 100 * rep.error, ece: 100 * rep.ece, size: size(r), label: `${ARCH_TITLES[a]} ${precisionTitle(r.spec.precision)} trial ${r.spec.trial + 1}` };
-    }),
-  })).filter((s) => s.points.length > 0);
-  const summary = `${title}: ` + series.flatMap((s) => s.points.map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`)).join('; ');
   const ref = useRef<HTMLElement>(null);
+  const width = useWidth(ref, 420);
+  const [hover, setHover] = useState<Point | null>(null);
+  const title = scaling === 'before' ? 'Before temperature scaling' : 'After temperature scaling';
+  const points = results.map((r): Point => {
+    const rep = scaling === 'before' ? r.before : r.after;
+    const arch = r.spec.arch as ArchName;
+    return { arch, error: 100 * rep.error, ece: 100 * rep.ece, r: radius(r), label: `${ARCH_TITLES[arch] ?? arch} ${precisionTitle(r.spec.precision)} trial ${r.spec.trial + 1}` };
+  });
+  const archs = ARCHS.filter((a) => points.some((p) => p.arch === a));
+  const summary = `${title}: ` + archs.flatMap((a) => points.filter((p) => p.arch === a).map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`)).join('; ');
+  const errors = points.map((p) => p.error);
+  const xTicks = niceTicks(Math.min(...errors), Math.max(...errors));
+  const yTicks = niceTicks(0, Math.max(...points.map((p) => p.ece)));
+  const x = linear(xTicks[0], xTicks.at(-1)!, M.left, width - M.right);
+  const y = linear(yTicks[0], yTicks.at(-1)!, HEIGHT - M.bottom, M.top);
+  const axis = { fontSize: 11, fill: 'currentColor' };
   return (
     <figure className="chart" aria-label={summary} ref={ref}>
       <figcaption>{title} <ExportButtons figure={() => ref.current} name={`ece-vs-error ${title}`} /></figcaption>
-      <ResponsiveContainer width="100%" height={300}>
-        <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-          <XAxis type="number" dataKey="error" name="top-1 error" unit="%" label={{ value: 'top-1 error (%)', position: 'insideBottom', offset: -12 }} domain={['auto', 'auto']} />
-          <YAxis type="number" dataKey="ece" name="ECE" unit="%" label={{ value: 'ECE (%)', angle: -90, position: 'insideLeft' }} domain={[0, 'auto']} />
-          <ZAxis type="number" dataKey="size" range={[30, 260]} domain={[6, 64]} />
-          <Tooltip formatter={(v: unknown) => (typeof v === 'number' ? v.toFixed(2) : String(v))} labelFormatter={() => ''} />
-          <Legend verticalAlign="top" />
-          {series.map((s) => (
-            <Scatter key={s.arch} name={ARCH_TITLES[s.arch]} data={s.points} fill={ARCH_COLORS[s.arch]} fillOpacity={0.75} isAnimationActive={false} />
+      <svg className="plot" width={width} height={HEIGHT} role="img" aria-hidden="true">
+        <g {...axis} textAnchor="middle">
+          {xTicks.map((t) => (
+            <g key={t}>
+              <line x1={x(t)} x2={x(t)} y1={M.top} y2={HEIGHT - M.bottom + 4} stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
+              <text x={x(t)} y={HEIGHT - M.bottom + 16}>{t}</text>
+            </g>
           ))}
-        </ScatterChart>
-      </ResponsiveContainer>
+          <text x={(M.left + width - M.right) / 2} y={HEIGHT - 6}>top-1 error (%)</text>
+        </g>
+        <g {...axis} textAnchor="end">
+          {yTicks.map((t) => (
+            <g key={t}>
+              <line x1={M.left - 4} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
+              <text x={M.left - 6} y={y(t) + 4}>{t}</text>
+            </g>
+          ))}
+          <text x={12} y={(M.top + HEIGHT - M.bottom) / 2} textAnchor="middle" transform={`rotate(-90 12 ${(M.top + HEIGHT - M.bottom) / 2})`}>ECE (%)</text>
+        </g>
+        <line x1={M.left} x2={width - M.right} y1={HEIGHT - M.bottom} y2={HEIGHT - M.bottom} stroke="currentColor" strokeOpacity={0.6} />
+        <line x1={M.left} x2={M.left} y1={M.top} y2={HEIGHT - M.bottom} stroke="currentColor" strokeOpacity={0.6} />
+        {/* the legend is drawn in the SVG, so an exported figure carries it */}
+        <g fontSize={11} fill="currentColor">
+          {archs.map((a, i) => (
+            <g key={a} transform={`translate(${M.left + i * 150}, 12)`}>
+              <circle cx={5} cy={-4} r={5} fill={ARCH_COLORS[a]} fillOpacity={0.75} />
+              <text x={14} y={0}>{ARCH_TITLES[a]}</text>
+            </g>
+          ))}
+        </g>
+        {points.map((p, i) => (
+          <circle key={i} cx={x(p.error)} cy={y(p.ece)} r={p.r} fill={ARCH_COLORS[p.arch] ?? '#888'} fillOpacity={0.75} stroke="#fff" strokeWidth={0.5}
+            onMouseEnter={() => setHover(p)} onMouseLeave={() => setHover(null)} />
+        ))}
+      </svg>
+      {hover && (
+        <div className="tooltip chart-tooltip" role="tooltip" style={{ left: Math.min(x(hover.error), width - 220) }}>
+          <div>{hover.label}</div>
+          <div>top-1 error {hover.error.toFixed(2)}%, ECE {hover.ece.toFixed(2)}%</div>
+        </div>
+      )}
     </figure>
   );
 });

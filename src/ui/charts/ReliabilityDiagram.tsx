@@ -1,10 +1,13 @@
 // The paper's reliability diagram: accuracy per confidence bin (blue), the gap to the bin's mean
 // confidence (red), the diagonal of perfect calibration; the confidence histogram beneath (teal,
 // striped). Hover shows each bin's count, confidence and accuracy.
-import { useRef, memo } from 'react';
-import { ExportButtons } from '../download';
-import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// Drawn as plain SVG, not with recharts: a recharts chart took 50-60 ms of main thread to mount on
+// this machine, and the grid mounts 24 of them; this one takes a few milliseconds.
+import { memo, useId, useRef, useState } from 'react';
 import type { Bin } from '../../core/calib/bins';
+import { ExportButtons } from '../download';
+import { type Frame, reliabilityLayout } from './reliabilityLayout';
+import { useWidth } from './useWidth';
 
 interface Props {
   bins: Bin[];
@@ -14,68 +17,98 @@ interface Props {
   height?: number;
 }
 
-interface Row {
-  x: string;
-  accuracy: number;
-  gap: [number, number];
-  diagonal: number;
-  share: number;
-  bin: Bin;
+const ACCURACY = '#1f5fbf';
+const GAP = '#d62728';
+const SHARE = '#2a9d8f';
+const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
+
+/** Axis line, ticks and their labels along the bottom of a frame; optional title beneath. */
+function XAxis({ f, x, label }: { f: Frame; x: (v: number) => number; label?: string }) {
+  const y0 = f.height - f.bottom;
+  return (
+    <g className="axis" fontSize={11} fill="currentColor">
+      <line x1={f.left} x2={f.width - f.right} y1={y0} y2={y0} stroke="currentColor" strokeOpacity={0.6} />
+      {TICKS.map((t) => (
+        <g key={t}>
+          <line x1={x(t)} x2={x(t)} y1={y0} y2={y0 + 4} stroke="currentColor" strokeOpacity={0.6} />
+          <text x={x(t)} y={y0 + 15} textAnchor="middle">{t.toFixed(1)}</text>
+        </g>
+      ))}
+      {label && <text x={(f.left + f.width - f.right) / 2} y={f.height - 3} textAnchor="middle">{label}</text>}
+    </g>
+  );
 }
 
-function BinTooltip({ active, payload }: { active?: boolean; payload?: { payload: Row }[] }) {
-  if (!active || !payload?.length) return null;
-  const b = payload[0].payload.bin;
+/** Axis line, ticks, labels and dashed grid lines up the left of a frame. */
+function YAxis({ f, y, ticks, format }: { f: Frame; y: (v: number) => number; ticks: number[]; format: (v: number) => string }) {
   return (
-    <div className="tooltip">
-      <div>confidence ({b.lo.toFixed(3)}, {b.hi.toFixed(3)}]</div>
-      <div>{b.count} images</div>
-      {b.count > 0 && <div>mean confidence {b.confidence.toFixed(3)}, accuracy {b.accuracy.toFixed(3)}</div>}
+    <g className="axis" fontSize={11} fill="currentColor">
+      <line x1={f.left} x2={f.left} y1={y(0)} y2={y(1)} stroke="currentColor" strokeOpacity={0.6} />
+      {ticks.map((t) => (
+        <g key={t}>
+          <line x1={f.left - 4} x2={f.width - f.right} y1={y(t)} y2={y(t)} stroke="currentColor" strokeOpacity={t === 0 ? 0 : 0.15} strokeDasharray="3 3" />
+          <text x={f.left - 6} y={y(t) + 4} textAnchor="end">{format(t)}</text>
+        </g>
+      ))}
+    </g>
+  );
+}
+
+function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
+  return (
+    <div className="tooltip chart-tooltip" role="tooltip" style={{ left }}>
+      <div>confidence ({bin.lo.toFixed(3)}, {bin.hi.toFixed(3)}]</div>
+      <div>{bin.count} images</div>
+      {bin.count > 0 && <div>mean confidence {bin.confidence.toFixed(3)}, accuracy {bin.accuracy.toFixed(3)}</div>}
     </div>
   );
 }
 
 // memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
 export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, height = 240 }: Props) {
-  const n = bins.reduce((a, b) => a + b.count, 0);
-  const rows: Row[] = bins.map((b) => ({
-    x: ((b.lo + b.hi) / 2).toFixed(2), accuracy: b.count ? b.accuracy : 0,
-    gap: b.count ? [Math.min(b.accuracy, b.confidence), Math.max(b.accuracy, b.confidence)] : [0, 0],
-    diagonal: (b.lo + b.hi) / 2, share: n ? b.count / n : 0, bin: b,
-  }));
-  // category axis, one slot per bin: the diagonal through the bin centres is the identity line
-  const tickEvery = Math.max(0, Math.round(bins.length / 5) - 1);
-  const summary = `${title}: ECE ${(100 * ece).toFixed(2)}%. ` + bins.filter((b) => b.count).map((b) => `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`).join('; ');
   const ref = useRef<HTMLElement>(null);
+  const width = useWidth(ref, 360);
+  const [hover, setHover] = useState<number | null>(null);
+  const stripes = `stripes-${useId().replace(/:/g, '')}`;
+  const { plot, strip, x, y, stripY, marks } = reliabilityLayout(bins, width, height);
+  const summary = `${title}: ECE ${(100 * ece).toFixed(2)}%. ` + bins.filter((b) => b.count).map((b) => `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`).join('; ');
+  const legendY = plot.top + 10;
   return (
-    <figure className="chart" aria-label={summary} ref={ref}>
+    <figure className="chart reliability" aria-label={summary} ref={ref} onMouseLeave={() => setHover(null)}>
       <figcaption>{title} <span className="muted">ECE {(100 * ece).toFixed(2)}%</span> <ExportButtons figure={() => ref.current} name={title} /></figcaption>
-      <ResponsiveContainer width="100%" height={height}>
-        <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }} barGap="-100%" barCategoryGap={1}>
-          <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-          <XAxis dataKey="x" interval={tickEvery} />
-          <YAxis domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} label={{ value: 'accuracy', angle: -90, position: 'insideLeft' }} />
-          <Tooltip content={<BinTooltip />} />
-          <Bar dataKey="accuracy" fill="#1f5fbf" isAnimationActive={false} name="accuracy" />
-          <Bar dataKey="gap" fill="#d62728" fillOpacity={0.45} stroke="#d62728" isAnimationActive={false} name="gap" />
-          <Line dataKey="diagonal" stroke="#888" strokeDasharray="4 4" dot={false} isAnimationActive={false} legendType="none" />
-        </ComposedChart>
-      </ResponsiveContainer>
-      <ResponsiveContainer width="100%" height={Math.round(height * 0.375)}>
-        <ComposedChart data={rows} margin={{ top: 0, right: 12, bottom: 4, left: 0 }} barCategoryGap={1}>
-          <defs>
-            <pattern id="stripes" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
-              <rect width="6" height="6" fill="#2a9d8f" fillOpacity={0.35} />
-              <line x1="0" y1="0" x2="0" y2="6" stroke="#2a9d8f" strokeWidth="3" />
-            </pattern>
-          </defs>
-          <XAxis dataKey="x" interval={tickEvery} label={{ value: 'confidence', position: 'insideBottom', offset: -2 }} height={36} />
-          {/* the strip is too short for a rotated title: percent ticks say it is a share of the images */}
-          <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tickFormatter={(v: number) => `${100 * v}%`} />
-          <Tooltip content={<BinTooltip />} />
-          <Bar dataKey="share" fill="url(#stripes)" stroke="#2a9d8f" isAnimationActive={false} name="share of images" />
-        </ComposedChart>
-      </ResponsiveContainer>
+      <svg className="plot" width={width} height={plot.height} role="img" aria-hidden="true">
+        <YAxis f={plot} y={y} ticks={TICKS} format={(t) => t.toFixed(1)} />
+        <text x={12} y={(y(0) + y(1)) / 2} fontSize={11} fill="currentColor" textAnchor="middle" transform={`rotate(-90 12 ${(y(0) + y(1)) / 2})`}>accuracy</text>
+        {marks.map((m, i) => (
+          <g key={i}>
+            {m.accuracy && <rect {...m.accuracy} fill={ACCURACY} />}
+            {m.gap && <rect {...m.gap} fill={GAP} fillOpacity={0.45} stroke={GAP} />}
+          </g>
+        ))}
+        <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} stroke="#888" strokeDasharray="4 4" />
+        <XAxis f={plot} x={x} />
+        <g fontSize={10} fill="currentColor">
+          <rect x={plot.left + 8} y={legendY - 8} width={10} height={10} fill={ACCURACY} />
+          <text x={plot.left + 22} y={legendY + 1}>accuracy</text>
+          <rect x={plot.left + 8} y={legendY + 6} width={10} height={10} fill={GAP} fillOpacity={0.45} stroke={GAP} />
+          <text x={plot.left + 22} y={legendY + 15}>gap</text>
+        </g>
+        {marks.map((m, i) => <rect key={i} {...m.column} fill="transparent" onMouseEnter={() => setHover(i)} />)}
+      </svg>
+      <svg className="plot" width={width} height={strip.height} role="img" aria-hidden="true">
+        <defs>
+          <pattern id={stripes} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+            <rect width="6" height="6" fill={SHARE} fillOpacity={0.35} />
+            <line x1="0" y1="0" x2="0" y2="6" stroke={SHARE} strokeWidth="3" />
+          </pattern>
+        </defs>
+        {/* the strip is too short for a rotated title: percent ticks say it is a share of the images */}
+        <YAxis f={strip} y={stripY} ticks={[0, 0.5, 1]} format={(t) => `${100 * t}%`} />
+        {marks.map((m, i) => m.bin.count > 0 && <rect key={i} {...m.share} fill={`url(#${stripes})`} stroke={SHARE} />)}
+        <XAxis f={strip} x={x} label="confidence" />
+        {marks.map((m, i) => <rect key={i} x={m.share.x} y={strip.top} width={m.share.width} height={stripY(0) - strip.top} fill="transparent" onMouseEnter={() => setHover(i)} />)}
+      </svg>
+      {hover !== null && marks[hover] && <BinTooltip bin={marks[hover].bin} left={Math.min(marks[hover].column.x, width - 240)} />}
     </figure>
   );
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { binStats } from '../../core/calib/bins';
+import { reliabilityLayout } from './reliabilityLayout';
+import { linear, niceTicks } from './scale';
+
+describe('niceTicks', () => {
+  it('covers the domain with round steps', () => {
+    expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(12.3, 47.9)).toEqual([10, 20, 30, 40, 50]);
+    expect(niceTicks(0, 0.3, 3)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(niceTicks(41.2, 43.9)).toEqual([41, 42, 43, 44]);
+    expect(niceTicks(41.2, 43.9, 10)).toEqual([41, 41.5, 42, 42.5, 43, 43.5, 44]);
+  });
+  it('gives an interval for a single value, and refuses a non-finite domain', () => {
+    const t = niceTicks(5, 5);
+    expect(t[0]).toBeLessThanOrEqual(5);
+    expect(t.at(-1)).toBeGreaterThan(5);
+    expect(() => niceTicks(0, Infinity)).toThrow(/bad domain/);
+    expect(() => niceTicks(NaN, 1)).toThrow(/bad domain/);
+  });
+  it('maps linearly, flipped ranges included', () => {
+    const y = linear(0, 10, 100, 0);
+    expect(y(0)).toBe(100);
+    expect(y(2.5)).toBe(75);
+  });
+});
+
+describe('reliabilityLayout', () => {
+  const conf = [0.05, 0.35, 0.38, 0.92, 0.95, 0.97, 0.99, 1];
+  const hit = [0, 1, 0, 1, 1, 1, 0, 1];
+  const bins = binStats(conf, hit, 10);
+  const L = reliabilityLayout(bins, 440, 240);
+  const plotH = L.plot.height - L.plot.top - L.plot.bottom;
+
+  it('draws each bar over exactly its bin, with accuracy and gap heights from the bin', () => {
+    for (const m of L.marks) {
+      expect(m.column.x).toBeCloseTo(L.x(m.bin.lo) + 0.5, 9);
+      expect(m.column.x + m.column.width).toBeCloseTo(L.x(m.bin.hi) - 0.5, 9);
+      if (!m.bin.count) {
+        expect(m.accuracy).toBeUndefined();
+        continue;
+      }
+      expect(m.accuracy!.height).toBeCloseTo(m.bin.accuracy * plotH, 9);
+      expect(m.gap!.height).toBeCloseTo(Math.abs(m.bin.gap) * plotH, 9);
+      expect(m.gap!.y).toBeCloseTo(L.y(Math.max(m.bin.accuracy, m.bin.confidence)), 9);
+    }
+  });
+  it('puts the diagonal corners on the axes and histogram shares in proportion to counts', () => {
+    expect([L.x(0), L.y(0)]).toEqual([L.plot.left, L.plot.height - L.plot.bottom]);
+    expect([L.x(1), L.y(1)]).toEqual([440 - L.plot.right, L.plot.top]);
+    const stripH = L.strip.height - L.strip.top - L.strip.bottom;
+    const heights = L.marks.map((m) => m.share.height / stripH);
+    expect(heights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(heights[9]).toBeCloseTo(5 / 8, 9); // 0.92 .. 1.0
+  });
+  it('draws nothing but empty columns when no image has been seen yet', () => {
+    const empty = reliabilityLayout(binStats([], [], 15), 300, 150);
+    expect(empty.marks.every((m) => !m.accuracy && m.share.height === 0)).toBe(true);
+  });
+});
