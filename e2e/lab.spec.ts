@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { loadRunInputs, useBackend } from '../scripts/nodeTf';
 import { parsePrecision } from '../src/core/experiment/precision';
 import { runExperiment } from '../src/core/experiment/run';
+import { summarize } from '../src/core/experiment/summary';
 
 const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -40,10 +41,10 @@ async function checkExports(page: Page) {
   expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,1,1000');
 }
 
-async function expected(precision: string) {
+async function expected(precision: string, trial = 0) {
   await useBackend('wasm');
   const inputs = await loadRunInputs('retinamnist', 'mobileone_s0');
-  return runExperiment(inputs, { dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision(precision), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 1024 });
+  return runExperiment(inputs, { dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision(precision), observer: 'histogram', trial, numBins: 15, testSplit: 'test', calibrationImages: 1024 });
 }
 
 test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes in Node', async ({ page }) => {
@@ -72,6 +73,27 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await page.reload(); // the same run again comes from IndexedDB
   await expect(page.getByText('From the cache (IndexedDB).')).toBeVisible({ timeout: 30_000 });
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
+});
+
+test('trial "all" pools the three trials\' bins and shows the sweep summary\'s mean and spread', async ({ page }) => {
+  test.setTimeout(300_000);
+  const [want] = summarize([await expected('w4a4', 0), await expected('w4a4', 1), await expected('w4a4', 2)]);
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&trial=all&backend=wasm');
+  await expect(page.getByText(/^Trial [1-3] of 3 · /)).toBeVisible({ timeout: 60_000 });
+  await expect(metrics(page)).toContainText('mean ± standard deviation over 3 trials, each calibrated on 1024 images (seeds 1000, 1001, 1002)', { timeout: 200_000 });
+  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const spread = (s: { mean: number; sd: number }) => `${pct(s.mean)} ± ${pct(s.sd)}`;
+  await expect(row('top-1 error')).toContainText(spread(want.error));
+  await expect(row('ECE')).toContainText(spread(want.eceBefore));
+  await expect(row('ECE')).toContainText(spread(want.eceAfter));
+  const fig = page.getByRole('figure', { name: /^Before temperature scaling \(3 trials\): ECE [\d.]+% \(mean of 3 trials; bins pooled\)/ });
+  await expect(fig).toBeVisible();
+  const counts = [...((await fig.getAttribute('aria-label'))!.matchAll(/(\d+) images/g))].map((m) => Number(m[1]));
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 400); // every trial's test images, pooled
+  await expect(page.getByRole('heading', { name: 'Most confident mistakes (trial 1 of 3)' })).toBeVisible();
+  const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click())).toString('utf8').trim().split('\n');
+  expect(csv.slice(1).map((line) => line.split(',')[4])).toEqual(['1', '2', '3']); // one row per trial
+  await page.screenshot(shot('single-view-all-trials'));
 });
 
 test('WebGPU is picked when the browser gives an adapter, and an FP32 run there equals wasm', async ({ page }) => {

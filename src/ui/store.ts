@@ -13,8 +13,9 @@ export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; to
 
 export type RunState =
   | { status: 'idle' }
-  | { status: 'running'; phase: Phase; done: number; total: number; partial?: CalibrationReport }
-  | { status: 'done'; result: RunResult; cached: boolean }
+  | { status: 'running'; phase: Phase; done: number; total: number; partial?: CalibrationReport; step?: string }
+  /** One result per trial shown (three when the trial setting is "all"). */
+  | { status: 'done'; results: RunResult[]; cached: boolean }
   | { status: 'error'; message: string };
 
 /** The background run of every configuration of a dataset (useFill). */
@@ -34,10 +35,10 @@ export interface AppState {
   userBundles: Record<string, UserBundle>;
   /** Models the user picked from files, by `${dataset}/${arch}`. */
   userModels: Record<string, UserModel>;
-  /** Grid view results by `${arch}|${precision}`. */
-  grid: Record<string, RunResult>;
-  /** Compare view: the two runs, as they finish. */
-  compare: (RunResult | undefined)[];
+  /** Grid view results by `${arch}|${precision}`, one per trial shown. */
+  grid: Record<string, RunResult[]>;
+  /** Compare view: the two sides' results (one per trial shown), as they finish. */
+  compare: (RunResult[] | undefined)[];
   /** The FP32 run of the single view's model, for the gallery's before-quantization column. */
   fp32: RunResult | null;
   notices: string[];

@@ -18,8 +18,8 @@ export interface Settings {
   arch: ArchName;
   /** fp32 or wXaY (see core/experiment/precision.ts). */
   precision: string;
-  /** 1-based trial. */
-  trial: number;
+  /** 1-based trial, or all three (their bins pooled, their metrics as mean and spread). */
+  trial: number | 'all';
   observer: (typeof OBSERVERS)[number];
   bins: number;
   /** auto: WebGPU, WebGL, wasm, cpu, the first that starts. */
@@ -61,7 +61,7 @@ export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   testSplit: { parse: (raw) => (SPLIT_NAME.test(raw) ? raw : undefined), format: (v) => v },
   arch: oneOf(ARCHS),
   precision: PRECISION_CODEC,
-  trial: intIn(1, 3),
+  trial: { parse: (raw) => (raw === 'all' ? 'all' : intIn(1, 3).parse(raw)), format: String },
   observer: oneOf(OBSERVERS),
   bins: intIn(5, 50),
   backend: oneOf(BACKEND_CHOICES),

@@ -2,7 +2,7 @@
 // (one run in the single view, every cell in the grid view, both sides in the compare view); a newer run cancels the older one, so no
 // late result overwrites a newer view. Results come from the IndexedDB cache when they can.
 import { useEffect, useRef } from 'react';
-import { CALIBRATION_IMAGES } from '../core/experiment/calibration';
+import { CALIBRATION_IMAGES, TRIALS } from '../core/experiment/calibration';
 import { PAPER_PRECISIONS, parsePrecision, precisionLabel } from '../core/experiment/precision';
 import type { RunResult, RunSpec } from '../core/experiment/run';
 import { cacheKey } from '../core/experiment/cacheKey';
@@ -13,11 +13,18 @@ import { ARCHS, type Settings } from './url';
 import type { ModelEntry } from './useModelIndex';
 import type { UserBundle, UserModel } from './userFiles';
 
-export function specOf(s: Settings): RunSpec {
+/** The run of one trial (0-based) of the settings; by default their trial, or the first when they show all. */
+export function specOf(s: Settings, trial = s.trial === 'all' ? 0 : s.trial - 1): RunSpec {
   return {
-    dataset: s.dataset, arch: s.arch, precision: parsePrecision(s.precision), observer: s.observer, trial: s.trial - 1,
+    dataset: s.dataset, arch: s.arch, precision: parsePrecision(s.precision), observer: s.observer, trial,
     numBins: s.bins, testSplit: s.testSplit, calibrationImages: CALIBRATION_IMAGES,
   };
+}
+
+/** The runs the settings show: their trial, or every trial (one run where no calibration draw is made). */
+export function specsOf(s: Settings): RunSpec[] {
+  if (s.trial !== 'all') return [specOf(s)];
+  return parsePrecision(s.precision).aBits === null ? [specOf(s, 0)] : Array.from({ length: TRIALS }, (_, t) => specOf(s, t));
 }
 
 /** The cached result, or a fresh run (then cached). */
@@ -29,6 +36,23 @@ export async function obtain(store: AppStore, client: LabClient, spec: RunSpec, 
   const result = await client.run(spec);
   void storeResult(key, result);
   return { result, cached: false };
+}
+
+/** Hears which trial (0-based, of how many) starts next. */
+type TrialStep = (i: number, of: number) => void;
+
+/** Every trial the settings show, in order. */
+export async function obtainTrials(store: AppStore, client: LabClient, s: Settings, model: ModelEntry, onTrial?: TrialStep): Promise<{ results: RunResult[]; cached: boolean }> {
+  const specs = specsOf(s);
+  const results: RunResult[] = [];
+  let cached = true;
+  for (const [i, spec] of specs.entries()) {
+    onTrial?.(i, specs.length);
+    const r = await obtain(store, client, spec, model);
+    results.push(r.result);
+    cached &&= r.cached;
+  }
+  return { results, cached };
 }
 
 export const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
@@ -45,16 +69,16 @@ function missingModel(models: ModelEntry[], s: Settings): string {
  * onResult; settings without a shipped model are skipped. Returns the effect's cleanup, which stops
  * the run in progress.
  */
-function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: Settings[], onResult: (i: number, r: RunResult) => void): () => void {
+function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: Settings[], onResult: (i: number, r: RunResult[]) => void, onTrial: TrialStep): () => void {
   let live = true;
   void (async () => {
     for (const [i, cell] of cells.entries()) {
       const entry = findModel(models, cell);
       if (!entry) continue;
       try {
-        const { result } = await obtain(store, c, specOf(cell), entry);
+        const { results } = await obtainTrials(store, c, cell, entry, onTrial);
         if (!live) return;
-        onResult(i, result);
+        onResult(i, results);
       } catch (e) {
         if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
         return;
@@ -90,6 +114,8 @@ export interface Lab {
 export function useLab(store: AppStore): Lab {
   const client = useRef<LabClient | null>(null);
   const quiet = useRef(false); // the gallery's background FP32 run must not replace the shown run's state
+  const step = useRef<string | undefined>(undefined); // which trial of several is running, for the progress line
+  const onTrial: TrialStep = (i, of) => (step.current = of > 1 ? `Trial ${i + 1} of ${of}` : undefined);
   const settings = store((s) => s.settings);
   const ready = store((s) => s.backend !== null && 'name' in s.backend);
   const models = store((s) => s.models);
@@ -97,7 +123,7 @@ export function useLab(store: AppStore): Lab {
   useEffect(() => {
     const c = new LabClient({
       onReady: (name, attempts) => store.setState({ backend: { name, attempts } }),
-      onProgress: (m) => !quiet.current && store.setState({ run: { status: 'running', phase: m.phase, done: m.done, total: m.total, partial: m.partial } }),
+      onProgress: (m) => !quiet.current && store.setState({ run: { status: 'running', phase: m.phase, done: m.done, total: m.total, partial: m.partial, step: step.current } }),
       onCrash: (message) => store.setState({ backend: null, run: { status: 'error', message: `The lab worker stopped (${message}); it was restarted.` } }),
     }, backend === 'auto' ? undefined : backend);
     client.current = c;
@@ -120,11 +146,11 @@ export function useLab(store: AppStore): Lab {
     store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 }, fp32: null });
     void (async () => {
       try {
-        const { result, cached } = await obtain(store, c, specOf(settings), entry);
+        const { results, cached } = await obtainTrials(store, c, settings, entry, onTrial);
         if (!live) return;
-        store.setState({ run: { status: 'done', result, cached } });
+        store.setState({ run: { status: 'done', results, cached } });
         quiet.current = true;
-        const fp32 = settings.precision === 'fp32' ? result : (await obtain(store, c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
+        const fp32 = settings.precision === 'fp32' ? results[0] : (await obtain(store, c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
         if (live) store.setState({ fp32 });
       } catch (e) {
         if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
@@ -139,10 +165,10 @@ export function useLab(store: AppStore): Lab {
     if (!ready || !c || !models || settings.view !== 'grid') return;
     store.setState({ grid: {} });
     const cells = PAPER_PRECISIONS.flatMap((precision) => ARCHS.map((arch) => ({ ...settings, arch, precision })));
-    return runInOrder(store, c, models, cells, (_, r) => {
-      const key = `${r.spec.arch}|${precisionLabel(r.spec.precision)}`;
-      store.setState((s) => ({ grid: { ...s.grid, [key]: r } }));
-    });
+    return runInOrder(store, c, models, cells, (_, rs) => {
+      const key = `${rs[0].spec.arch}|${precisionLabel(rs[0].spec.precision)}`;
+      store.setState((s) => ({ grid: { ...s.grid, [key]: rs } }));
+    }, onTrial);
   }, [store, settings, ready, models]);
   useEffect(() => {
     const c = client.current;
@@ -155,7 +181,7 @@ export function useLab(store: AppStore): Lab {
       store.setState({ run: { status: 'error', message: missingModel(models, missing) } });
       return;
     }
-    return runInOrder(store, c, models, sides, (i, r) => store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: r }) })));
+    return runInOrder(store, c, models, sides, (i, rs) => store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: rs }) })), onTrial);
   }, [store, settings, ready, models]);
   return {
     cancel: () => {

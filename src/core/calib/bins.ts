@@ -63,3 +63,24 @@ export function expectedAndMaxGap(bins: Bin[], total: number): { expected: numbe
   }
   return { expected, max };
 }
+
+/**
+ * Bins of several runs over the same edges as one set (the trials of a configuration): counts add,
+ * mean confidence and accuracy are count-weighted, as if all the runs' samples had been binned together.
+ */
+export function poolBins(sets: Bin[][]): Bin[] {
+  if (sets.length === 0) throw new Error('poolBins: no bins to pool');
+  const numBins = sets[0].length;
+  if (sets.some((s) => s.length !== numBins)) throw new Error(`poolBins: bin counts differ (${sets.map((s) => s.length).join(', ')})`);
+  return sets[0].map((first, b) => {
+    let count = 0, conf = 0, acc = 0;
+    for (const s of sets) {
+      count += s[b].count;
+      conf += s[b].count * s[b].confidence;
+      acc += s[b].count * s[b].accuracy;
+    }
+    const confidence = count ? conf / count : 0;
+    const accuracy = count ? acc / count : 0;
+    return { lo: first.lo, hi: first.hi, count, confidence, accuracy, gap: confidence - accuracy };
+  });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors';
-import { binEdges, binOf } from './bins';
+import { binEdges, binOf, binStats, poolBins } from './bins';
 import { calibrationReport, reportsWithTemperature } from './report';
 import { fitTemperature, scaleLogits, T_MIN } from './temperature';
 
@@ -27,6 +27,25 @@ describe('bins are (lo, hi]', () => {
     expect(binOf(e[3], e)).toBe(2);
     expect(binOf(e[3] + 1e-12, e)).toBe(3);
     expect(binOf(0, e)).toBe(0);
+  });
+});
+
+describe('pooling the bins of several trials', () => {
+  it('should equal binning all their samples together', () => {
+    const a = { conf: [0.1, 0.55, 0.6, 0.93, 1], hit: [0, 1, 0, 1, 1] };
+    const b = { conf: [0.52, 0.97, 0.99], hit: [1, 0, 1] };
+    const pooled = poolBins([binStats(a.conf, a.hit, 10), binStats(b.conf, b.hit, 10)]);
+    const together = binStats([...a.conf, ...b.conf], [...a.hit, ...b.hit], 10);
+    pooled.forEach((bin, i) => {
+      expect(bin.count).toBe(together[i].count);
+      expect(bin.confidence).toBeCloseTo(together[i].confidence, 12);
+      expect(bin.accuracy).toBeCloseTo(together[i].accuracy, 12);
+      expect(bin.gap).toBeCloseTo(together[i].gap, 12);
+    });
+  });
+  it('should refuse nothing to pool and sets binned differently', () => {
+    expect(() => poolBins([])).toThrow(/no bins/);
+    expect(() => poolBins([binStats([0.5], [1], 10), binStats([0.5], [1], 15)])).toThrow(/bin counts differ \(10, 15\)/);
   });
 });
 

@@ -21,7 +21,8 @@ export interface Stat {
   sd: number;
 }
 
-function stat(xs: number[]): Stat {
+/** Mean and sample standard deviation (0 for a single value). */
+export function stat(xs: number[]): Stat {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
   return { mean, sd };

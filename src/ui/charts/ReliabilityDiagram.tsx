@@ -13,6 +13,8 @@ interface Props {
   bins: Bin[];
   title: string;
   ece: number;
+  /** Says what the ECE is where it is not that of the drawn bins (several trials: their mean). */
+  eceNote?: string;
   /** Height of the reliability plot in px; the histogram gets 3/8 of it. */
   height?: number;
 }
@@ -65,17 +67,18 @@ function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
 }
 
 // memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
-export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, height = 240 }: Props) {
+export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, eceNote, height = 240 }: Props) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, 360);
   const [hover, setHover] = useState<number | null>(null);
   const stripes = `stripes-${useId().replace(/:/g, '')}`;
   const { plot, strip, x, y, stripY, marks } = reliabilityLayout(bins, width, height);
-  const summary = `${title}: ECE ${(100 * ece).toFixed(2)}%. ` + bins.filter((b) => b.count).map((b) => `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`).join('; ');
+  const eceText = `ECE ${(100 * ece).toFixed(2)}%${eceNote ? ` (${eceNote})` : ''}`;
+  const summary = `${title}: ${eceText}. ` + bins.filter((b) => b.count).map((b) => `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`).join('; ');
   const legendY = plot.top + 10;
   return (
     <figure className="chart reliability" aria-label={summary} ref={ref} onMouseLeave={() => setHover(null)}>
-      <figcaption>{title} <span className="muted">ECE {(100 * ece).toFixed(2)}%</span> <ExportButtons figure={() => ref.current} name={title} /></figcaption>
+      <figcaption>{title} <span className="muted">{eceText}</span> <ExportButtons figure={() => ref.current} name={title} /></figcaption>
       <svg className="plot" width={width} height={plot.height} role="img" aria-hidden="true">
         <YAxis f={plot} y={y} ticks={TICKS} format={(t) => t.toFixed(1)} />
         <text x={12} y={(y(0) + y(1)) / 2} fontSize={11} fill="currentColor" textAnchor="middle" transform={`rotate(-90 12 ${(y(0) + y(1)) / 2})`}>accuracy</text>

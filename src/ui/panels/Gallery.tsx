@@ -10,7 +10,8 @@ import type { AppStore } from '../store';
 
 const COUNT = 12;
 
-export function Gallery({ store, result }: { store: AppStore; result: RunResult }) {
+/** `ofTrials`: how many trials are shown above; the gallery shows the first one's predictions. */
+export function Gallery({ store, result, ofTrials = 1 }: { store: AppStore; result: RunResult; ofTrials?: number }) {
   const fp32 = store((s) => s.fp32);
   const [split, setSplit] = useState<{ split: Split; classes: string[]; image: { height: number; width: number; channels: 1 | 3 } } | string | null>(null);
   const { dataset, testSplit } = result.spec;
@@ -33,7 +34,7 @@ export function Gallery({ store, result }: { store: AppStore; result: RunResult 
   const name = (c: number) => split.classes[c];
   return (
     <section aria-labelledby="gallery-heading">
-      <h3 id="gallery-heading">Most confident mistakes</h3>
+      <h3 id="gallery-heading">Most confident mistakes{ofTrials > 1 ? ` (trial ${result.spec.trial + 1} of ${ofTrials})` : ''}</h3>
       <ul className="gallery">
         {wrong.map((i) => {
           const per = split.image.height * split.image.width * split.image.channels;

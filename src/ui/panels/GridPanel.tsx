@@ -4,6 +4,7 @@ import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { ARCHS } from '../url';
 import { ARCH_TITLES, PRECISIONS } from '../labels';
+import { diagramOf, reportStat } from '../trials';
 
 export function GridPanel({ store }: { store: AppStore }) {
   const grid = store((s) => s.grid);
@@ -21,11 +22,11 @@ export function GridPanel({ store }: { store: AppStore }) {
           <tr key={p}>
             <th scope="row">{title}</th>
             {archs.map((a) => {
-              const r = grid[`${a}|${p}`];
-              const rep = r && (scaling === 'after' ? r.after : r.before);
+              const rs = grid[`${a}|${p}`];
+              const error = rs && reportStat(rs, scaling, (r) => r.error).mean;
               return (
                 <td key={a}>
-                  {rep ? <ReliabilityDiagram bins={rep.bins} ece={rep.ece} height={150} title={`${ARCH_TITLES[a]}, ${title}: error ${(100 * rep.error).toFixed(1)}%`} />
+                  {rs ? <ReliabilityDiagram {...diagramOf(rs, scaling)} height={150} title={`${ARCH_TITLES[a]}, ${title}: error ${(100 * error!).toFixed(1)}%`} />
                     : <p className="muted">waiting...</p>}
                 </td>
               );

@@ -1,25 +1,55 @@
+// The metrics of a run before and after temperature scaling; for several trials, each metric's mean
+// and standard deviation over them.
+import type { CalibrationReport } from '../../core/calib/report';
 import type { RunResult } from '../../core/experiment/run';
+import type { Stat } from '../../core/experiment/summary';
+import { reportStat, type Side, temperatureText } from '../trials';
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const fixed = (v: number) => v.toFixed(4);
+const spread = (s: Stat, f: (v: number) => string) => `${f(s.mean)} ± ${f(s.sd)}`;
 
-export function MetricsTable({ result }: { result: RunResult }) {
-  const { before, after, temperature } = result;
-  const rows: [string, (r: typeof before) => string][] = [
-    ['top-1 error', (r) => pct(r.error)],
-    ['ECE (95% bootstrap interval)', (r) => `${pct(r.ece)} (${pct(r.eceInterval.lo)} – ${pct(r.eceInterval.hi)})`],
-    ['MCE', (r) => pct(r.mce)],
-    ['adaptive ECE', (r) => pct(r.adaptiveEce)],
-    ['classwise ECE', (r) => pct(r.classwiseEce)],
-    ['NLL', (r) => r.nll.toFixed(4)],
-    ['Brier', (r) => r.brier.toFixed(4)],
+type Metric = [name: string, value: (r: CalibrationReport) => number, format: (v: number) => string];
+
+const METRICS: Metric[] = [
+  ['top-1 error', (r) => r.error, pct],
+  ['MCE', (r) => r.mce, pct],
+  ['adaptive ECE', (r) => r.adaptiveEce, pct],
+  ['classwise ECE', (r) => r.classwiseEce, pct],
+  ['NLL', (r) => r.nll, fixed],
+  ['Brier', (r) => r.brier, fixed],
+];
+
+function caption(results: RunResult[]): string {
+  const [first] = results;
+  const test = `Test set (${first.before.n} images)`;
+  const cal = first.calibration;
+  const bound = results.some((r) => r.temperature.atBound) ? ' (at its bound)' : '';
+  if (results.length === 1) return `${test}${cal ? `, calibrated on ${cal.images} images (seed ${cal.seed})` : ''}; ${temperatureText(results)}${bound}`;
+  const seeds = results.map((r) => r.calibration?.seed).join(', ');
+  return `${test}, mean ± standard deviation over ${results.length} trials, each calibrated on ${cal?.images} images (seeds ${seeds}); ${temperatureText(results)}${bound}`;
+}
+
+export function MetricsTable({ results }: { results: RunResult[] }) {
+  const one = results.length === 1;
+  const cell = (side: Side, [, f, format]: Metric) => (one ? format(f(results[0][side])) : spread(reportStat(results, side, f), format));
+  const ece = (side: Side) => {
+    if (!one) return spread(reportStat(results, side, (r) => r.ece), pct);
+    const r = results[0][side];
+    return `${pct(r.ece)} (${pct(r.eceInterval.lo)} – ${pct(r.eceInterval.hi)})`;
+  };
+  const rows: [string, (side: Side) => string][] = [
+    [METRICS[0][0], (side) => cell(side, METRICS[0])],
+    [one ? 'ECE (95% bootstrap interval)' : 'ECE', ece],
+    ...METRICS.slice(1).map((m): [string, (side: Side) => string] => [m[0], (side) => cell(side, m)]),
   ];
   return (
     <table className="data-table metrics">
-      <caption>Test set ({before.n} images){result.calibration ? `, calibrated on ${result.calibration.images} images (seed ${result.calibration.seed})` : ''}; T = {temperature.temperature.toFixed(4)}{temperature.atBound ? ' (at its bound)' : ''}</caption>
+      <caption>{caption(results)}</caption>
       <thead><tr><th scope="col">metric</th><th scope="col">before scaling</th><th scope="col">after scaling</th></tr></thead>
       <tbody>
         {rows.map(([name, f]) => (
-          <tr key={name}><th scope="row">{name}</th><td className="num" data-metric={name}>{f(before)}</td><td className="num">{f(after)}</td></tr>
+          <tr key={name}><th scope="row">{name}</th><td className="num" data-metric={name}>{f('before')}</td><td className="num">{f('after')}</td></tr>
         ))}
       </tbody>
     </table>

@@ -12,6 +12,9 @@ import { ResultButtons } from '../download';
 import { ARCH_TITLES } from '../labels';
 import { PrecisionControls } from './PrecisionControls';
 import { MetricsTable } from './MetricsTable';
+import type { RunResult } from '../../core/experiment/run';
+import { trialSeed } from '../../core/experiment/calibration';
+import { diagramOf, temperatureText } from '../trials';
 
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
 
@@ -30,6 +33,24 @@ export function Select<K extends keyof Settings>({ store, name, label, options }
   );
 }
 
+/** The single view's finished run (or trials): diagrams before and after scaling, metrics, exports, gallery. */
+function SingleRun({ store, results, cached }: { store: AppStore; results: RunResult[]; cached: boolean }) {
+  const [first] = results;
+  const pooled = results.length > 1 ? ` (${results.length} trials)` : '';
+  const seconds = results.reduce((a, r) => a + r.seconds, 0);
+  return (
+    <>
+      <div className="diagrams">
+        <ReliabilityDiagram {...diagramOf(results, 'before')} title={`Before temperature scaling${pooled}`} />
+        <ReliabilityDiagram {...diagramOf(results, 'after')} title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`} />
+      </div>
+      <MetricsTable results={results} />
+      <p className="muted">{cached ? 'From the cache (IndexedDB).' : `Computed in ${seconds.toFixed(1)} s on ${first.backend}.`} <ResultButtons results={results} name={first.key} /></p>
+      <Gallery store={store} result={first} ofTrials={results.length} />
+    </>
+  );
+}
+
 export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(): void; fill: { start(): void; stop(): void } }) {
   const run = store((s) => s.run);
   const backend = store((s) => s.backend);
@@ -44,7 +65,7 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
         {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
         {view === 'compare' && <PrecisionControls store={store} name="precision2" label="B: precision" />}
         {view === 'grid' && <Select store={store} name="scaling" label="Diagrams" options={[['before', 'before temperature scaling'], ['after', 'after temperature scaling']] as const} />}
-        <Select store={store} name="trial" label="Trial" options={[1, 2, 3].map((t) => [t, `${t} (seed ${999 + t})`] as const)} />
+        <Select store={store} name="trial" label="Trial" options={[...[1, 2, 3].map((t) => [t, `${t} (seed ${trialSeed(t - 1)})`] as const), ['all', 'all three'] as const]} />
         <Select store={store} name="observer" label="Activation observer" options={OBSERVERS.map((o) => [o, o === 'histogram' ? 'histogram (PyTorch 1.13)' : o === 'histogram-bitmatched' ? 'histogram, bit-matched search' : 'min/max'] as const)} />
         <Select store={store} name="bins" label="ECE bins" options={[10, 15, 20].map((b) => [b, String(b)] as const)} />
         <Select store={store} name="backend" label="Backend" options={BACKEND_CHOICES.map((b) => [b, b === 'auto' ? 'auto (WebGPU first)' : b] as const)} />
@@ -55,7 +76,7 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
       </p>
       {run.status === 'running' && (
         <p aria-live="polite" className="progress">
-          {PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} /> <button onClick={onCancel}>Cancel</button>
+          {run.step && `${run.step} · `}{PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} /> <button onClick={onCancel}>Cancel</button>
         </p>
       )}
       {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
@@ -66,17 +87,7 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
       {view === 'single' && run.status === 'running' && run.partial && (
         <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (first ${run.partial.n} test images)`} /></div>
       )}
-      {view === 'single' && run.status === 'done' && (
-        <>
-          <div className="diagrams">
-            <ReliabilityDiagram bins={run.result.before.bins} ece={run.result.before.ece} title="Before temperature scaling" />
-            <ReliabilityDiagram bins={run.result.after.bins} ece={run.result.after.ece} title={`After temperature scaling (T = ${run.result.temperature.temperature.toFixed(3)})`} />
-          </div>
-          <MetricsTable result={run.result} />
-          <p className="muted">{run.cached ? 'From the cache (IndexedDB).' : `Computed in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}.`} <ResultButtons results={[run.result]} name={run.result.key} /></p>
-          <Gallery store={store} result={run.result} />
-        </>
-      )}
+      {view === 'single' && run.status === 'done' && <SingleRun store={store} results={run.results} cached={run.cached} />}
     </section>
   );
 }
