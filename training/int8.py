@@ -102,3 +102,15 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits):
             env[nd['name']] = requant(nd, y)
     y = env[doc['output']]
     return y.dequantize() if y.is_quantized else y
+
+
+def pair_sum_probe(engine, x=255, w=127):
+    """What the engine's conv makes of two input channels of x (quint8) times weights w (qint8): exactly
+    2*x*w, or 32,767 where it sums u8 x s8 pairs in a saturating int16 (vpmaddubsw on x86 CPUs without
+    VNNI: why torch's x86 qconfigs use 7-bit activations, reduce_range)."""
+    torch.backends.quantized.engine = engine
+    xq = torch.quantize_per_tensor(torch.full((1, 2, 1, 1), float(x)), 1.0, 0, torch.quint8)
+    wq = torch.quantize_per_channel(torch.full((1, 2, 1, 1), float(w)), torch.tensor([1.0], dtype=torch.double), torch.tensor([0]), 0, torch.qint8)
+    packed = torch.ops.quantized.conv2d_prepack(wq, None, [1, 1], [0, 0], [1, 1], 1)
+    return torch.ops.quantized.conv2d(xq, packed, 512.0, 0).dequantize().item()  # output steps of 512: 2*255*127 fits
+
