@@ -26,7 +26,7 @@ const M = { left: 48, right: 16, top: 28, bottom: 40 };
 // memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
 export const EceScatter = memo(function EceScatter({ results, scaling }: { results: RunResult[]; scaling: 'before' | 'after' }) {
   const ref = useRef<HTMLElement>(null);
-  const width = useWidth(ref, 420);
+  const width = useWidth(ref, 'scatter', 420);
   const [hover, setHover] = useState<Point | null>(null);
   const title = scaling === 'before' ? 'Before temperature scaling' : 'After temperature scaling';
   const points = results.map((r): Point => {

@@ -69,7 +69,7 @@ function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
 // memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
 export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, eceNote, height = 240 }: Props) {
   const ref = useRef<HTMLElement>(null);
-  const width = useWidth(ref, 360);
+  const width = useWidth(ref, `reliability-${height}`, 360);
   const [hover, setHover] = useState<number | null>(null);
   const stripes = `stripes-${useId().replace(/:/g, '')}`;
   const { plot, strip, x, y, stripY, marks } = reliabilityLayout(bins, width, height);

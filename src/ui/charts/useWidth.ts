@@ -1,17 +1,26 @@
 // The width a chart has to draw in, following resizes.
-import { useLayoutEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 
-/** The element's width in px; the first render uses `guess` and is corrected before the browser paints. */
-export function useWidth(ref: React.RefObject<HTMLElement | null>, guess: number): number {
-  const [width, setWidth] = useState(guess);
-  useLayoutEffect(() => {
+/** The last width measured per kind of chart: charts of a kind that mount later (grid cells) start right. */
+const lastWidths = new Map<string, number>();
+
+/**
+ * The element's width in px, from a ResizeObserver (reading clientWidth would force a synchronous layout
+ * inside the render task). Until the first observation it is the last width seen for this kind, or `guess`.
+ */
+export function useWidth(ref: React.RefObject<HTMLElement | null>, kind: string, guess: number): number {
+  const [width, setWidth] = useState(() => lastWidths.get(kind) ?? guess);
+  useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const measure = () => el.clientWidth > 0 && setWidth(Math.round(el.clientWidth));
-    measure();
-    const ro = new ResizeObserver(measure);
+    const ro = new ResizeObserver(([entry]) => {
+      const w = Math.round(entry.contentRect.width);
+      if (w <= 0) return;
+      lastWidths.set(kind, w);
+      setWidth(w);
+    });
     ro.observe(el);
     return () => ro.disconnect();
-  }, [ref]);
+  }, [ref, kind]);
   return width;
 }

@@ -1,5 +1,6 @@
 // Controls for one run and its single view: reliability diagrams before and after temperature
 // scaling side by side, the metrics table, and what the backend is.
+import { useDeferredValue } from 'react';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { ARCHS, BACKEND_CHOICES, OBSERVERS, type Settings } from '../url';
@@ -52,7 +53,9 @@ function SingleRun({ store, results, cached }: { store: AppStore; results: RunRe
 }
 
 export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(): void; fill: { start(): void; stop(): void } }) {
-  const run = store((s) => s.run);
+  // deferred: a settings change first redraws the controls, then (time-sliced, in later tasks) tears
+  // down the old run's charts, so neither blocks the main thread for long
+  const run = useDeferredValue(store((s) => s.run));
   const backend = store((s) => s.backend);
   const view = store((s) => s.settings.view);
   return (
