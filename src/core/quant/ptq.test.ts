@@ -10,9 +10,10 @@
 // images (random models: 64 images; trained ones also the median image within 1e-3 of the largest
 // logit, as single rounding flips at an activation's quantization boundary move the rest), and (3)
 // with the lab's own calibration, that its activation ranges are torch's up to that chaos: median
-// scale within 10%, at least 75% of scales within 10%, none off by 2x (seen: median 0-4%, 87-100%
-// within 10%, worst 50%, also with torch on a simulated other CPU, DNNL_MAX_CPU_ISA=SSE41; a min/max
-// observer in place of the histogram one gives medians of 22-31% and 4-7% within 10%). Top-1
+// scale within 10%, at least 60% of scales within 10%, none off by 2x (seen: median 0-4%, 79-100%
+// within 10%, worst 50%, also with torch on a simulated other CPU, DNNL_MAX_CPU_ISA=SSE41; the 79% is
+// PneumoniaMNIST ShuffleNetV2 on both CPUs; a min/max observer in place of the histogram one gives
+// medians of 22-31% and 4-7% within 10%, so 60% still tells the observers apart with room). Top-1
 // agreement of the own-calibrated model is printed, not asserted: on that simulated CPU torch's own
 // W8/A8 MobileOne agreed with its FP32 predictions on only 50% of RetinaMNIST test images, from
 // ranges within 6% of ours.
@@ -114,7 +115,7 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
     // range moves many logits: for them top-1 with torch's qparams is the check
     if (!g.calibration.inputs_nhwc) expect(withTorch.median).toBeLessThanOrEqual(1e-3);
     expect(ranges.median, 'median |log(scale / torch scale)|').toBeLessThanOrEqual(0.1);
-    expect(ranges.within10, 'share of scales within 10% of torch').toBeGreaterThanOrEqual(0.75);
+    expect(ranges.within10, 'share of scales within 10% of torch').toBeGreaterThanOrEqual(0.6);
     expect(ranges.max, 'largest |log(scale / torch scale)|').toBeLessThan(Math.log(2));
     model.dispose();
     expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
