@@ -34,6 +34,8 @@ class Config:
     seed: int = 0
     limit: int = 0            # >0: train on only this many images (smoke tests)
     threads: int = 2          # this machine has 2 cores
+    device: str = 'cpu'       # 'cuda' trains on a GPU; a checkpoint resumes on either
+    compile: int = 0          # 1: torch.compile the training forward (torch 2; fewer kernel launches on a GPU)
     ckpt: str = '/var/tmp/qcal-ckpt'
     out: str = '/var/tmp/qcal-runs'  # outside the repo: a new work tree keeps what was trained
 
@@ -43,6 +45,22 @@ def parse_args(argv=None):
     for f in fields(Config):
         p.add_argument('--' + f.name.replace('_', '-'), type=type(f.default), default=f.default)
     return Config(**vars(p.parse_args(argv)))
+
+
+# Where and how fast a run goes, not what it learns: a checkpoint resumes under other values of these.
+PLACE_FIELDS = ('threads', 'device', 'compile', 'ckpt', 'out')
+
+
+def on_cpu(obj):
+    """A state dict (nested dicts and lists of tensors) with every tensor copied to the CPU, so that a
+    checkpoint made on a GPU loads on a machine without one."""
+    if torch.is_tensor(obj):
+        return obj.detach().cpu()
+    if isinstance(obj, dict):
+        return {k: on_cpu(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(on_cpu(v) for v in obj)
+    return obj
 
 
 def run_name(cfg):
@@ -60,63 +78,72 @@ def train(cfg):
     torch.set_num_threads(cfg.threads)
     torch.set_flush_denormal(True)
     torch.manual_seed(cfg.seed)
+    dev = torch.device(cfg.device)
+    torch.backends.cudnn.benchmark = dev.type == 'cuda'
     ds = data.load(cfg.dataset)
     epochs = cfg.epochs or (30 if ds.name == 'cifar10' else 70)
     Xtr, Ytr = ds.splits['train']
     if cfg.limit:
         Xtr, Ytr = Xtr[:cfg.limit], Ytr[:cfg.limit]
     mean, std = data.channel_stats(ds.splits['train'][0])
-    xtr, ytr = data.to_input(Xtr, mean, std), torch.from_numpy(Ytr)
-    xva, yva = data.to_input(ds.splits['val'][0], mean, std), torch.from_numpy(ds.splits['val'][1])
+    xtr, ytr = data.to_input(Xtr, mean, std).to(dev), torch.from_numpy(Ytr).to(dev)
+    xva, yva = data.to_input(ds.splits['val'][0], mean, std).to(dev), torch.from_numpy(ds.splits['val'][1]).to(dev)
 
-    model = models.build(cfg.arch, len(ds.classes)).to(memory_format=torch.channels_last)
+    model = models.build(cfg.arch, len(ds.classes)).to(dev, memory_format=torch.channels_last)
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=cfg.t0, T_mult=cfg.t_mult)
     gen = torch.Generator().manual_seed(cfg.seed)
     log, start = [], 0
     ck = os.path.join(cfg.ckpt, run_name(cfg) + '.pt')
     if os.path.exists(ck):
-        s = torch.load(ck)
+        s = torch.load(ck, map_location='cpu')
         defaults = asdict(Config())
-        if any(s['config'].get(k, defaults[k]) != v for k, v in asdict(cfg).items()):  # fields added later keep their defaults
+        if any(s['config'].get(k, defaults[k]) != v  # fields added later keep their defaults
+               for k, v in asdict(cfg).items() if k not in PLACE_FIELDS):
             raise SystemExit(f'{ck} was made with another config; delete it to start over')
         model.load_state_dict(s['model']); opt.load_state_dict(s['opt']); sched.load_state_dict(s['sched'])
         gen.set_state(s['gen']); torch.set_rng_state(s['rng']); log, start = s['log'], s['epoch']
         print(f'resumed {run_name(cfg)} at epoch {start}', flush=True)
 
+    if cfg.compile and not hasattr(torch, 'compile'):
+        raise SystemExit(f'--compile needs torch 2 (this is {torch.__version__})')
+    # The compiled wrapper only runs training steps; model itself stays the module that is evaluated and saved.
+    forward = torch.compile(model) if cfg.compile else model
     steps = (len(ytr) + cfg.batch_size - 1) // cfg.batch_size
     for epoch in range(start, epochs):
         t = time.time()
         model.train()
         perm = torch.randperm(len(ytr), generator=gen)
-        loss_sum, correct = 0.0, 0
+        loss_sum = torch.zeros((), device=dev)  # summed on the device: no sync per step
+        correct = torch.zeros((), dtype=torch.long, device=dev)
         for i in range(steps):
-            idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size]
+            idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size].to(dev)
             if epoch < cfg.warmup:
                 for g, lr in zip(opt.param_groups, sched.get_last_lr()):
                     g['lr'] = lr * (epoch * steps + i + 1) / (cfg.warmup * steps)
             xb = data.augment(xtr[idx], gen, ds.flip).contiguous(memory_format=torch.channels_last)
-            out = model(xb)
+            out = forward(xb)
             loss = F.cross_entropy(out, ytr[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             sched.step(epoch + (i + 1) / steps)  # SGDR anneals per iteration
-            loss_sum += loss.item() * len(idx)
-            correct += (out.argmax(1) == ytr[idx]).sum().item()
+            loss_sum += loss.detach() * len(idx)
+            correct += (out.argmax(1) == ytr[idx]).sum()
         val_acc, _ = evaluate(model, xva, yva)
-        log.append(dict(epoch=epoch + 1, loss=loss_sum / len(ytr), train_acc=correct / len(ytr),
-                        val_acc=val_acc, lr=opt.param_groups[0]['lr'], seconds=time.time() - t))
+        log.append(dict(epoch=epoch + 1, loss=loss_sum.item() / len(ytr), train_acc=correct.item() / len(ytr),
+                        val_acc=val_acc, lr=opt.param_groups[0]['lr'], seconds=time.time() - t,
+                        device=dev.type))  # a run may move between machines; epochs logged without it ran on a CPU
         print(json.dumps(log[-1]), flush=True)
         os.makedirs(cfg.ckpt, exist_ok=True)
-        torch.save(dict(config=asdict(cfg), model=model.state_dict(), opt=opt.state_dict(),
+        torch.save(dict(config=asdict(cfg), model=on_cpu(model.state_dict()), opt=on_cpu(opt.state_dict()),
                         sched=sched.state_dict(), gen=gen.get_state(), rng=torch.get_rng_state(),
                         log=log, epoch=epoch + 1), ck + '.tmp')
         os.replace(ck + '.tmp', ck)  # a stop mid-write leaves the previous epoch intact
 
     out = os.path.join(cfg.out, run_name(cfg))
     os.makedirs(out, exist_ok=True)
-    model = model.to(memory_format=torch.contiguous_format).eval()
+    model = model.to('cpu', memory_format=torch.contiguous_format).eval()
     torch.save(dict(arch=cfg.arch, dataset=ds.name, classes=ds.classes, mean=mean, std=std,
                     model=model.state_dict()), os.path.join(out, 'final.pt'))
     with open(os.path.join(out, 'log.json'), 'w') as f:

@@ -57,6 +57,21 @@ class Data(unittest.TestCase):
         self.assertTrue(torch.all(x[:, :, 2:30, 2:30] == 2.0))
         self.assertEqual(x[:, :, :2].abs().sum().item() + x[:, :, 30:].abs().sum().item(), 0)
 
+    def test_augment_crops_and_flips_each_image_as_slicing_would(self):
+        x = torch.randn(16, 3, 32, 32)
+        for flip in (True, False):
+            g, ref = torch.Generator().manual_seed(5), torch.Generator().manual_seed(5)
+            got = data.augment(x, g, flip)
+            p = torch.nn.functional.pad(x, [4, 4, 4, 4])
+            dy, dx = torch.randint(0, 9, (16,), generator=ref), torch.randint(0, 9, (16,), generator=ref)
+            want = torch.stack([p[i, :, dy[i]:dy[i] + 32, dx[i]:dx[i] + 32] for i in range(16)])
+            if flip:
+                f = torch.rand(16, generator=ref) < 0.5
+                self.assertTrue(0 < f.sum() < 16)
+                want[f] = want[f].flip(3)
+            self.assertTrue(torch.equal(got, want), flip)
+            self.assertTrue(torch.equal(g.get_state(), ref.get_state()), 'same draws, so a resumed run continues alike')
+
     def test_shipped_medmnist_bundle_holds_the_images_training_uses(self):
         b, src = read_bundle(os.path.join(ROOT, 'public', 'data', 'retinamnist')), data.load('retinamnist')
         for s in ('train', 'val', 'test'):
@@ -85,19 +100,31 @@ class Data(unittest.TestCase):
 
 
 class Training(unittest.TestCase):
-    def test_one_short_epoch_on_an_imported_pathmnist_bundle(self):
+    def test_one_short_epoch_on_an_imported_pathmnist_bundle_and_its_resume(self):
         folder = os.path.join(FIXTURES, '..', 'pathmnist-bundle')  # made by `npm run import` in scripts/test.sh
         with tempfile.TemporaryDirectory() as t:
-            r = subprocess.run([sys.executable, os.path.join(data.HERE, 'train.py'), '--dataset', folder, '--arch',
-                                'shufflenetv2', '--epochs', '1', '--limit', '64', '--ckpt', t, '--out', t],
-                               capture_output=True, text=True)
+            def run(*extra):
+                return subprocess.run([sys.executable, os.path.join(data.HERE, 'train.py'), '--dataset', folder, '--arch',
+                                       'shufflenetv2', '--epochs', '1', '--limit', '64', '--ckpt', t, '--out', t, *extra],
+                                      capture_output=True, text=True)
+            r = run()
             self.assertEqual(r.returncode, 0, r.stderr)
             with open(os.path.join(t, 'pathmnist-bundle-shufflenetv2', 'log.json')) as f:
                 log = json.load(f)
             self.assertEqual(len(log['log']), 1)
             self.assertTrue(np.isfinite(log['log'][0]['loss']))
+            self.assertEqual(log['log'][0]['device'], 'cpu')
             final = torch.load(os.path.join(t, 'pathmnist-bundle-shufflenetv2', 'final.pt'))
             self.assertEqual(len(final['classes']), 9)
+
+            # The checkpoint resumes where only the place of the run changed (threads, output folder)...
+            again = run('--threads', '1', '--out', os.path.join(t, 'elsewhere'))
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn('resumed pathmnist-bundle-shufflenetv2 at epoch 1', again.stdout)
+            # ...and is refused where the recipe changed.
+            other = run('--lr', '0.05')
+            self.assertNotEqual(other.returncode, 0)
+            self.assertIn('was made with another config', other.stderr)
 
 
 if __name__ == '__main__':
