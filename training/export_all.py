@@ -35,9 +35,13 @@ def export_run(folder):
     with open(os.path.join(folder, 'log.json')) as f:
         log = json.load(f)
     m = ref.metrics(logits.double().numpy(), Y, 15, resamples=2)
+    by_device = {}  # some runs moved between this CPU and a lent GPU; epochs logged without a device ran on a CPU
+    for e in log['log']:
+        by_device[e.get('device', 'cpu')] = by_device.get(e.get('device', 'cpu'), 0) + e['seconds']
     meta = dict(name=f"{s['dataset']}-{s['arch']}", arch=s['arch'], dataset=s['dataset'], classes=s['classes'],
                 training=dict(epochs=log['epochs'], seed=log['config']['seed'], batch_size=log['config']['batch_size'],
-                              seconds=round(sum(e['seconds'] for e in log['log']))),
+                              seconds=round(sum(e['seconds'] for e in log['log'])),
+                              seconds_by_device={k: round(v) for k, v in sorted(by_device.items())}),
                 fp32=dict(test_split='test', images=len(Y), accuracy=1 - m['error'], ece=m['ece'], nll=m['nll']))
     out = os.path.join(PUBLIC, s['dataset'], s['arch'])
     tmp = out + '.tmp'  # only a checked export replaces the shipped one
