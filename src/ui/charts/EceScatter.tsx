@@ -7,7 +7,8 @@ import { precisionTitle } from '../../core/experiment/precision';
 import { ExportButtons } from '../download';
 import { ARCH_TITLES } from '../labels';
 import { ARCHS, type ArchName } from '../url';
-import { linear, niceTicks } from './scale';
+import { XAxis, YAxis } from './axes';
+import { type Frame, linear, niceTicks } from './scale';
 import { useWidth } from './useWidth';
 
 export const ARCH_COLORS: Record<ArchName, string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
@@ -21,9 +22,7 @@ const radius = (r: RunResult) => {
 interface Point { arch: ArchName; error: number; ece: number; r: number; label: string }
 
 const HEIGHT = 300;
-const M = { left: 48, right: 16, top: 28, bottom: 40 };
 
-// memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
 export const EceScatter = memo(function EceScatter({ results, scaling }: { results: RunResult[]; scaling: 'before' | 'after' }) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, 'scatter', 420);
@@ -39,37 +38,19 @@ export const EceScatter = memo(function EceScatter({ results, scaling }: { resul
   const errors = points.map((p) => p.error);
   const xTicks = niceTicks(Math.min(...errors), Math.max(...errors));
   const yTicks = niceTicks(0, Math.max(...points.map((p) => p.ece)));
-  const x = linear(xTicks[0], xTicks.at(-1)!, M.left, width - M.right);
-  const y = linear(yTicks[0], yTicks.at(-1)!, HEIGHT - M.bottom, M.top);
-  const axis = { fontSize: 11, fill: 'currentColor' };
+  const frame: Frame = { width, height: HEIGHT, left: 48, right: 16, top: 28, bottom: 40 };
+  const x = linear(xTicks[0], xTicks.at(-1)!, frame.left, width - frame.right);
+  const y = linear(yTicks[0], yTicks.at(-1)!, HEIGHT - frame.bottom, frame.top);
   return (
     <figure className="chart" aria-label={summary} ref={ref}>
       <figcaption>{title} <ExportButtons figure={() => ref.current} name={`ece-vs-error ${title}`} /></figcaption>
       <svg className="plot" width={width} height={HEIGHT} role="img" aria-hidden="true">
-        <g {...axis} textAnchor="middle">
-          {xTicks.map((t) => (
-            <g key={t}>
-              <line x1={x(t)} x2={x(t)} y1={M.top} y2={HEIGHT - M.bottom + 4} stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-              <text x={x(t)} y={HEIGHT - M.bottom + 16}>{t}</text>
-            </g>
-          ))}
-          <text x={(M.left + width - M.right) / 2} y={HEIGHT - 6}>top-1 error (%)</text>
-        </g>
-        <g {...axis} textAnchor="end">
-          {yTicks.map((t) => (
-            <g key={t}>
-              <line x1={M.left - 4} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-              <text x={M.left - 6} y={y(t) + 4}>{t}</text>
-            </g>
-          ))}
-          <text x={12} y={(M.top + HEIGHT - M.bottom) / 2} textAnchor="middle" transform={`rotate(-90 12 ${(M.top + HEIGHT - M.bottom) / 2})`}>ECE (%)</text>
-        </g>
-        <line x1={M.left} x2={width - M.right} y1={HEIGHT - M.bottom} y2={HEIGHT - M.bottom} stroke="currentColor" strokeOpacity={0.6} />
-        <line x1={M.left} x2={M.left} y1={M.top} y2={HEIGHT - M.bottom} stroke="currentColor" strokeOpacity={0.6} />
+        <XAxis f={frame} scale={x} ticks={xTicks} format={String} label="top-1 error (%)" grid />
+        <YAxis f={frame} scale={y} ticks={yTicks} format={String} label="ECE (%)" />
         {/* the legend is drawn in the SVG, so an exported figure carries it */}
         <g fontSize={11} fill="currentColor">
           {archs.map((a, i) => (
-            <g key={a} transform={`translate(${M.left + i * 150}, 12)`}>
+            <g key={a} transform={`translate(${frame.left + i * 150}, 12)`}>
               <circle cx={5} cy={-4} r={5} fill={ARCH_COLORS[a]} fillOpacity={0.75} />
               <text x={14} y={0}>{ARCH_TITLES[a]}</text>
             </g>

@@ -11,7 +11,7 @@ interface Props {
   scale?: number;
 }
 
-// memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
+// memo: see charts/axes.tsx
 export const ImageGrid = memo(function ImageGrid({ split, image, classes, count, columns, scale = 2 }: Props) {
   const ref = useRef<HTMLCanvasElement>(null);
   const n = Math.min(count, split.count);

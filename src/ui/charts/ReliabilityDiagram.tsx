@@ -6,7 +6,8 @@
 import { memo, useId, useRef, useState } from 'react';
 import type { Bin } from '../../core/calib/bins';
 import { ExportButtons } from '../download';
-import { type Frame, reliabilityLayout } from './reliabilityLayout';
+import { reliabilityLayout } from './reliabilityLayout';
+import { XAxis, YAxis } from './axes';
 import { useWidth } from './useWidth';
 
 interface Props {
@@ -23,38 +24,7 @@ const ACCURACY = '#1f5fbf';
 const GAP = '#d62728';
 const SHARE = '#2a9d8f';
 const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
-
-/** Axis line, ticks and their labels along the bottom of a frame; optional title beneath. */
-function XAxis({ f, x, label }: { f: Frame; x: (v: number) => number; label?: string }) {
-  const y0 = f.height - f.bottom;
-  return (
-    <g className="axis" fontSize={11} fill="currentColor">
-      <line x1={f.left} x2={f.width - f.right} y1={y0} y2={y0} stroke="currentColor" strokeOpacity={0.6} />
-      {TICKS.map((t) => (
-        <g key={t}>
-          <line x1={x(t)} x2={x(t)} y1={y0} y2={y0 + 4} stroke="currentColor" strokeOpacity={0.6} />
-          <text x={x(t)} y={y0 + 15} textAnchor="middle">{t.toFixed(1)}</text>
-        </g>
-      ))}
-      {label && <text x={(f.left + f.width - f.right) / 2} y={f.height - 3} textAnchor="middle">{label}</text>}
-    </g>
-  );
-}
-
-/** Axis line, ticks, labels and dashed grid lines up the left of a frame. */
-function YAxis({ f, y, ticks, format }: { f: Frame; y: (v: number) => number; ticks: number[]; format: (v: number) => string }) {
-  return (
-    <g className="axis" fontSize={11} fill="currentColor">
-      <line x1={f.left} x2={f.left} y1={y(0)} y2={y(1)} stroke="currentColor" strokeOpacity={0.6} />
-      {ticks.map((t) => (
-        <g key={t}>
-          <line x1={f.left - 4} x2={f.width - f.right} y1={y(t)} y2={y(t)} stroke="currentColor" strokeOpacity={t === 0 ? 0 : 0.15} strokeDasharray="3 3" />
-          <text x={f.left - 6} y={y(t) + 4} textAnchor="end">{format(t)}</text>
-        </g>
-      ))}
-    </g>
-  );
-}
+const tick = (t: number) => t.toFixed(1);
 
 function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
   return (
@@ -66,7 +36,6 @@ function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
   );
 }
 
-// memo: progress messages re-render the panels several times a second; a chart redraws only when its data changes
 export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, eceNote, height = 240 }: Props) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, `reliability-${height}`, 360);
@@ -80,8 +49,7 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title
     <figure className="chart reliability" aria-label={summary} ref={ref} onMouseLeave={() => setHover(null)}>
       <figcaption>{title} <span className="muted">{eceText}</span> <ExportButtons figure={() => ref.current} name={title} /></figcaption>
       <svg className="plot" width={width} height={plot.height} role="img" aria-hidden="true">
-        <YAxis f={plot} y={y} ticks={TICKS} format={(t) => t.toFixed(1)} />
-        <text x={12} y={(y(0) + y(1)) / 2} fontSize={11} fill="currentColor" textAnchor="middle" transform={`rotate(-90 12 ${(y(0) + y(1)) / 2})`}>accuracy</text>
+        <YAxis f={plot} scale={y} ticks={TICKS} format={tick} label="accuracy" />
         {marks.map((m, i) => (
           <g key={i}>
             {m.accuracy && <rect {...m.accuracy} fill={ACCURACY} />}
@@ -89,7 +57,7 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title
           </g>
         ))}
         <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} stroke="#888" strokeDasharray="4 4" />
-        <XAxis f={plot} x={x} />
+        <XAxis f={plot} scale={x} ticks={TICKS} format={tick} />
         <g fontSize={10} fill="currentColor">
           <rect x={plot.left + 8} y={legendY - 8} width={10} height={10} fill={ACCURACY} />
           <text x={plot.left + 22} y={legendY + 1}>accuracy</text>
@@ -106,9 +74,9 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title
           </pattern>
         </defs>
         {/* the strip is too short for a rotated title: percent ticks say it is a share of the images */}
-        <YAxis f={strip} y={stripY} ticks={[0, 0.5, 1]} format={(t) => `${100 * t}%`} />
+        <YAxis f={strip} scale={stripY} ticks={[0, 0.5, 1]} format={(t) => `${100 * t}%`} />
         {marks.map((m, i) => m.bin.count > 0 && <rect key={i} {...m.share} fill={`url(#${stripes})`} stroke={SHARE} />)}
-        <XAxis f={strip} x={x} label="confidence" />
+        <XAxis f={strip} scale={x} ticks={TICKS} format={tick} label="confidence" />
         {marks.map((m, i) => <rect key={i} x={m.share.x} y={strip.top} width={m.share.width} height={stripY(0) - strip.top} fill="transparent" onMouseEnter={() => setHover(i)} />)}
       </svg>
       {hover !== null && marks[hover] && <BinTooltip bin={marks[hover].bin} left={Math.min(marks[hover].column.x, width - 240)} />}

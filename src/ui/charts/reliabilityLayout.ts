@@ -2,15 +2,8 @@
 // Confidence runs along a linear x axis over [0, 1] (bins are equal-width), so the diagonal of perfect
 // calibration is the line from (0, 0) to (1, 1) and each bar covers exactly its bin.
 import type { Bin } from '../../core/calib/bins';
+import type { Frame } from './scale';
 
-export interface Frame {
-  width: number;
-  height: number;
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-}
 
 export interface Rect {
   x: number;

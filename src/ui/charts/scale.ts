@@ -1,5 +1,15 @@
 // Axis arithmetic for the hand-drawn charts: round tick values and linear maps to pixels.
 
+/** A chart's drawing area: its size and the margins kept for axes and labels, in pixels. */
+export interface Frame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
 /** Ticks at a round step (1, 2 or 5 x 10^k) covering [lo, hi] with about `count` intervals. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`niceTicks: bad domain [${lo}, ${hi}]`);

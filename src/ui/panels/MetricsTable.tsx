@@ -10,9 +10,11 @@ const fixed = (v: number) => v.toFixed(4);
 const spread = (s: Stat, f: (v: number) => string) => `${f(s.mean)} ± ${f(s.sd)}`;
 
 type Metric = [name: string, value: (r: CalibrationReport) => number, format: (v: number) => string];
+type Row = [name: string, text: (side: Side) => string];
 
-const METRICS: Metric[] = [
-  ['top-1 error', (r) => r.error, pct],
+// The table reads as the paper does: error, then ECE (which has its interval), then the rest.
+const ERROR: Metric = ['top-1 error', (r) => r.error, pct];
+const OTHERS: Metric[] = [
   ['MCE', (r) => r.mce, pct],
   ['adaptive ECE', (r) => r.adaptiveEce, pct],
   ['classwise ECE', (r) => r.classwiseEce, pct],
@@ -32,17 +34,13 @@ function caption(results: RunResult[]): string {
 
 export function MetricsTable({ results }: { results: RunResult[] }) {
   const one = results.length === 1;
-  const cell = (side: Side, [, f, format]: Metric) => (one ? format(f(results[0][side])) : spread(reportStat(results, side, f), format));
+  const row = ([name, f, format]: Metric): Row => [name, (side) => (one ? format(f(results[0][side])) : spread(reportStat(results, side, f), format))];
   const ece = (side: Side) => {
     if (!one) return spread(reportStat(results, side, (r) => r.ece), pct);
     const r = results[0][side];
     return `${pct(r.ece)} (${pct(r.eceInterval.lo)} – ${pct(r.eceInterval.hi)})`;
   };
-  const rows: [string, (side: Side) => string][] = [
-    [METRICS[0][0], (side) => cell(side, METRICS[0])],
-    [one ? 'ECE (95% bootstrap interval)' : 'ECE', ece],
-    ...METRICS.slice(1).map((m): [string, (side: Side) => string] => [m[0], (side) => cell(side, m)]),
-  ];
+  const rows: Row[] = [row(ERROR), [one ? 'ECE (95% bootstrap interval)' : 'ECE', ece], ...OTHERS.map(row)];
   return (
     <table className="data-table metrics">
       <caption>{caption(results)}</caption>
