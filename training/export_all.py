@@ -2,7 +2,7 @@
 weights.bin, log.json) after checking, on the real test images, that the exported graph computes the
 trained eval-mode model (relative max difference <= 1e-5). Records FP32 test accuracy, ECE and NLL.
 
-  /usr/bin/python3 training/export_all.py [--runs /var/tmp/qcal-runs]
+  /usr/bin/python3 training/export_all.py [--runs /var/tmp/qcal-runs] [--only pneumoniamnist-mobileone_s0,...]
 """
 import argparse
 import glob
@@ -76,9 +76,11 @@ def write_index():
 if __name__ == '__main__':
     p = argparse.ArgumentParser()
     p.add_argument('--runs', default='/var/tmp/qcal-runs')
+    p.add_argument('--only', help='comma-separated run names (dataset-arch); default: every finished run')
     args = p.parse_args()
+    only = set(args.only.split(',')) if args.only else None
     torch.set_num_threads(1)  # leave a core for the training run
     for name in sorted(os.listdir(args.runs)):
-        if os.path.exists(os.path.join(args.runs, name, 'final.pt')):
+        if os.path.exists(os.path.join(args.runs, name, 'final.pt')) and (only is None or name in only):
             export_run(os.path.join(args.runs, name))
     write_index()
