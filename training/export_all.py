@@ -37,7 +37,8 @@ def export_run(folder):
     m = ref.metrics(logits.double().numpy(), Y, 15, resamples=2)
     by_device = {}  # some runs moved between this CPU and a lent GPU; epochs logged without a device ran on a CPU
     for e in log['log']:
-        by_device[e.get('device', 'cpu')] = by_device.get(e.get('device', 'cpu'), 0) + e['seconds']
+        device = e.get('device', 'cpu')
+        by_device[device] = by_device.get(device, 0) + e['seconds']
     meta = dict(name=f"{s['dataset']}-{s['arch']}", arch=s['arch'], dataset=s['dataset'], classes=s['classes'],
                 training=dict(epochs=log['epochs'], seed=log['config']['seed'], batch_size=log['config']['batch_size'],
                               seconds=round(sum(e['seconds'] for e in log['log'])),
