@@ -71,10 +71,15 @@ def main():
             fq = torch.fake_quantize_per_channel_affine(torch.from_numpy(w), scale, zp.int(), 0, -2 ** (bits - 1), 2 ** (bits - 1) - 1)
             weights.append(dict(name=name, bits=bits, shape=list(w.shape), values=w.reshape(-1).tolist(),
                                 scales=scale.tolist(), zeroPoints=zp.tolist(), fakeQuant=fq.reshape(-1).tolist()))
-    x = np.asarray(r.normal(0.5, 2, 4000), np.float32)
+    # random values, plus exact ties (k + 1/2 steps of each scale below), large magnitudes and +-0: where
+    # the core's shortened clamp (see fakeQuant.ts) could part from torch's if it were wrong. Not beyond
+    # 2^63 steps: there torch's float -> int64 cast is undefined (x86 gives INT64_MIN, so qmin for +1e30)
+    edges = [0.0, -0.0, 1e15, -1e15, 2.0 ** 24, -(2.0 ** 24), 2.0 ** 24 + 2, 2.0 ** 24 - 1, 1e-30, -1e-30]
+    ties = [(k + 0.5) * s for s in (2.0 ** -5, 0.5) for k in range(-300, 300, 7)]
+    x = np.asarray(np.concatenate([r.normal(0.5, 2, 4000), edges, ties]), np.float32)
     fq = [dict(scale=s, zeroPoint=z, qmin=0, qmax=q, values=x.tolist(),
                out=torch.fake_quantize_per_tensor_affine(torch.from_numpy(x), s, z, 0, q).tolist())
-          for s, z, q in ((0.037, 31, 255), (0.41, 5, 15), (0.1, 0, 3), (2.0 ** -5, 128, 255))]
+          for s, z, q in ((0.037, 31, 255), (0.41, 5, 15), (0.1, 0, 3), (2.0 ** -5, 128, 255), (0.5, 0, 255), (0.5, 255, 255))]
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:
         json.dump(dict(activations=cases, weights=weights, fakeQuant=fq), f)
