@@ -1,8 +1,11 @@
 // The paper's grid in Node: every shipped model x FP32, W8/A8, W4/A8, W4/A4 x 3 trials, on tfjs wasm.
-//   npm run sweep [-- --datasets retinamnist,cifar10] [--trials 3] [--out results]
+//   npm run sweep [-- --datasets retinamnist,cifar10] [--trials 3] [--out results] [--fresh]
 // Writes <out>/sweep.json (every run), sweep.csv (one row per run) and sweep.md (mean and spread over trials).
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+// sweep.json is rewritten after every run, and a run already in it under the same cache key (weights hash
+// and every setting, see cacheKey.ts) is taken from it rather than computed again, unless --fresh: so a
+// stopped sweep resumes, and a sweep that adds a model to a folder recomputes only that model.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,7 +13,8 @@ import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
 import { CALIBRATION_IMAGES } from '../src/core/experiment/calibration';
 import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
-import { summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
+import { cacheKey } from '../src/core/experiment/cacheKey';
+import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
 import { ROOT, loadRunInputs, useBackend } from './nodeTf';
 
 const bar = (done: number, total: number, label: string) => {
@@ -24,7 +28,7 @@ async function main() {
     options: {
       datasets: { type: 'string' }, archs: { type: 'string' }, precisions: { type: 'string', default: PAPER_PRECISIONS.join(',') },
       trials: { type: 'string', default: '3' }, out: { type: 'string', default: join(ROOT, 'results') },
-      backend: { type: 'string', default: 'wasm' },
+      backend: { type: 'string', default: 'wasm' }, fresh: { type: 'boolean', default: false },
     },
   });
   const modelsDir = join(ROOT, 'public/models');
@@ -47,29 +51,63 @@ async function main() {
       }
     }
   }
-  const results: RunResult[] = [];
+  const out = values.out!;
+  await mkdir(out, { recursive: true });
+  const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
+  const weightsSha = (dataset: string, arch: string) => JSON.parse(readFileSync(join(modelsDir, dataset, arch, 'model.json'), 'utf8')).weights.sha256 as string;
+  const results: SweepRecord[] = [];
+  const save = async () => { // through a temporary file, so a sweep stopped mid-write leaves the last good one
+    await writeFile(join(out, 'sweep.json.part'), JSON.stringify({ backend: tf.getBackend(), results }, null, 1));
+    await rename(join(out, 'sweep.json.part'), join(out, 'sweep.json'));
+  };
   let inputs: Awaited<ReturnType<typeof loadRunInputs>> | undefined;
   let loaded = '';
+  let reused = 0;
   const started = Date.now();
   for (const [i, job] of jobs.entries()) {
+    const label = `${job.dataset} ${job.arch} ${precisionTitle(job.spec.precision)} trial ${job.spec.trial + 1}`;
+    bar(i, jobs.length, label);
+    const before = previous.get(cacheKey(weightsSha(job.dataset, job.arch), job.spec));
+    if (before) {
+      results.push(before);
+      reused++;
+      continue;
+    }
     if (loaded !== `${job.dataset}/${job.arch}`) {
       inputs = await loadRunInputs(job.dataset, job.arch);
       loaded = `${job.dataset}/${job.arch}`;
     }
-    const label = `${job.dataset} ${job.arch} ${precisionTitle(job.spec.precision)} trial ${job.spec.trial + 1}`;
-    bar(i, jobs.length, label);
-    results.push(await runExperiment(inputs!, job.spec));
+    results.push(slim(await runExperiment(inputs!, job.spec)));
+    await save();
   }
-  bar(jobs.length, jobs.length, `done in ${((Date.now() - started) / 60000).toFixed(1)} min`);
+  bar(jobs.length, jobs.length, `done in ${((Date.now() - started) / 60000).toFixed(1)} min${reused ? `, ${reused} runs taken from ${out}/sweep.json` : ''}`);
   process.stderr.write('\n');
-  const out = values.out!;
-  await mkdir(out, { recursive: true });
-  const slim = results.map((r) => ({ ...r, qparams: undefined, predictions: undefined })); // large, not needed for the tables
-  await writeFile(join(out, 'sweep.json'), JSON.stringify({ backend: tf.getBackend(), results: slim }, null, 1));
+  await save();
   await writeFile(join(out, 'sweep.csv'), toCsv(results));
   await writeFile(join(out, 'sweep.md'), toMarkdown(summarize(results)));
   console.log(toMarkdown(summarize(results)));
   console.log(`tensors alive after the sweep: ${tf.memory().numTensors}`);
+}
+
+/** The run without its per-image predictions and qparams: large, and not needed for the tables. */
+function slim(r: RunResult): SweepRecord {
+  const record: Partial<RunResult> = { ...r };
+  delete record.qparams;
+  delete record.predictions;
+  return record as SweepRecord;
+}
+
+/** Runs of an earlier sweep into the same folder, by cache key; only those computed on the same backend. */
+function readPrevious(file: string, backend: string): Map<string, SweepRecord> {
+  if (!existsSync(file)) return new Map();
+  let doc: { backend?: unknown; results?: unknown };
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}); move it away or pass --fresh`);
+  }
+  if (doc.backend !== backend || !Array.isArray(doc.results)) return new Map();
+  return new Map((doc.results as SweepRecord[]).filter((r) => typeof r?.key === 'string').map((r) => [r.key, r]));
 }
 
 main().catch((e) => {

@@ -49,10 +49,11 @@ def calibration_indices(pool_count, seed, count=CALIBRATION_IMAGES):
     return p[:min(count, pool_count)]
 
 
-def quantize_weights(doc, weights, bits):
+def quantize_weights(doc, weights, bits, only=None):
+    """The weights file with every conv and dense weight (or only node `only`'s) fake-quantized."""
     buf = np.frombuffer(weights, '<f4').copy()
     for nd in doc['nodes']:
-        if nd['op'] not in ('conv2d', 'dense'):
+        if nd['op'] not in ('conv2d', 'dense') or only not in (None, nd['name']):
             continue
         r = nd['weight']
         n = int(np.prod(r['shape']))

@@ -42,7 +42,7 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(c.qparams).not.toEqual(a.qparams);
     expect(a.key).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
     expect(a.key).not.toBe(c.key);
-  });
+  }, 300_000); // three GhostNet-VGG runs: a hang guard with room for a loaded machine
   it('should stop when cancelled, and free what it held', async () => {
     const before = tf.memory().numTensors;
     const ctl = new AbortController();

@@ -3,6 +3,9 @@
 import { precisionLabel, precisionTitle } from './precision';
 import type { RunResult } from './run';
 
+/** A run as the sweep stores it: without the per-image predictions and qparams, which the tables do not need. */
+export type SweepRecord = Omit<RunResult, 'qparams' | 'predictions'>;
+
 export interface Summary {
   dataset: string;
   arch: string;
@@ -28,8 +31,8 @@ export function stat(xs: number[]): Stat {
   return { mean, sd };
 }
 
-export function summarize(results: RunResult[]): Summary[] {
-  const groups = new Map<string, RunResult[]>();
+export function summarize(results: SweepRecord[]): Summary[] {
+  const groups = new Map<string, SweepRecord[]>();
   for (const r of results) {
     const k = `${r.spec.dataset}|${r.spec.arch}|${precisionLabel(r.spec.precision)}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
@@ -49,7 +52,7 @@ export function toMarkdown(rows: Summary[]): string {
   return head + rows.map((r) => `| ${r.dataset} | ${r.arch} | ${r.precision} | ${r.trials} | ${pct(r.error)} | ${pct(r.eceBefore)} | ${pct(r.eceAfter)} | ${num(r.nllBefore)} | ${num(r.nllAfter)} | ${num(r.temperature)} |`).join('\n') + '\n';
 }
 
-export function toCsv(results: RunResult[]): string {
+export function toCsv(results: SweepRecord[]): string {
   const cols = ['dataset', 'arch', 'precision', 'observer', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
     'temperature', 'error_ts', 'nll_ts', 'brier_ts', 'ece_ts', 'mce_ts', 'adaptive_ece_ts', 'classwise_ece_ts'];
   const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,

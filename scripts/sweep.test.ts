@@ -1,0 +1,54 @@
+// The sweep CLI end to end on the smallest shipped model: what it writes, and that a second sweep into
+// the same folder takes finished runs from sweep.json instead of computing them again.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './nodeTf';
+
+const out = mkdtempSync(join(tmpdir(), 'qcal-sweep-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function sweep(...extra: string[]): string {
+  const args = ['--import', 'tsx', join(ROOT, 'scripts/sweep.ts'), '--datasets', 'retinamnist', '--archs', 'mobileone_s0', '--trials', '1', '--out', out, ...extra];
+  return execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+const read = (name: string) => readFileSync(join(out, name), 'utf8');
+
+describe('npm run sweep', () => {
+  it('should write every run to JSON, CSV and a Markdown table', () => {
+    const table = sweep('--precisions', 'fp32,w8a8');
+    const runs = JSON.parse(read('sweep.json')).results;
+    expect(runs.map((r: { key: string }) => r.key)).toHaveLength(2);
+    expect(runs[0].predictions).toBeUndefined(); // per-image data stays out of the file
+    expect(read('sweep.csv').trim().split('\n')).toHaveLength(3); // header + two runs
+    expect(table).toContain('| retinamnist | mobileone_s0 | W8/A8 | 1 |');
+  }, 300_000);
+
+  it('should take finished runs from sweep.json and compute only the new ones', () => {
+    const before = JSON.parse(read('sweep.json')).results;
+    // a marker in a stored run shows that it is reused, not recomputed
+    const marked = { ...before[0], before: { ...before[0].before, error: 0.123456 } };
+    writeFileSync(join(out, 'sweep.json'), JSON.stringify({ backend: 'wasm', results: [marked, before[1]] }));
+    sweep('--precisions', 'fp32,w8a8,w4a4');
+    const after = JSON.parse(read('sweep.json')).results;
+    expect(after).toHaveLength(3);
+    expect(after[0].before.error).toBe(0.123456);
+    expect(after[1]).toEqual(before[1]);
+    expect(after[2].spec.precision).toEqual({ wBits: 4, aBits: 4 });
+  }, 300_000);
+
+  it('should recompute everything with --fresh', () => {
+    sweep('--precisions', 'fp32', '--fresh');
+    const runs = JSON.parse(read('sweep.json')).results;
+    expect(runs).toHaveLength(1);
+    expect(runs[0].before.error).not.toBe(0.123456);
+  }, 300_000);
+
+  it('should refuse a damaged sweep.json with a clear error and leave it as it was', () => {
+    writeFileSync(join(out, 'sweep.json'), '{"backend": "wasm", "results": [');
+    expect(() => sweep('--precisions', 'fp32')).toThrow(/sweep\.json is not valid JSON.*--fresh/s);
+    expect(read('sweep.json')).toBe('{"backend": "wasm", "results": [');
+  }, 300_000);
+});
