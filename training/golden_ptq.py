@@ -65,13 +65,12 @@ def quantize_weights(doc, weights, bits, only=None):
     return buf.tobytes()
 
 
-def replay(doc, weights, calib, x_test, w_bits, a_bits):
-    """(qparams per observer, fake-quant logits on x_test)."""
+def calibrate(doc, weights, calib, a_bits):
+    """(observer indices by node name, torch's HistogramObservers after the calibration batches)."""
     by_node = defaultdict(list)
     for node, o in doc['quant']['events']:
         by_node[node].append(o)
-    qmax = 2 ** a_bits - 1
-    observers = [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=qmax) for _ in range(doc['quant']['observers'])]
+    observers = [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** a_bits - 1) for _ in range(doc['quant']['observers'])]
 
     def observe(nd, y):
         for o in by_node[nd['name']]:
@@ -80,6 +79,13 @@ def replay(doc, weights, calib, x_test, w_bits, a_bits):
     with torch.no_grad():
         for xb in calib:
             export.run_graph(doc, weights, xb, tap=observe)
+    return by_node, observers
+
+
+def replay(doc, weights, calib, x_test, w_bits, a_bits):
+    """(qparams per observer, fake-quant logits on x_test)."""
+    by_node, observers = calibrate(doc, weights, calib, a_bits)
+    qmax = 2 ** a_bits - 1
     qp = [o.calculate_qparams() for o in observers]
 
     def fake_quant(nd, y):

@@ -1,10 +1,12 @@
-"""Which observed tensor breaks a quantized model: PyTorch's reference PTQ (golden_ptq.replay's
-observers, placement and fake-quant kernels) calibrated on a lab trial's draw, then the test accuracy
-with each observer's fake quant alone (float everything else, weights included) and with every
-observer but that one. Prints one Markdown row per observer with its float range and the range its
-qparams keep.
+"""Which observed tensor or weight breaks a quantized model. PyTorch's reference PTQ (golden_ptq's
+observers, placement and fake-quant kernels), calibrated on a lab trial's draw, then test accuracy:
+- per observer: its fake quant alone (everything else float, weights included), and all but it;
+- per conv/dense layer: its quantized weights alone;
+- for the observer that costs most alone (or --observer K, which skips the tables): its channels'
+  ranges, and its accuracy alone on other grids (no clipping, one range per channel; 4 and 8 bits).
 
   /usr/bin/python3 training/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 8 --a 8
+  /usr/bin/python3 training/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 32 --a 4 --observer 2
 """
 import os
 os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')
@@ -13,29 +15,11 @@ from collections import defaultdict  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from torch.ao.quantization.observer import HistogramObserver  # noqa: E402
 
 import data  # noqa: E402
 import export  # noqa: E402
 import golden_ptq  # noqa: E402
 from bundle import read_manifest, read_split  # noqa: E402
-
-
-def calibrate(doc, weights, calib, a_bits):
-    """Observers after the calibration batches, in torch's placement."""
-    by_node = defaultdict(list)
-    for node, o in doc['quant']['events']:
-        by_node[node].append(o)
-    observers = [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** a_bits - 1) for _ in range(doc['quant']['observers'])]
-
-    def observe(nd, y):
-        for o in by_node[nd['name']]:
-            observers[o](y)
-        return y
-    with torch.no_grad():
-        for xb in calib:
-            export.run_graph(doc, weights, xb, tap=observe)
-    return by_node, observers
 
 
 def accuracy(doc, weights, x, y, by_node, qparams, a_bits, active, tap=None):
@@ -133,7 +117,7 @@ def main():
     Xt, Yt = read_split(folder, m, m['testSplits'][0])
     xt = data.to_input(Xt, *norm)
 
-    by_node, observers = calibrate(doc, weights, calib, args.a)
+    by_node, observers = golden_ptq.calibrate(doc, weights, calib, args.a)
     qp = [(float(s), int(z)) for s, z in (o.calculate_qparams() for o in observers)]
     ctx = dict(qp=qp, qmax=2 ** args.a - 1, weights=weights,
                qweights=golden_ptq.quantize_weights(doc, weights, args.w) if args.w < 32 else weights,  # --w 32: float
@@ -146,6 +130,8 @@ def main():
     for node, o in doc['quant']['events']:
         nodes[o].append(node)
     worst = args.observer
+    if worst is not None and not 0 <= worst < len(observers):
+        p.error(f'--observer must be 0 .. {len(observers) - 1} for this model, got {worst}')
     if worst is None:
         worst = observer_table(ctx, observers, nodes)
         if args.w < 32:

@@ -1,6 +1,7 @@
 """Architecture, export-prep and data checks. Run: cd training && /usr/bin/python3 -m unittest -v"""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -127,10 +128,6 @@ class Training(unittest.TestCase):
             self.assertIn('was made with another config', other.stderr)
 
 
-if __name__ == '__main__':
-    unittest.main()
-
-
 class Export(unittest.TestCase):
     def test_exported_graphs_compute_the_models_with_folded_batchnorm(self):
         import export
@@ -154,3 +151,29 @@ class Export(unittest.TestCase):
         m = torch.nn.Sequential(torch.nn.Conv2d(3, 6, 3, padding=1), torch.nn.Conv2d(6, 6, 3, padding=1, groups=2))
         with self.assertRaisesRegex(ValueError, 'groups=2'):
             export.Exporter(m).run(torch.zeros(1, 3, 32, 32))
+
+
+class Trace(unittest.TestCase):
+    def run_trace(self, *extra):
+        model = os.path.join(data.HERE, '..', 'public', 'models', 'retinamnist', 'mobileone_s0')
+        return subprocess.run([sys.executable, os.path.join(data.HERE, 'trace_ptq.py'), model, '--calibration-images', '64', *extra],
+                              capture_output=True, text=True)
+
+    def test_explains_one_observer_and_reproduces_the_float_accuracy(self):
+        r = self.run_trace('--w', '8', '--a', '8', '--observer', '1')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(data.HERE, '..', 'public', 'models', 'retinamnist', 'mobileone_s0', 'model.json')) as f:
+            fp32 = json.load(f)['fp32']['accuracy']
+        self.assertIn(f'FP32 {fp32:.2%}', r.stdout)  # the tracer's float path is the exported model
+        self.assertIn('observer 1 (relu)', r.stdout)
+        for grid in ('A8, its histogram qparams', 'A4, min/max per channel', 'A8, min/max of the tensor (no clipping)'):
+            self.assertRegex(r.stdout, re.escape(grid) + r': \d+\.\d\d%')
+
+    def test_an_observer_the_model_lacks_is_refused(self):
+        r = self.run_trace('--observer', '999')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('--observer must be 0 .. 28', r.stderr)
+
+
+if __name__ == '__main__':
+    unittest.main()
