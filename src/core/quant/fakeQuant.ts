@@ -6,7 +6,7 @@ import type { Qparams } from './qparams';
 
 /**
  * Per-tensor fake quant of activations on any tfjs backend, in four elementwise ops instead of six:
- * clamp(zp + r, qmin, qmax) - zp = clamp(r, qmin - zp, qmax - zp) for the integer-valued r = round(x / s),
+ * clamp(zp + r, qmin, qmax) - zp = clamp(r, qmin - zp, qmax - zp) for the integer-valued r = round(x * (1/s)),
  * exactly in float32 (for |r| < 2^24 the sum is exact; beyond, both sides clamp to the same bound).
  * One difference: a value that rounds to 0 from below stays -0 here, where torch's int64 q has no sign;
  * no later op (conv, add, ReLU, pooling, concat, dense, softmax) can tell -0 from 0.
