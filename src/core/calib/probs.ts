@@ -16,6 +16,8 @@ export interface Predictions {
   labels: Int32Array;
   /** log p(true class), from the log-sum-exp, so tiny probabilities keep their precision. */
   logProbTrue: Float64Array;
+  /** Rows whose largest logit is shared by another class: no temperature can separate them. */
+  tiedTop: number;
 }
 
 /** Refuses NaN/Inf logits, length mismatches, empty input and out-of-range labels. */
@@ -41,6 +43,7 @@ export function toPredictions(logits: Logits, labels: ArrayLike<number>, k: numb
   const conf = new Float64Array(n);
   const pred = new Int32Array(n);
   const logProbTrue = new Float64Array(n);
+  let tiedTop = 0;
   for (let i = 0; i < n; i++) {
     const o = i * k;
     let m = -Infinity;
@@ -52,11 +55,16 @@ export function toPredictions(logits: Logits, labels: ArrayLike<number>, k: numb
       }
     }
     let s = 0;
-    for (let j = 0; j < k; j++) s += probs[o + j] = Math.exp((logits[o + j] - m) / temperature);
+    let atMax = 0;
+    for (let j = 0; j < k; j++) {
+      if (logits[o + j] === m) atMax++;
+      s += probs[o + j] = Math.exp((logits[o + j] - m) / temperature);
+    }
+    if (atMax > 1) tiedTop++;
     for (let j = 0; j < k; j++) probs[o + j] /= s;
     logProbTrue[i] = (logits[o + labels[i]] - m) / temperature - Math.log(s);
     pred[i] = arg;
     conf[i] = probs[o + arg];
   }
-  return { n, k, probs, conf, pred, labels: Int32Array.from(labels), logProbTrue };
+  return { n, k, probs, conf, pred, labels: Int32Array.from(labels), logProbTrue, tiedTop };
 }

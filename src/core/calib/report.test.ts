@@ -80,3 +80,14 @@ describe('temperature scaling', () => {
     expect(r.fit.temperature).toBeGreaterThan(1);
   });
 });
+
+describe('tied top logits', () => {
+  it('should count images whose largest logit another class shares, the same before and after scaling', () => {
+    const logits = [2, 2, 0, /* tie */ 1, 3, 3, /* tie */ 5, 1, 5, /* tie, first and last */ 0, 1, 2, /* none */ 1, 1, 2 /* tie below the top only */];
+    const labels = [1, 1, 0, 2, 0];
+    const r = reportsWithTemperature({ logits: [3, 0, 0, 0, 1, 0], labels: [0, 2] }, { logits, labels }, 3);
+    expect(r.before.tiedTop).toBe(3);
+    expect(r.after.tiedTop).toBe(3);
+    expect(calibrationReport([4, 1, 0, 2], [0, 1], 2).tiedTop).toBe(0);
+  });
+});

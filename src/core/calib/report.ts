@@ -18,6 +18,9 @@ export interface CalibrationReport {
   classwiseEce: number;
   /** Reliability diagram bins; bins[b].count / n is the confidence histogram. */
   bins: Bin[];
+  /** Images whose top logit another class shares (argmax takes the first; scaling cannot split them).
+   * Absent from results cached before it was counted. */
+  tiedTop?: number;
 }
 
 export interface ReportOptions {
@@ -33,7 +36,7 @@ export function calibrationReport(logits: Logits, labels: ArrayLike<number>, k: 
   return {
     n: p.n, error: topOneError(p), nll: nll(p), brier: brier(p), ece: e, mce,
     eceInterval: bootstrapEce(p, numBins, opts.bootstrap), adaptiveEce: adaptiveEce(p, numBins),
-    classwiseEce: classwiseEce(p, numBins), bins: reliabilityBins(p, numBins),
+    classwiseEce: classwiseEce(p, numBins), bins: reliabilityBins(p, numBins), tiedTop: p.tiedTop,
   };
 }
 

@@ -35,7 +35,9 @@ export function Explanations() {
         bootstrap interval.</p>
       <p><b>Quantization.</b> W8/A8 stores weights and activations in 8 bits, W4/A4 in 4 bits. Ranges are
         chosen from 1,024 calibration images (three random draws = three trials). Coarser grids change the
-        logits, and with them both accuracy and confidence.</p>
+        logits, and with them both accuracy and confidence. When the logits themselves sit on a coarse grid,
+        two classes can get exactly the same score: the metrics table then counts these tied images; the
+        first class wins them, and no temperature can split them.</p>
       <p><b>Temperature scaling</b> divides all logits by one number T fitted on the validation set. It
         fixes over- or under-confidence overall, but it cannot change which class wins (the error stays the
         same) nor fix a model that is over-confident in some bins and under-confident in others.</p>

@@ -21,6 +21,8 @@ const OTHERS: Metric[] = [
   ['NLL', (r) => r.nll, fixed],
   ['Brier', (r) => r.brier, fixed],
 ];
+// Shown only where some image ties: quantized logits too coarse to tell its top classes apart.
+const TIED: Metric = ['tied top logits (images)', (r) => r.tiedTop ?? 0, (v) => v.toFixed(0)];
 
 function caption(results: RunResult[]): string {
   const [first] = results;
@@ -40,7 +42,8 @@ export function MetricsTable({ results }: { results: RunResult[] }) {
     const r = results[0][side];
     return `${pct(r.ece)} (${pct(r.eceInterval.lo)} – ${pct(r.eceInterval.hi)})`;
   };
-  const rows: Row[] = [row(ERROR), [one ? 'ECE (95% bootstrap interval)' : 'ECE', ece], ...OTHERS.map(row)];
+  const ties = results.some((r) => (r.before.tiedTop ?? 0) > 0);
+  const rows: Row[] = [row(ERROR), [one ? 'ECE (95% bootstrap interval)' : 'ECE', ece], ...OTHERS.map(row), ...(ties ? [row(TIED)] : [])];
   return (
     <table className="data-table metrics">
       <caption>{caption(results)}</caption>
