@@ -54,7 +54,12 @@ async function main() {
   const out = values.out!;
   await mkdir(out, { recursive: true });
   const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
-  const weightsSha = (dataset: string, arch: string) => JSON.parse(readFileSync(join(modelsDir, dataset, arch, 'model.json'), 'utf8')).weights.sha256 as string;
+  const shas = new Map<string, string>(); // one read of each model.json, not one per job
+  const weightsSha = (dataset: string, arch: string) => {
+    const dir = join(modelsDir, dataset, arch);
+    if (!shas.has(dir)) shas.set(dir, JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weights.sha256);
+    return shas.get(dir)!;
+  };
   const results: SweepRecord[] = [];
   const save = async () => { // through a temporary file, so a sweep stopped mid-write leaves the last good one
     await writeFile(join(out, 'sweep.json.part'), JSON.stringify({ backend: tf.getBackend(), results }, null, 1));
