@@ -126,6 +126,10 @@ class Training(unittest.TestCase):
             other = run('--lr', '0.05')
             self.assertNotEqual(other.returncode, 0)
             self.assertIn('was made with another config', other.stderr)
+            # CUDA graphs are a GPU-only way to run the same steps: asked for on a CPU, a clear refusal.
+            graphs = run('--graphs', '1')
+            self.assertNotEqual(graphs.returncode, 0)
+            self.assertIn('--graphs 1 needs --device cuda', graphs.stderr)
 
 
 class Export(unittest.TestCase):
