@@ -9,6 +9,8 @@ import { summarize } from '../src/core/experiment/summary';
 const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
+// Custom bits whose 2-bit activations leave the logits so few levels that some test images' top two tie.
+const TIED_PRECISION = 'w4a2';
 
 async function downloaded(page: Page, click: () => Promise<void>): Promise<Buffer> {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -96,6 +98,22 @@ test('trial "all" pools the three trials\' bins and shows the sweep summary\'s m
   await page.screenshot(shot('single-view-all-trials'));
 });
 
+test('a custom low-bit run equals the core, and images whose top logit ties are counted', async ({ page }) => {
+  test.setTimeout(240_000);
+  const want = await expected(TIED_PRECISION);
+  expect(want.before.tiedTop).toBeGreaterThan(0); // the precision is chosen so that some top logits tie
+  await page.goto(`/?dataset=retinamnist&arch=mobileone_s0&precision=${TIED_PRECISION}&trial=1&backend=wasm`);
+  await expect(page.getByLabel('Precision')).toHaveValue('custom');
+  await expect(metrics(page)).toContainText('calibrated on 1024 images', { timeout: 200_000 });
+  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  await expect(row('top-1 error')).toContainText(pct(want.before.error));
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
+  await expect(row('tied top logits (images)')).toContainText(String(want.before.tiedTop));
+  await page.getByLabel('Precision').selectOption('fp32'); // float logits do not tie: the row goes
+  await expect(metrics(page)).not.toContainText('calibrated on', { timeout: 200_000 });
+  await expect(row('tied top logits (images)')).toHaveCount(0);
+});
+
 test('WebGPU is picked when the browser gives an adapter, and an FP32 run there equals wasm', async ({ page }) => {
   test.setTimeout(540_000); // SwiftShader: about 2 minutes alone, over 4 beside a training run
   const want = await expected('fp32');
@@ -105,6 +123,24 @@ test('WebGPU is picked when the browser gives an adapter, and an FP32 run there 
   await expect(metrics(page)).toContainText(pct(want.before.error));
   await expect(metrics(page)).toContainText(pct(want.before.ece));
   await page.screenshot(shot('single-view-webgpu-fp32'));
+});
+
+test('a lost GPU device is reported, the worker restarts on WebGPU, the run resumes and the lab carries on', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
+  const backend = page.getByRole('status', { name: 'backend' });
+  await expect(backend).toContainText('Running on webgpu', { timeout: 60_000 });
+  await expect(page.getByRole('progressbar')).toBeVisible({ timeout: 60_000 }); // the FP32 run is under way
+  await page.evaluate(() => (window as Window & { qcalInjectGpuLoss?: () => void }).qcalInjectGpuLoss!());
+  const notice = page.getByRole('status').filter({ hasText: /The lab worker stopped \(the GPU device was lost \(destroyed/ });
+  await expect(notice).toBeVisible();
+  await expect(backend).toContainText('Running on webgpu', { timeout: 60_000 }); // a new worker, a new device
+  await expect(page.getByRole('progressbar')).toBeVisible({ timeout: 60_000 }); // the run started again by itself
+  await page.getByRole('combobox', { name: /^Backend/ }).selectOption('wasm'); // (SwiftShader would take minutes to finish it)
+  await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
+  await expect(notice).toBeVisible(); // the notice stays until dismissed
+  await notice.getByRole('button', { name: 'Dismiss notice' }).click();
+  await expect(notice).toHaveCount(0);
 });
 
 test('switching settings quickly shows only the last one, and a missing model is explained', async ({ page }) => {
@@ -182,4 +218,5 @@ test('a crashed worker is reported, restarted, and the lab carries on', async ({
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
   await page.getByLabel('Precision').selectOption('w8a8'); // a fresh run on the new worker
   await expect(metrics(page)).toContainText('calibrated on 1024 images', { timeout: 200_000 });
+  await expect(page.getByRole('status').filter({ hasText: /The lab worker stopped \(.*injected crash/ })).toBeVisible(); // still said
 });

@@ -56,6 +56,8 @@ export async function obtainTrials(store: AppStore, client: LabClient, s: Settin
 }
 
 export const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
+/** A run lost with a crashed worker: the views run it again once the new worker is ready. */
+const isRestart = (e: unknown) => (e as { restarted?: boolean }).restarted === true;
 
 export const findModel = (models: ModelEntry[], s: Pick<Settings, 'dataset' | 'arch'>) => models.find((m) => m.dataset === s.dataset && m.arch === s.arch);
 
@@ -80,7 +82,7 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
         if (!live) return;
         onResult(i, results);
       } catch (e) {
-        if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+        if (live && !isCancel(e) && !isRestart(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
         return;
       }
     }
@@ -124,13 +126,17 @@ export function useLab(store: AppStore): Lab {
     const c = new LabClient({
       onReady: (name, attempts) => store.setState({ backend: { name, attempts } }),
       onProgress: (m) => !quiet.current && store.setState({ run: { status: 'running', phase: m.phase, done: m.done, total: m.total, partial: m.partial, step: step.current } }),
-      onCrash: (message) => store.setState({ backend: null, run: { status: 'error', message: `The lab worker stopped (${message}); it was restarted.` } }),
+      onCrash: (message) => {
+        const text = `The lab worker stopped (${message}); it was restarted.`;
+        // the run error goes with the next run; the notice stays until dismissed
+        store.setState((s) => ({ backend: null, run: { status: 'error', message: text }, notices: [...s.notices, `${new Date().toLocaleTimeString()}: ${text}`] }));
+      },
     }, backend === 'auto' ? undefined : backend);
     client.current = c;
     handUserFiles(c, store);
     store.setState({ backend: null });
     // handles for the e2e tests (crash recovery, leaks) and the browser benchmark
-    Object.assign(window, { qcalInjectWorkerCrash: () => c.injectCrash(), qcalWorkerMemory: () => c.memory() });
+    Object.assign(window, { qcalInjectWorkerCrash: () => c.injectCrash(), qcalInjectGpuLoss: () => c.injectGpuLoss(), qcalWorkerMemory: () => c.memory() });
     return () => c.dispose();
   }, [store, backend]);
   useEffect(() => {
@@ -153,7 +159,7 @@ export function useLab(store: AppStore): Lab {
         const fp32 = settings.precision === 'fp32' ? results[0] : (await obtain(store, c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
         if (live) store.setState({ fp32 });
       } catch (e) {
-        if (live && !isCancel(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+        if (live && !isCancel(e) && !isRestart(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
       }
     })();
     return () => {

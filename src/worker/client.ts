@@ -1,5 +1,5 @@
 // The page's side of the worker: one run at a time (a new run cancels the old one), stale messages
-// dropped by runId, and a crashed worker replaced by a new one.
+// dropped by runId, and a crashed worker (or one whose GPU device was lost) replaced by a new one.
 import type { RunResult, RunSpec } from '../core/experiment/run';
 import type { BackendAttempt, BackendName, Request, Response } from './protocol';
 
@@ -42,6 +42,7 @@ export class LabClient {
   private receive(m: Response): void {
     if (m.type === 'ready') return this.events.onReady(m.backend, m.attempts);
     if (m.type === 'memory') return this.memoryWaiters.shift()?.(m);
+    if (m.type === 'gpuLost') return this.crash(m.message);
     if (m.runId === undefined) return this.events.onCrash(m.type === 'error' ? m.message : 'unknown worker error');
     if (!this.pending || m.runId !== this.pending.runId) return; // a stale run
     if (m.type === 'progress') return this.events.onProgress(m);
@@ -55,7 +56,7 @@ export class LabClient {
   restart(force?: BackendName): void {
     this.force = force;
     this.worker.terminate();
-    this.pending?.reject(new Error('the worker was restarted'));
+    this.pending?.reject(Object.assign(new Error('the worker was restarted'), { restarted: true }));
     this.pending = undefined;
     this.memoryWaiters = [];
     this.start();
@@ -86,6 +87,11 @@ export class LabClient {
   /** Makes the worker fail as a real crash would (for tests of the recovery). */
   injectCrash(): void {
     this.send({ type: 'crash' });
+  }
+
+  /** Destroys the worker's WebGPU device, as a driver reset would lose it (tests; nothing happens off WebGPU). */
+  injectGpuLoss(): void {
+    this.send({ type: 'loseGpu' });
   }
 
   cancel(): void {

@@ -21,12 +21,15 @@ export type Request =
   | { type: 'addModel'; dataset: string; arch: string; json: Uint8Array; weights: Uint8Array }
   /** tfjs's tensor count and bytes, for leak checks (e2e, the browser benchmark). */
   | { type: 'memory' }
-  /** Fault injection for tests: the worker throws an uncaught error. */
-  | { type: 'crash' };
+  /** Fault injection for tests: the worker throws an uncaught error, or destroys its GPU device. */
+  | { type: 'crash' }
+  | { type: 'loseGpu' };
 
 export type Response =
   | { type: 'ready'; backend: BackendName; attempts: BackendAttempt[] }
   | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; partial?: CalibrationReport }
   | { type: 'result'; runId: number; result: RunResult }
   | { type: 'error'; runId?: number; message: string; cancelled?: boolean }
-  | { type: 'memory'; numTensors: number; numBytes: number };
+  | { type: 'memory'; numTensors: number; numBytes: number }
+  /** The WebGPU device is gone (driver reset, GPU removed, the test hook): the worker is done for. */
+  | { type: 'gpuLost'; message: string };

@@ -56,6 +56,15 @@ async function loadInputs(dataset: string, arch: string, testSplit: string): Pro
   return { ...(await model), ...(await data) };
 }
 
+/** tfjs's WebGPU device, while that backend runs (the backend keeps it as a public field). */
+const gpuDevice = () => tf.getBackend() === 'webgpu'
+  ? (tf.backend() as unknown as { device?: { lost: Promise<{ reason: string; message: string }>; destroy(): void } }).device : undefined;
+
+/** Nothing runs on a lost device again, and tfjs cannot swap it: the page is told and starts a new worker. */
+function watchGpu(): void {
+  void gpuDevice()?.lost.then((info) => post({ type: 'gpuLost', message: `the GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''})` }));
+}
+
 let current: { runId: number; ctl: AbortController } | undefined;
 
 async function run(runId: number, spec: Extract<Request, { type: 'run' }>['spec']): Promise<void> {
@@ -90,7 +99,10 @@ self.onmessage = (ev: MessageEvent<Request>) => {
   const m = ev.data;
   switch (m.type) {
     case 'init':
-      pickBackend(m.force).then(({ backend, attempts }) => post({ type: 'ready', backend, attempts }),
+      pickBackend(m.force).then(({ backend, attempts }) => {
+        watchGpu();
+        post({ type: 'ready', backend, attempts });
+      },
         (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
       break;
     case 'run':
@@ -116,6 +128,9 @@ self.onmessage = (ev: MessageEvent<Request>) => {
       setTimeout(() => {
         throw new Error('injected crash');
       });
+      break;
+    case 'loseGpu':
+      gpuDevice()?.destroy();
       break;
   }
 };
