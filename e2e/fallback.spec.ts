@@ -1,19 +1,10 @@
 // Without WebGPU (chromium started without --enable-unsafe-webgpu) the worker falls back down the
 // order WebGPU, WebGL, wasm, cpu, says why each skipped one did not start, and computes the same run.
 import { type Page, chromium, expect, test } from '@playwright/test';
-import { loadRunInputs, useBackend } from '../scripts/nodeTf';
-import { parsePrecision } from '../src/core/experiment/precision';
-import { runExperiment } from '../src/core/experiment/run';
 import config from '../playwright.config';
+import { expected, pct } from './expected';
 
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const NO_WEBGPU = config.use!.launchOptions!.args!.filter((a) => a !== '--enable-unsafe-webgpu');
-
-async function expectedFp32() {
-  await useBackend('wasm');
-  const inputs = await loadRunInputs('retinamnist', 'mobileone_s0');
-  return runExperiment(inputs, { dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision('fp32'), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 1024 });
-}
 
 /** A page in a browser of its own, started with these flags (the suite's browser has WebGPU). */
 async function withBrowser(args: string[], f: (page: Page) => Promise<void>) {
@@ -27,7 +18,7 @@ async function withBrowser(args: string[], f: (page: Page) => Promise<void>) {
 
 test('without WebGPU and WebGL the worker falls back to wasm, says why, and an FP32 run equals the core', async () => {
   test.setTimeout(240_000);
-  const want = await expectedFp32();
+  const want = await expected('fp32');
   await withBrowser([...NO_WEBGPU, '--disable-software-rasterizer'], async (page) => { // no GPU and no SwiftShader: no WebGL
     await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
     const backend = page.getByRole('status', { name: 'backend' });
@@ -42,7 +33,7 @@ test('without WebGPU and WebGL the worker falls back to wasm, says why, and an F
 
 test('without WebGPU the worker falls back to (software) WebGL, and an FP32 run there shows the core\'s numbers', async () => {
   test.setTimeout(240_000);
-  const want = await expectedFp32();
+  const want = await expected('fp32');
   await withBrowser(NO_WEBGPU, async (page) => {
     await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
     const backend = page.getByRole('status', { name: 'backend' });

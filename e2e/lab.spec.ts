@@ -1,13 +1,10 @@
 // The lab in a real browser: the worker's numbers equal the core's in Node, WebGPU is used when the
 // browser offers an adapter, and switching settings quickly never leaves a stale result on screen.
 import { expect, test, type Page } from '@playwright/test';
-import { loadRunInputs, useBackend } from '../scripts/nodeTf';
-import { parsePrecision } from '../src/core/experiment/precision';
-import { runExperiment } from '../src/core/experiment/run';
 import { summarize } from '../src/core/experiment/summary';
+import { expected, pct } from './expected';
 
 const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
 // Custom bits whose 2-bit activations leave the logits so few levels that some test images' top two tie.
 const TIED_PRECISION = 'w4a2';
@@ -41,12 +38,6 @@ async function checkExports(page: Page) {
   expect(csv).toHaveLength(2);
   expect(csv[0].split(',')).toContain('ece_ts');
   expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,1,1000');
-}
-
-async function expected(precision: string, trial = 0) {
-  await useBackend('wasm');
-  const inputs = await loadRunInputs('retinamnist', 'mobileone_s0');
-  return runExperiment(inputs, { dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision(precision), observer: 'histogram', trial, numBins: 15, testSplit: 'test', calibrationImages: 1024 });
 }
 
 test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes in Node', async ({ page }) => {

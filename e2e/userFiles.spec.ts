@@ -4,13 +4,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ROOT, loadRunInputs, useBackend } from '../scripts/nodeTf';
-import { parsePrecision } from '../src/core/experiment/precision';
-import { runExperiment } from '../src/core/experiment/run';
+import { ROOT } from '../scripts/nodeTf';
+import { expected, pct } from './expected';
 
 const DATA = join(ROOT, 'public/data/retinamnist');
 const MODEL = join(ROOT, 'public/models/retinamnist/mobileone_s0');
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 const payload = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
 const renamed = (file: string, patch: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
@@ -22,10 +20,7 @@ const model = (weights = readFileSync(join(MODEL, 'weights.bin'))) =>
 
 test('files the user brings are checked, refused with the reason when damaged, and run like shipped ones', async ({ page }) => {
   test.setTimeout(180_000);
-  await useBackend('wasm');
-  const want = await runExperiment(await loadRunInputs('retinamnist', 'mobileone_s0'), {
-    dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision('fp32'), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 1024,
-  });
+  const want = await expected('fp32');
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
   const datasets = page.getByRole('combobox', { name: 'Dataset' });
   await expect(datasets.getByRole('option')).toHaveCount(3);

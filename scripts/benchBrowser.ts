@@ -3,10 +3,10 @@
 // cached), one full quantized run (calibrate 1,024 images, evaluate validation and test), the whole
 // reliability grid, the longest main-thread task meanwhile; then the worker's tensor count and the
 // page's JS heap after each of 20 consecutive runs (both must stay flat).
-//   npm run build && npm run bench:browser [-- --backends wasm,webgpu,webgl,cpu --full wasm --runs 20 --grid]
+//   npm run build && npm run bench:browser [-- --backends wasm,webgpu,webgl,cpu --full wasm --runs 20 --grid --snapshots 1,6,20]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { type Browser, type Page, chromium } from '@playwright/test';
+import { type Browser, type CDPSession, type Page, chromium } from '@playwright/test';
 import { ROOT } from './nodeTf';
 
 const PORT = 4175;
@@ -74,13 +74,51 @@ async function backendFigures(browser: Browser, backend: string, full: boolean, 
   return [backend, cold.toFixed(2), warm.toFixed(2), quantized, gridSeconds, longest.toFixed(0)];
 }
 
+type HeapSummary = Map<string, { count: number; bytes: number }>;
+
+/** The page's heap by node type and constructor name (a heap snapshot, which collects garbage first). */
+async function heapSummary(cdp: CDPSession): Promise<HeapSummary> {
+  const chunks: string[] = [];
+  const take = (e: { chunk: string }) => chunks.push(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', take);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', take);
+  const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const fields = snap.snapshot.meta.node_fields;
+  const [type, name, size] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
+  const out: HeapSummary = new Map();
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const key = `${snap.snapshot.meta.node_types[0][snap.nodes[i + type]]} ${snap.strings[snap.nodes[i + name]].slice(0, 60)}`;
+    const e = out.get(key) ?? { count: 0, bytes: 0 };
+    e.count++;
+    e.bytes += snap.nodes[i + size];
+    out.set(key, e);
+  }
+  return out;
+}
+
+/** What grew between two heap summaries, largest first. */
+function printHeapGrowth(from: HeapSummary, to: HeapSummary, label: string, top = 15) {
+  const rows = [...to].map(([k, v]) => ({ k, count: v.count - (from.get(k)?.count ?? 0), bytes: v.bytes - (from.get(k)?.bytes ?? 0) }))
+    .filter((r) => r.bytes !== 0).sort((a, b) => b.bytes - a.bytes);
+  const total = rows.reduce((a, r) => a + r.bytes, 0);
+  const byType = new Map<string, number>();
+  for (const r of rows) byType.set(r.k.split(' ')[0], (byType.get(r.k.split(' ')[0]) ?? 0) + r.bytes);
+  const types = [...byType].sort((a, b) => b[1] - a[1]).map(([t, b]) => `${t} ${(b / 1024).toFixed(0)} KiB`).join(', ');
+  console.log(`\nheap growth ${label}: ${(total / 2 ** 20).toFixed(2)} MiB net (${types}); largest by self size:`);
+  console.log('| node type and name | objects | KiB |');
+  console.log('|---|---|---|');
+  for (const r of rows.slice(0, top)) console.log(`| ${r.k.replace(/\|/g, '/').replace(/\s+/g, ' ')} | ${r.count} | ${(r.bytes / 1024).toFixed(1)} |`);
+}
+
 /** 20 consecutive quantized runs (each a new trial, precision or bin count, so none is cached). */
-async function leakFigures(browser: Browser, runs: number): Promise<string[][]> {
+async function leakFigures(browser: Browser, runs: number, snapshotsAt: number[]): Promise<string[][]> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await page.goto(`${BASE}/?${MODEL}&precision=w8a8&backend=wasm`);
   const rows: string[][] = [];
+  const snapshots: [number, HeapSummary][] = [];
   const combos = [15, 10, 20].flatMap((bins) => [1, 2, 3].flatMap((trial) => ['w8a8', 'w4a8', 'w4a4'].map((precision) => ({ bins, trial, precision }))));
   let last = { bins: 15, trial: 1, precision: 'w8a8' };
   for (const [i, c] of combos.slice(0, runs).entries()) {
@@ -97,7 +135,9 @@ async function leakFigures(browser: Browser, runs: number): Promise<string[][]> 
     const heap = await cdp.send('Runtime.getHeapUsage');
     rows.push([String(i + 1), `${c.precision} trial ${c.trial} bins ${c.bins}`, String(worker.numTensors), (worker.numBytes / 2 ** 20).toFixed(2), (heap.usedSize / 2 ** 20).toFixed(1)]);
     console.log(`| ${rows.at(-1)!.join(' | ')} |`);
+    if (snapshotsAt.includes(i + 1)) snapshots.push([i + 1, await heapSummary(cdp)]);
   }
+  for (let k = 1; k < snapshots.length; k++) printHeapGrowth(snapshots[k - 1][1], snapshots[k][1], `from run ${snapshots[k - 1][0]} to run ${snapshots[k][0]}`);
   await context.close();
   return rows;
 }
@@ -109,20 +149,26 @@ async function main() {
     full: { type: 'string', default: 'wasm' },
     runs: { type: 'string', default: '20' },
     grid: { type: 'boolean', default: false },
+    // heap snapshots after these runs, and what grew between them (e.g. 1,6,20)
+    snapshots: { type: 'string', default: '' },
   } });
   const full = values.full!.split(',');
   const server = await serve();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS });
   try {
     console.log(`chromium ${browser.version()} headless, ${MODEL.replace('&', ', ')}; seconds, longest main-thread task in ms`);
-    console.log('| backend | cold: first diagram s | warm: first diagram s | W8/A8 run s | whole grid s | longest task ms |');
-    console.log('|---|---|---|---|---|---|');
-    for (const b of values.backends!.split(',')) {
+    const backends = values.backends!.split(',').filter(Boolean); // --backends '' measures only the 20 runs
+    if (backends.length) {
+      console.log('| backend | cold: first diagram s | warm: first diagram s | W8/A8 run s | whole grid s | longest task ms |');
+      console.log('|---|---|---|---|---|---|');
+    }
+    for (const b of backends) {
       console.log(`| ${(await backendFigures(browser, b, full.includes(b), values.grid! && full.includes(b))).join(' | ')} |`);
     }
+    if (Number(values.runs) === 0) return;
     console.log('\n| run | settings | worker tensors | worker MiB | page JS heap MiB |');
     console.log('|---|---|---|---|---|');
-    const rows = await leakFigures(browser, Number(values.runs));
+    const rows = await leakFigures(browser, Number(values.runs), values.snapshots!.split(',').filter(Boolean).map(Number));
     const tensors = new Set(rows.map((r) => r[2]));
     console.log(`worker tensor count ${tensors.size === 1 ? 'flat' : 'NOT flat'} over ${rows.length} runs; page heap ${rows[0][4]} -> ${rows.at(-1)![4]} MiB`);
   } finally {

@@ -7,6 +7,7 @@ observers, placement and fake-quant kernels), calibrated on a lab trial's draw, 
 
   /usr/bin/python3 training/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 8 --a 8
   /usr/bin/python3 training/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 32 --a 4 --observer 2
+  /usr/bin/python3 training/trace_ptq.py public/models/cifar10/mobileone_s0 --w 4 --a 8 --weights-only
 """
 import os
 os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')
@@ -65,12 +66,18 @@ def observer_table(ctx, observers, nodes):
 
 def weight_table(ctx, doc, bits):
     print(f'\nW{bits} weights of one layer alone (activations and other weights float):\n')
-    print('| layer | accuracy |')
-    print('|---|---|')
+    print('| layer | groups | accuracy | weights rounded to 0 | relative L2 error of the weights |')
+    print('|---|---|---|---|---|')
+    float_w = np.frombuffer(ctx['weights'], '<f4')
     for nd in doc['nodes']:
         if nd['op'] in ('conv2d', 'dense'):
             one = golden_ptq.quantize_weights(doc, ctx['weights'], bits, only=nd['name'])
-            print(f"| {nd['name']} | {ctx['acc'](one, active=set()):.2%} |", flush=True)
+            r = nd['weight']
+            at = slice(r['offset'] // 4, r['offset'] // 4 + int(np.prod(r['shape'])))
+            w, q = float_w[at], np.frombuffer(one, '<f4')[at]
+            zeroed = float(((q == 0) & (w != 0)).mean())  # under half a step: a large folded identity widens the step
+            print(f"| {nd['name']} | {nd.get('groups', 1)} | {ctx['acc'](one, active=set()):.2%} | {zeroed:.1%} | "
+                  f"{np.linalg.norm(q - w) / np.linalg.norm(w):.3f} |", flush=True)
 
 
 def explain(ctx, doc, calib, o, node, a_bits):
@@ -103,7 +110,10 @@ def main():
     p.add_argument('--trial', type=int, default=0, help='the lab trial (0-2) whose calibration draw to use')
     p.add_argument('--calibration-images', type=int, default=golden_ptq.CALIBRATION_IMAGES)
     p.add_argument('--observer', type=int, help='skip the tables and explain this observer')
+    p.add_argument('--weights-only', action='store_true', help='only the table of one layer\'s quantized weights alone')
     args = p.parse_args()
+    if args.weights_only and args.w >= 32:
+        p.error('--weights-only needs quantized weights (--w 2 .. 8)')
     torch.set_num_threads(2)
     torch.set_flush_denormal(True)
     doc, weights = golden_ptq.load(os.path.join(args.model, 'model.json'))
@@ -129,6 +139,9 @@ def main():
     nodes = defaultdict(list)
     for node, o in doc['quant']['events']:
         nodes[o].append(node)
+    if args.weights_only:
+        weight_table(ctx, doc, args.w)
+        return
     worst = args.observer
     if worst is not None and not 0 <= worst < len(observers):
         p.error(f'--observer must be 0 .. {len(observers) - 1} for this model, got {worst}')

@@ -173,6 +173,24 @@ class Trace(unittest.TestCase):
         for grid in ('A8, its histogram qparams', 'A4, min/max per channel', 'A8, min/max of the tensor (no clipping)'):
             self.assertRegex(r.stdout, re.escape(grid) + r': \d+\.\d\d%')
 
+    def test_weights_only_lists_every_layer_with_its_accuracy_and_weight_error(self):
+        r = self.run_trace('--w', '4', '--a', '8', '--weights-only')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(data.HERE, '..', 'public', 'models', 'retinamnist', 'mobileone_s0', 'model.json')) as f:
+            layers = [nd['name'] for nd in json.load(f)['nodes'] if nd['op'] in ('conv2d', 'dense')]
+        rows = re.findall(r'^\| (\S+) \| (\d+) \| (\d+\.\d\d)% \| (\d+\.\d)% \| (\d\.\d{3}) \|$', r.stdout, re.M)
+        self.assertEqual([row[0] for row in rows], layers)
+        for _, _, acc, zeroed, err in rows:
+            self.assertLessEqual(float(acc), 100)
+            self.assertLess(float(zeroed), 100)
+            self.assertGreater(float(err), 0)  # 4-bit weights are never exact
+        self.assertNotIn('observer', r.stdout.split('W4 weights')[1])  # no observer table, no explanation
+
+    def test_weights_only_needs_quantized_weights(self):
+        r = self.run_trace('--w', '32', '--weights-only')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('--weights-only needs quantized weights', r.stderr)
+
     def test_an_observer_the_model_lacks_is_refused(self):
         r = self.run_trace('--observer', '999')
         self.assertNotEqual(r.returncode, 0)
