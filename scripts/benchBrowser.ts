@@ -14,6 +14,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'];
 const MODEL = 'dataset=retinamnist&arch=mobileone_s0';
+const GRID_LIMIT_S = 1800;
 
 async function serve(): Promise<ChildProcess> {
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
@@ -64,10 +65,15 @@ async function backendFigures(browser: Browser, backend: string, full: boolean, 
   })).toFixed(1);
   let gridSeconds = 'not run';
   if (grid) {
-    gridSeconds = (await timed(async () => {
-      await page.getByLabel('View').selectOption('grid');
-      await page.getByRole('table', { name: /Reliability grid/ }).getByText('waiting...').first().waitFor({ state: 'detached', timeout: 1_800_000 });
-    })).toFixed(1);
+    const table = page.getByRole('table', { name: /Reliability grid/ });
+    try {
+      gridSeconds = (await timed(async () => {
+        await page.getByLabel('View').selectOption('grid');
+        await table.getByText('waiting...').first().waitFor({ state: 'detached', timeout: GRID_LIMIT_S * 1000 });
+      })).toFixed(1);
+    } catch { // a slow software backend: say how far it got rather than lose the other figures
+      gridSeconds = `over ${GRID_LIMIT_S} (${await table.getByRole('figure').count()} diagrams drawn)`;
+    }
   }
   const longest = await longestTask(page);
   await context.close();
