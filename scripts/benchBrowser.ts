@@ -109,7 +109,10 @@ function printHeapGrowth(from: HeapSummary, to: HeapSummary, label: string, top 
     .filter((r) => r.bytes !== 0).sort((a, b) => b.bytes - a.bytes);
   const total = rows.reduce((a, r) => a + r.bytes, 0);
   const byType = new Map<string, number>();
-  for (const r of rows) byType.set(r.k.split(' ')[0], (byType.get(r.k.split(' ')[0]) ?? 0) + r.bytes);
+  for (const r of rows) {
+    const type = r.k.split(' ')[0];
+    byType.set(type, (byType.get(type) ?? 0) + r.bytes);
+  }
   const types = [...byType].sort((a, b) => b[1] - a[1]).map(([t, b]) => `${t} ${(b / 1024).toFixed(0)} KiB`).join(', ');
   console.log(`\nheap growth ${label}: ${(total / 2 ** 20).toFixed(2)} MiB net (${types}); largest by self size:`);
   console.log('| node type and name | objects | KiB |');

@@ -68,13 +68,11 @@ def weight_table(ctx, doc, bits):
     print(f'\nW{bits} weights of one layer alone (activations and other weights float):\n')
     print('| layer | groups | accuracy | weights rounded to 0 | relative L2 error of the weights |')
     print('|---|---|---|---|---|')
-    float_w = np.frombuffer(ctx['weights'], '<f4')
+    float_w = export.weight_reader(ctx['weights'])
     for nd in doc['nodes']:
         if nd['op'] in ('conv2d', 'dense'):
             one = golden_ptq.quantize_weights(doc, ctx['weights'], bits, only=nd['name'])
-            r = nd['weight']
-            at = slice(r['offset'] // 4, r['offset'] // 4 + int(np.prod(r['shape'])))
-            w, q = float_w[at], np.frombuffer(one, '<f4')[at]
+            w, q = float_w(nd['weight']).numpy(), export.weight_reader(one)(nd['weight']).numpy()
             zeroed = float(((q == 0) & (w != 0)).mean())  # under half a step: a large folded identity widens the step
             print(f"| {nd['name']} | {nd.get('groups', 1)} | {ctx['acc'](one, active=set()):.2%} | {zeroed:.1%} | "
                   f"{np.linalg.norm(q - w) / np.linalg.norm(w):.3f} |", flush=True)
@@ -136,12 +134,12 @@ def main():
           f"{len(Yt)} test images: FP32 {ctx['acc'](weights):.2%}, "
           f"quantized {ctx['acc'](ctx['qweights'], active=set(range(len(observers)))):.2%}, "
           f"weights alone {ctx['acc'](ctx['qweights']):.2%}")
-    nodes = defaultdict(list)
-    for node, o in doc['quant']['events']:
-        nodes[o].append(node)
     if args.weights_only:
         weight_table(ctx, doc, args.w)
         return
+    nodes = defaultdict(list)
+    for node, o in doc['quant']['events']:
+        nodes[o].append(node)
     worst = args.observer
     if worst is not None and not 0 <= worst < len(observers):
         p.error(f'--observer must be 0 .. {len(observers) - 1} for this model, got {worst}')

@@ -56,8 +56,9 @@ export async function obtainTrials(store: AppStore, client: LabClient, s: Settin
 }
 
 export const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
-/** A run lost with a crashed worker: the views run it again once the new worker is ready. */
-const isRestart = (e: unknown) => (e as { restarted?: boolean }).restarted === true;
+/** A run's end that the views do not report: a cancel, or a run lost with a crashed worker (the views
+ * run it again once the new worker is ready). */
+const unreported = (e: unknown) => isCancel(e) || (e as { restarted?: boolean }).restarted === true;
 
 export const findModel = (models: ModelEntry[], s: Pick<Settings, 'dataset' | 'arch'>) => models.find((m) => m.dataset === s.dataset && m.arch === s.arch);
 
@@ -82,7 +83,7 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
         if (!live) return;
         onResult(i, results);
       } catch (e) {
-        if (live && !isCancel(e) && !isRestart(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+        if (live && !unreported(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
         return;
       }
     }
@@ -159,7 +160,7 @@ export function useLab(store: AppStore): Lab {
         const fp32 = settings.precision === 'fp32' ? results[0] : (await obtain(store, c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
         if (live) store.setState({ fp32 });
       } catch (e) {
-        if (live && !isCancel(e) && !isRestart(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+        if (live && !unreported(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
       }
     })();
     return () => {
