@@ -217,10 +217,16 @@ def export(model, meta, norm, image_shape, out_dir):
     return doc, weights
 
 
+def weight_span(r):
+    """Where a weights entry ({offset in bytes, shape}) of model.json lies in the float32 array."""
+    start = r['offset'] // 4
+    return slice(start, start + int(np.prod(r['shape'])))
+
+
 def weight_reader(weights):
-    """A function from a weights entry ({offset, shape}) of model.json to that float32 tensor."""
+    """A function from a weights entry of model.json to that float32 tensor."""
     buf = np.frombuffer(weights, '<f4')
-    return lambda r: torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + int(np.prod(r['shape']))].reshape(r['shape']).copy())
+    return lambda r: torch.from_numpy(buf[weight_span(r)].reshape(r['shape']).copy())
 
 
 def conv_weight(k, groups):

@@ -56,12 +56,11 @@ def quantize_weights(doc, weights, bits, only=None):
         if nd['op'] not in ('conv2d', 'dense') or only not in (None, nd['name']):
             continue
         r = nd['weight']
-        n = int(np.prod(r['shape']))
-        w = torch.from_numpy(buf[r['offset'] // 4: r['offset'] // 4 + n].copy())
+        span = export.weight_span(r)
         C = r['shape'][2] * r['shape'][3] if nd['op'] == 'conv2d' and nd['groups'] > 1 else r['shape'][-1]
-        w = w.reshape(-1, C).t().contiguous()  # (out channels, rest): torch's channel axis 0
+        w = torch.from_numpy(buf[span].reshape(-1, C).T.copy())  # (out channels, rest): torch's channel axis 0
         fq, _, _ = int8.fake_quant_weight(w, bits)
-        buf[r['offset'] // 4: r['offset'] // 4 + n] = fq.t().reshape(-1).numpy()
+        buf[span] = fq.t().reshape(-1).numpy()
     return buf.tobytes()
 
 

@@ -3,6 +3,7 @@
 // inserts fake-quant there), and each output is freed after its last consumer has run.
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNever } from '../errors';
+import { channelConcat, channelSlice } from './channelOps';
 import type { GraphDoc, GraphNode, ParsedGraph, WeightRef } from './format';
 
 /** Sees (and may replace) each node's output; must return a tensor of the same shape. */
@@ -61,9 +62,12 @@ export class GraphModel {
         return x.clone();
       case 'conv2d': {
         const [t, b, l, r] = n.padding;
-        // explicit zero padding: tfjs 'same' pads bottom/right only at stride 2, PyTorch pads both sides
-        const xin = t || b || l || r ? tf.pad(ins[0], [[0, 0], [t, b], [l, r], [0, 0]]) : ins[0];
-        const args = { x: xin as tf.Tensor4D, strides: n.stride, pad: 'valid' as const, bias: p('b'), activation: n.relu ? ('relu' as const) : ('linear' as const) };
+        // PyTorch's explicit padding, never 'same' (tfjs pads bottom/right only at stride 2). Equal on
+        // all sides it goes into the conv as a number (sizes floor like PyTorch's), which saves a
+        // padded copy; otherwise (only a hand-made graph has it) the input is padded first.
+        const even = t === b && t === l && t === r;
+        const xin = even ? ins[0] : tf.pad(ins[0], [[0, 0], [t, b], [l, r], [0, 0]]);
+        const args = { x: xin as tf.Tensor4D, strides: n.stride, pad: even ? t : 0, bias: p('b'), activation: n.relu ? ('relu' as const) : ('linear' as const) };
         return n.groups === 1
           ? tf.fused.conv2d({ ...args, filter: p('w') as tf.Tensor4D })
           : tf.fused.depthwiseConv2d({ ...args, filter: p('w') as tf.Tensor4D });
@@ -75,11 +79,11 @@ export class GraphModel {
       case 'add':
         return tf.add(ins[0], ins[1]);
       case 'concat':
-        return tf.concat(ins, 3);
+        return channelConcat(ins);
       case 'gap':
         return tf.mean(ins[0], [1, 2]);
       case 'slice':
-        return tf.slice(ins[0], [0, 0, 0, n.begin], [-1, -1, -1, n.size]);
+        return channelSlice(ins[0], n.begin, n.size);
       case 'shuffle': {
         // PyTorch: view(B, g, C/g, H, W).transpose(1, 2): new channel i2 * g + i1 takes old i1 * C/g + i2
         const [B, H, W, C] = ins[0].shape;
