@@ -185,6 +185,8 @@ class Trace(unittest.TestCase):
             self.assertLess(float(zeroed), 100)
             self.assertGreater(float(err), 0)  # 4-bit weights are never exact
         self.assertNotIn('observer', r.stdout.split('W4 weights')[1])  # no observer table, no explanation
+        self.assertRegex(r.stdout, r'FP32 \d+\.\d\d%, all weights W4 \d+\.\d\d%')  # no calibration, so no quantized figure
+        self.assertNotIn('quantized', r.stdout)
 
     def test_weights_only_needs_quantized_weights(self):
         r = self.run_trace('--w', '32', '--weights-only')
