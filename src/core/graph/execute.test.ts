@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/nodeTf';
 import { GraphModel } from './execute';
-import { parseGraph } from './format';
+import { createRng } from '../util/random';
+import { parseGraph, weightValues } from './format';
 
 type Pad = [number, number, number, number];
 interface ConvSpec { name: string; input: string; k: number; cin: number; cout: number; stride: number; padding: Pad; depthwise?: boolean }
@@ -19,10 +20,10 @@ const CONVS: ConvSpec[] = [
 /** A graph of CONVS, then global pooling and a dense layer, with seeded weights. */
 function buildGraph(): { json: string; weights: Float32Array } {
   const values: number[] = [];
-  let seed = 7;
+  const rng = createRng(7);
   const take = (shape: number[]) => {
     const offset = values.length * 4;
-    for (let i = 0; i < shape.reduce((a, b) => a * b, 1); i++) values.push(((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5);
+    for (let i = 0; i < shape.reduce((a, b) => a * b, 1); i++) values.push(rng() - 0.5);
     return { offset, shape };
   };
   const nodes: object[] = [{ name: 'x', op: 'input', inputs: [] }];
@@ -74,9 +75,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
       for (const c of CONVS) {
         const n = parsed.doc.nodes.find((d) => d.name === c.name)!;
         if (n.op !== 'conv2d') throw new Error('not a conv');
-        const slice = (r: { offset: number; shape: number[] }) => weights.subarray(r.offset / 4, r.offset / 4 + r.shape.reduce((a, b) => a * b, 1));
         const input = outs.get(c.input)!;
-        const want = directConv(input.values, input.shape, slice(n.weight), slice(n.bias), c);
+        const want = directConv(input.values, input.shape, weightValues(weights, n.weight), weightValues(weights, n.bias), c);
         const got = outs.get(c.name)!;
         expect(got.shape, c.name).toEqual(want.shape);
         expect(parsed.shapes.get(c.name), c.name).toEqual(want.shape.slice(1));

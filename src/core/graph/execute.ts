@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNever } from '../errors';
 import { channelConcat, channelSlice } from './channelOps';
-import type { GraphDoc, GraphNode, ParsedGraph, WeightRef } from './format';
+import { type GraphDoc, type GraphNode, type ParsedGraph, type WeightRef, weightValues } from './format';
 
 /** Sees (and may replace) each node's output; must return a tensor of the same shape. */
 export type Tap = (node: GraphNode, output: tf.Tensor) => tf.Tensor;
@@ -17,7 +17,7 @@ export class GraphModel {
 
   constructor(parsed: ParsedGraph, weights: Float32Array) {
     this.doc = parsed.doc;
-    const take = (ref: WeightRef) => tf.tensor(weights.subarray(ref.offset / 4, ref.offset / 4 + ref.shape.reduce((a, b) => a * b, 1)), ref.shape, 'float32');
+    const take = (ref: WeightRef) => tf.tensor(weightValues(weights, ref), ref.shape, 'float32');
     for (const n of this.doc.nodes) {
       if (n.op === 'conv2d' || n.op === 'dense') {
         this.params.set(`${n.name}/w`, take(n.weight));

@@ -66,6 +66,11 @@ const isInt = (x: unknown, min = 0): x is number => Number.isInteger(x) && (x as
 const intList = (x: unknown, len: number, min = 0) => Array.isArray(x) && x.length === len && x.every((v) => isInt(v, min));
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
+/** The values of one weights entry of model.json: a view into the whole weights file's floats. */
+export function weightValues(weights: Float32Array, ref: WeightRef): Float32Array {
+  return weights.subarray(ref.offset / 4, ref.offset / 4 + prod(ref.shape));
+}
+
 function checkWeight(ref: unknown, want: number[], totalBytes: number, where: string): void {
   check(isObj(ref) && isInt(ref.offset) && Array.isArray(ref.shape) && ref.shape.every((v) => isInt(v, 1)),
     `${where}: weight entry needs an integer offset and a shape`);

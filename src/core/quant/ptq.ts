@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../errors';
 import { GraphModel } from '../graph/execute';
-import type { GraphNode, ParsedGraph } from '../graph/format';
+import { type GraphNode, type ParsedGraph, weightValues } from '../graph/format';
 import { fakeQuantTensor, fakeQuantWeights } from './fakeQuant';
 import { HistogramObserver } from './histogram';
 import { MinMaxObserver, perChannelScales } from './minmax';
@@ -54,11 +54,10 @@ export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits
   const out = weights.slice();
   for (const n of parsed.doc.nodes) {
     if (n.op !== 'conv2d' && n.op !== 'dense') continue;
-    const start = n.weight.offset / 4;
-    const w = weights.subarray(start, start + n.weight.shape.reduce((a, b) => a * b, 1));
+    const w = weightValues(weights, n.weight);
     // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
     const channels = n.op === 'conv2d' && n.groups > 1 ? n.weight.shape[2] * n.weight.shape[3] : n.weight.shape[n.weight.shape.length - 1];
-    out.set(fakeQuantWeights(w, perChannelScales(w, channels, quantMin, quantMax), quantMin, quantMax), start);
+    out.set(fakeQuantWeights(w, perChannelScales(w, channels, quantMin, quantMax), quantMin, quantMax), n.weight.offset / 4);
   }
   return out;
 }
