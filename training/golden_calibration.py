@@ -5,6 +5,7 @@ Newton) for the temperature, a Python port of the seeded PRNG for the bootstrap.
   /usr/bin/python3 training/golden_calibration.py
 """
 import json
+import math
 import os
 
 import numpy as np
@@ -29,9 +30,16 @@ def mulberry32(seed):
     return nxt
 
 
+# libm's exp, one value at a time, as the lab's Math.exp: numpy's vectorised exp (AVX-512 on some
+# CPUs) can differ in the last bit between SIMD lanes and the scalar tail, so equal confidences
+# (ties_200x5) stopped being equal on such a machine and adaptive ECE's equal-mass bins, which cut
+# through runs of ties, moved by whole images.
+exp_scalar = np.vectorize(math.exp, otypes=[np.float64])
+
+
 def softmax(z, T=1.0):
     z = z / T
-    e = np.exp(z - z.max(1, keepdims=True))
+    e = exp_scalar(z - z.max(1, keepdims=True))
     return e / e.sum(1, keepdims=True)
 
 
