@@ -3,6 +3,53 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { f, roundHalfEven } from './f32';
 import type { Qparams } from './qparams';
+import { type WasmBackend, onWasm, wasmId } from '../util/wasmBackend';
+
+const FAKE_QUANT = 'QcalFakeQuant';
+const CPP_FLOAT32 = 0; // tfjs-backend-wasm's CppDType.float32
+
+/**
+ * On wasm, the same four ops as fakeQuantOps, but run by the wasm module in place on one output
+ * tensor inside one kernel: no intermediate tensors, one engine dispatch instead of four. On small
+ * activations the dispatches cost more than the arithmetic (MobileOne-S0 fake-quantizes 31
+ * tensors of 25k-1.5M values a batch): about 2x faster there, 1.4x on large ones, same bits.
+ */
+function registerWasmKernel(): void {
+  if (tf.getKernel(FAKE_QUANT, 'wasm')) return;
+  let fns: Record<'mul' | 'round' | 'clip', (...args: (number | Uint8Array)[]) => void> | undefined;
+  tf.registerKernel({
+    kernelName: FAKE_QUANT,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as WasmBackend;
+      const binary = ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number']; // a, shape, rank, b, shape, rank, dtype, out
+      fns ??= {
+        mul: b.wasm.cwrap('Multiply', null, binary),
+        round: b.wasm.cwrap('Round', null, ['number', 'number', 'number']), // x, dtype, out
+        clip: b.wasm.cwrap('ClipByValue', null, ['number', 'number', 'number', 'number']), // x, min, max, out
+      };
+      const x = inputs.x as tf.TensorInfo;
+      const { inv, scale, lo, hi } = attrs as unknown as Record<'inv' | 'scale' | 'lo' | 'hi', number>;
+      const out = b.makeOutput(x.shape, 'float32');
+      const factor = b.makeOutput([], 'float32');
+      const [xId, outId, factorId] = [x, out, factor].map((t) => wasmId(b, t));
+      const shape = new Uint8Array(new Int32Array(x.shape).buffer);
+      const scalar = new Uint8Array(0);
+      try {
+        b.typedArrayFromHeap(factor)[0] = inv;
+        fns.mul(xId, shape, x.shape.length, factorId, scalar, 0, CPP_FLOAT32, outId);
+        fns.round(outId, CPP_FLOAT32, outId);
+        fns.clip(outId, lo, hi, outId);
+        b.typedArrayFromHeap(factor)[0] = scale;
+        fns.mul(outId, shape, x.shape.length, factorId, scalar, 0, CPP_FLOAT32, outId);
+      } finally {
+        b.disposeData(factor.dataId);
+      }
+      return out;
+    },
+  });
+}
+registerWasmKernel();
 
 /**
  * Per-tensor fake quant of activations on any tfjs backend, in four elementwise ops instead of six:
@@ -11,7 +58,14 @@ import type { Qparams } from './qparams';
  * One difference: a value that rounds to 0 from below stays -0 here, where torch's int64 q has no sign;
  * no later op (conv, add, ReLU, pooling, concat, dense, softmax) can tell -0 from 0.
  */
-export function fakeQuantTensor(x: tf.Tensor, { scale, zeroPoint }: Qparams, quantMin: number, quantMax: number): tf.Tensor {
+export function fakeQuantTensor(x: tf.Tensor, qp: Qparams, quantMin: number, quantMax: number): tf.Tensor {
+  if (!onWasm(x)) return fakeQuantOps(x, qp, quantMin, quantMax);
+  const attrs = { inv: f(1 / qp.scale), scale: qp.scale, lo: quantMin - qp.zeroPoint, hi: quantMax - qp.zeroPoint };
+  return tf.engine().runKernel(FAKE_QUANT, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** fakeQuantTensor as four tfjs ops, on any backend. */
+export function fakeQuantOps(x: tf.Tensor, { scale, zeroPoint }: Qparams, quantMin: number, quantMax: number): tf.Tensor {
   return tf.tidy(() => {
     const q = tf.clipByValue(tf.round(tf.mul(x, f(1 / scale))), quantMin - zeroPoint, quantMax - zeroPoint);
     return tf.mul(q, scale);
