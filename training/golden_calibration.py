@@ -30,10 +30,10 @@ def mulberry32(seed):
     return nxt
 
 
-# libm's exp, one value at a time, as the lab's Math.exp: numpy's vectorised exp (AVX-512 on some
-# CPUs) can differ in the last bit between SIMD lanes and the scalar tail, so equal confidences
-# (ties_200x5) stopped being equal on such a machine and adaptive ECE's equal-mass bins, which cut
-# through runs of ties, moved by whole images.
+# libm's exp, one value at a time, as the lab's Math.exp: on an AVX-512 CPU numpy's vectorised exp
+# differs from libm's in the last bit (exp(-1) among them). Rows that hold the same logits in another
+# order then round differently from the lab's rows, the ties of ties_200x5 break differently, and
+# adaptive ECE's equal-mass bins, which cut through runs of ties, moved by whole images.
 exp_scalar = np.vectorize(math.exp, otypes=[np.float64])
 
 

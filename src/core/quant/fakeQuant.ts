@@ -7,6 +7,7 @@ import { type WasmBackend, onWasm, wasmId } from '../util/wasmBackend';
 
 const FAKE_QUANT = 'QcalFakeQuant';
 const CPP_FLOAT32 = 0; // tfjs-backend-wasm's CppDType.float32
+const BINARY_ARGS = ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number']; // a, shape, rank, b, shape, rank, dtype, out
 
 /**
  * On wasm, the same four ops as fakeQuantOps, but run by the wasm module in place on one output
@@ -22,9 +23,8 @@ function registerWasmKernel(): void {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as WasmBackend;
-      const binary = ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number']; // a, shape, rank, b, shape, rank, dtype, out
       fns ??= {
-        mul: b.wasm.cwrap('Multiply', null, binary),
+        mul: b.wasm.cwrap('Multiply', null, BINARY_ARGS),
         round: b.wasm.cwrap('Round', null, ['number', 'number', 'number']), // x, dtype, out
         clip: b.wasm.cwrap('ClipByValue', null, ['number', 'number', 'number', 'number']), // x, min, max, out
       };
