@@ -26,13 +26,33 @@ async function serve(): Promise<ChildProcess> {
   throw new Error('vite preview did not start (run npm run build first)');
 }
 
-/** Records the longest main-thread task from now on (the UI must never block for long). */
+/** A long animation frame as the benchmark reports it: when (s after watching began), how long, and where the time went. */
+interface SlowFrame { at: number; duration: number; blocking: number; render: number; scripts: string[] }
+
+/**
+ * Records the longest main-thread task from now on (the UI must never block for long), and the slowest
+ * animation frames with their attribution (Long Animation Frames: which script ran, for how long, and the
+ * rendering after it), so that a long task can be traced to what the page was doing.
+ */
 const watchLongTasks = (page: Page) => page.evaluate(() => {
-  const w = window as Window & { longest?: number };
+  const w = window as Window & { longest?: number; slowFrames?: SlowFrame[] };
+  const t0 = performance.now();
   w.longest = 0;
+  w.slowFrames = [];
   new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.longest = Math.max(w.longest!, e.duration)))).observe({ type: 'longtask' });
+  type Script = { duration: number; invoker: string; sourceFunctionName: string; sourceURL: string; sourceCharPosition: number; forcedStyleAndLayoutDuration: number };
+  type Frame = PerformanceEntry & { blockingDuration: number; renderStart: number; scripts: Script[] };
+  new PerformanceObserver((l) => {
+    for (const f of l.getEntries() as Frame[]) {
+      const scripts = f.scripts.filter((x) => x.duration >= 5).map((x) => `${x.invoker} -> ${x.sourceFunctionName || '?'} @${x.sourceURL.split('/').pop()}:${x.sourceCharPosition} ${x.duration.toFixed(0)} ms` +
+        (x.forcedStyleAndLayoutDuration ? ` (forced layout ${x.forcedStyleAndLayoutDuration.toFixed(0)})` : ''));
+      w.slowFrames!.push({ at: (f.startTime - t0) / 1000, duration: f.duration, blocking: f.blockingDuration, render: f.renderStart ? f.startTime + f.duration - f.renderStart : 0, scripts });
+      w.slowFrames!.sort((a, b) => b.duration - a.duration).splice(5);
+    }
+  }).observe({ type: 'long-animation-frame' });
 });
 const longestTask = (page: Page) => page.evaluate(() => (window as Window & { longest?: number }).longest ?? 0);
+const slowFrames = (page: Page) => page.evaluate(() => (window as Window & { slowFrames?: SlowFrame[] }).slowFrames ?? []);
 
 const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
 const firstDiagram = (page: Page) => page.getByRole('figure', { name: /^Before temperature scaling/ }).waitFor({ timeout: 900_000 });
@@ -44,7 +64,7 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 }
 
 /** gridLimit: seconds the whole grid may take (0: not run). */
-async function backendFigures(browser: Browser, backend: string, full: boolean, gridLimit: number): Promise<string[]> {
+async function backendFigures(browser: Browser, backend: string, full: boolean, gridLimit: number, frames: (SlowFrame & { backend: string })[]): Promise<string[]> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const url = `${BASE}/?${MODEL}&precision=fp32&backend=${backend}`;
@@ -76,6 +96,7 @@ async function backendFigures(browser: Browser, backend: string, full: boolean, 
     }
   }
   const longest = await longestTask(page);
+  frames.push(...(await slowFrames(page)).map((f) => ({ backend, ...f })));
   await context.close();
   return [backend, cold.toFixed(2), warm.toFixed(2), quantized, gridSeconds, longest.toFixed(0)];
 }
@@ -172,8 +193,15 @@ async function main() {
       console.log('| backend | cold: first diagram s | warm: first diagram s | W8/A8 run s | whole grid s | longest task ms |');
       console.log('|---|---|---|---|---|---|');
     }
+    const frames: (SlowFrame & { backend: string })[] = [];
     for (const b of backends) {
-      console.log(`| ${(await backendFigures(browser, b, full.includes(b), values.grid! && full.includes(b) ? Number(values['grid-limit']) : 0)).join(' | ')} |`);
+      console.log(`| ${(await backendFigures(browser, b, full.includes(b), values.grid! && full.includes(b) ? Number(values['grid-limit']) : 0, frames)).join(' | ')} |`);
+    }
+    if (frames.length) {
+      console.log('\nslowest animation frames after the warm load (s after it; ms; blocking = time over 50 ms in its tasks; render = style, layout, paint):');
+      console.log('| backend | at s | frame ms | blocking ms | render ms | scripts of 5 ms or more |');
+      console.log('|---|---|---|---|---|---|');
+      for (const f of frames) console.log(`| ${f.backend} | ${f.at.toFixed(1)} | ${f.duration.toFixed(0)} | ${f.blocking.toFixed(0)} | ${f.render.toFixed(0)} | ${f.scripts.join('; ').replace(/\|/g, '/') || '-'} |`);
     }
     if (Number(values.runs) === 0) return;
     console.log('\n| run | settings | worker tensors | worker MiB | page JS heap MiB |');

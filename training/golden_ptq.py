@@ -84,16 +84,20 @@ def calibrate(doc, weights, calib, a_bits):
 def replay(doc, weights, calib, x_test, w_bits, a_bits):
     """(qparams per observer, fake-quant logits on x_test)."""
     by_node, observers = calibrate(doc, weights, calib, a_bits)
+    qp = [[float(s), int(z)] for s, z in (o.calculate_qparams() for o in observers)]
+    return qp, fake_quant_logits(doc, quantize_weights(doc, weights, w_bits), by_node, qp, x_test, a_bits)
+
+
+def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits):
+    """Logits of the graph with fake-quantized weights q_weights and activations fake-quantized with qp."""
     qmax = 2 ** a_bits - 1
-    qp = [o.calculate_qparams() for o in observers]
 
     def fake_quant(nd, y):
         for o in by_node[nd['name']]:
-            y = torch.fake_quantize_per_tensor_affine(y, float(qp[o][0]), int(qp[o][1]), 0, qmax)
+            y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], 0, qmax)
         return y
     with torch.no_grad():
-        logits = export.run_graph(doc, quantize_weights(doc, weights, w_bits), x_test, tap=fake_quant)
-    return [[float(s), int(z)] for s, z in qp], logits
+        return export.run_graph(doc, q_weights, x, tap=fake_quant)
 
 
 def write(name, doc_path, split, calib_info, qparams, logits, labels, w_bits, a_bits):
