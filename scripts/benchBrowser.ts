@@ -28,6 +28,7 @@ async function serve(): Promise<ChildProcess> {
 
 /** A long animation frame as the benchmark reports it: when (s after watching began), how long, and where the time went. */
 interface SlowFrame { at: number; duration: number; blocking: number; render: number; scripts: string[] }
+type BackendFrame = SlowFrame & { backend: string };
 
 /**
  * Records the longest main-thread task from now on (the UI must never block for long), and the slowest
@@ -64,7 +65,7 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 }
 
 /** gridLimit: seconds the whole grid may take (0: not run). */
-async function backendFigures(browser: Browser, backend: string, full: boolean, gridLimit: number, frames: (SlowFrame & { backend: string })[]): Promise<string[]> {
+async function backendFigures(browser: Browser, backend: string, full: boolean, gridLimit: number, frames: BackendFrame[]): Promise<string[]> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const url = `${BASE}/?${MODEL}&precision=fp32&backend=${backend}`;
@@ -193,7 +194,7 @@ async function main() {
       console.log('| backend | cold: first diagram s | warm: first diagram s | W8/A8 run s | whole grid s | longest task ms |');
       console.log('|---|---|---|---|---|---|');
     }
-    const frames: (SlowFrame & { backend: string })[] = [];
+    const frames: BackendFrame[] = [];
     for (const b of backends) {
       console.log(`| ${(await backendFigures(browser, b, full.includes(b), values.grid! && full.includes(b) ? Number(values['grid-limit']) : 0, frames)).join(' | ')} |`);
     }

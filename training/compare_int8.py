@@ -94,21 +94,17 @@ def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECI
     default test set (or its first test_images). Yields (engine, model name, w_bits, a_bits, int8
     logits, fake-quant logits, labels)."""
     doc, weights = golden_ptq.load(path)
-    folder = os.path.join(golden_ptq.ROOT, 'public', 'data', doc['dataset'])
-    m = read_manifest(folder)
-    Xp, _ = read_split(folder, m, m['poolSplit'])
-    idx = golden_ptq.calibration_indices(len(Xp), golden_ptq.trial_seed(0))
-    xp = data.to_input(Xp[idx], doc['input']['mean'], doc['input']['std'])
-    calib = [xp[i:i + golden_ptq.BATCH] for i in range(0, len(xp), golden_ptq.BATCH)]
-    x, labels = test_inputs(doc, m['testSplits'][0], test_images)
+    calib = golden_ptq.calibration_batches(doc)
+    split = read_manifest(os.path.join(golden_ptq.ROOT, 'public', 'data', doc['dataset']))['testSplits'][0]
+    x, labels = test_inputs(doc, split, test_images)
     for a_bits in sorted({a for _, a in precisions}, reverse=True):
         by_node, observers = golden_ptq.calibrate(doc, weights, calib, a_bits)  # W8/A8 and W4/A8 share it
-        qp = [[float(s), int(z)] for s, z in (o.calculate_qparams() for o in observers)]
+        qp = golden_ptq.qparams(observers)
         for w_bits in [w for w, a in precisions if a == a_bits]:
             q_weights = golden_ptq.quantize_weights(doc, weights, w_bits)
             ref = batched(lambda xb: golden_ptq.fake_quant_logits(doc, q_weights, by_node, qp, xb, a_bits), x)
             for engine in engines:
-                q = torch.from_numpy(pool.submit(int8_logits, path, engine, qp, w_bits, a_bits, m['testSplits'][0], test_images).result())
+                q = torch.from_numpy(pool.submit(int8_logits, path, engine, qp, w_bits, a_bits, split, test_images).result())
                 yield engine, doc['name'], w_bits, a_bits, q, ref, labels
 
 

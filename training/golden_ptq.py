@@ -49,6 +49,15 @@ def calibration_indices(pool_count, seed, count=CALIBRATION_IMAGES):
     return p[:min(count, pool_count)]
 
 
+def calibration_batches(doc, count=CALIBRATION_IMAGES):
+    """The lab's trial-0 calibration draw from the model's dataset pool, as model input in batches of 32."""
+    folder = os.path.join(ROOT, 'public', 'data', doc['dataset'])
+    m = read_manifest(folder)
+    Xp, _ = read_split(folder, m, m['poolSplit'])
+    xp = data.to_input(Xp[calibration_indices(len(Xp), trial_seed(0), count)], doc['input']['mean'], doc['input']['std'])
+    return [xp[i:i + BATCH] for i in range(0, len(xp), BATCH)]
+
+
 def quantize_weights(doc, weights, bits, only=None):
     """The weights file with every conv and dense weight (or only node `only`'s) fake-quantized."""
     buf = np.frombuffer(weights, '<f4').copy()
@@ -84,8 +93,13 @@ def calibrate(doc, weights, calib, a_bits):
 def replay(doc, weights, calib, x_test, w_bits, a_bits):
     """(qparams per observer, fake-quant logits on x_test)."""
     by_node, observers = calibrate(doc, weights, calib, a_bits)
-    qp = [[float(s), int(z)] for s, z in (o.calculate_qparams() for o in observers)]
+    qp = qparams(observers)
     return qp, fake_quant_logits(doc, quantize_weights(doc, weights, w_bits), by_node, qp, x_test, a_bits)
+
+
+def qparams(observers):
+    """[[scale, zero point]] per observer, as plain numbers."""
+    return [[float(s), int(z)] for s, z in (o.calculate_qparams() for o in observers)]
 
 
 def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits):
@@ -140,16 +154,13 @@ def main():
         doc, weights = load(path)
         folder = os.path.join(ROOT, 'public', 'data', doc['dataset'])
         m = read_manifest(folder)
-        Xp, _ = read_split(folder, m, m['poolSplit'])
-        idx = calibration_indices(len(Xp), trial_seed(0), args.calibration_images)
-        xp = data.to_input(Xp[idx], doc['input']['mean'], doc['input']['std'])
-        calib = [xp[i:i + BATCH] for i in range(0, len(xp), BATCH)]
+        calib = calibration_batches(doc, args.calibration_images)
         test = m['testSplits'][0]
         Xt, Yt = read_split(folder, m, test, max_shards=1)
         x = data.to_input(Xt[:args.test_images], doc['input']['mean'], doc['input']['std'])
         for w_bits, a_bits in PRECISIONS:
             qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
-            write(doc['name'], path, test, dict(seed=trial_seed(0), count=len(idx), batch=BATCH), qp, logits,
+            write(doc['name'], path, test, dict(seed=trial_seed(0), count=sum(map(len, calib)), batch=BATCH), qp, logits,
                   Yt[:args.test_images].tolist(), w_bits, a_bits)
             acc = (logits.argmax(1).numpy() == Yt[:args.test_images]).mean()
             print(f"{doc['name']} W{w_bits}A{a_bits}: accuracy on {len(x)} test images {acc:.3f}")
