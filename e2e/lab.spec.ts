@@ -185,6 +185,10 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
   await page.getByLabel('View').selectOption('scatter'); // every computed run, from the cache
   await expect(page.getByRole('figure', { name: /^Before temperature scaling: .*MobileOne-S0 \(reduced\) FP32 trial 1: error/ })).toBeVisible();
   await expect(page.getByRole('figure', { name: /^After temperature scaling: / })).toBeVisible();
+  const scatter = page.getByRole('figure', { name: /^After temperature scaling: / });
+  const svg = (await downloaded(page, () => scatter.getByRole('button', { name: 'SVG' }).click())).toString('utf8');
+  const legend = await page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent, svg);
+  for (const key of ['MobileOne-S0 (reduced)', 'FP32', 'W8/A8']) expect(legend).toContain(key); // both keys travel with the figure
   await page.screenshot(shot('scatter'));
 });
 

@@ -53,6 +53,18 @@ def read_split(folder, m, name, max_shards=None):
     return images, labels[:len(images)]
 
 
+SAMPLE_SEED = 0
+
+
+def read_sample(folder, m, name, count):
+    """(indices, images, labels) of `count` images of a split drawn without replacement, in a seeded
+    order: the golden checks' test images. A sample, not the first images: CIFAR-10's bundle is
+    class-major, its first 1,000 test images all airplanes."""
+    X, Y = read_split(folder, m, name)
+    idx = np.random.default_rng(SAMPLE_SEED).permutation(len(Y))[:count]
+    return idx, X[idx], Y[idx]
+
+
 def read_bundle(folder):
     m = read_manifest(folder)
     splits = {name: read_split(folder, m, name) for name in m['splits']}

@@ -22,7 +22,7 @@ import torch
 import data
 import golden_ptq
 import int8
-from bundle import read_manifest, read_split
+from bundle import read_manifest, read_sample, read_split
 
 ENGINES = ('qnnpack', 'onednn')
 # The issue's floors: share of test images whose top-1 the int8 model and the fake-quant reference agree on.
@@ -44,19 +44,24 @@ def setup_torch():
     torch.set_flush_denormal(True)
 
 
-def test_inputs(doc, split, n=None):
-    """(the first n images of a split of the model's dataset as its input, their labels)."""
-    folder = os.path.join(golden_ptq.ROOT, 'public', 'data', doc['dataset'])
-    X, Y = read_split(folder, read_manifest(folder), split)
-    return data.to_input(X[:n], doc['input']['mean'], doc['input']['std']), Y[:n]
+def dataset_folder(doc):
+    return os.path.join(golden_ptq.ROOT, 'public', 'data', doc['dataset'])
 
 
-def int8_logits(path, engine, qp, w_bits, a_bits, split, n):
+def test_inputs(doc, split, indices=None):
+    """(the split's images at `indices` (all when None) as the model's input, their labels)."""
+    X, Y = read_split(dataset_folder(doc), read_manifest(dataset_folder(doc)), split)
+    if indices is not None:
+        X, Y = X[indices], Y[indices]
+    return data.to_input(X, doc['input']['mean'], doc['input']['std']), Y
+
+
+def int8_logits(path, engine, qp, w_bits, a_bits, split, indices):
     """The int8 model's logits (numpy); run in a fresh process (int8_process)."""
     setup_torch()
     int8.ENGINE = engine
     doc, weights = golden_ptq.load(path)
-    x, _ = test_inputs(doc, split, n)
+    x, _ = test_inputs(doc, split, indices)
     return batched(lambda xb: int8.run_int8(doc, weights, qp, xb, w_bits, a_bits), x).numpy()  # a tensor would come back by a shared fd
 
 
@@ -84,19 +89,20 @@ def golden_table(engine, prefix, pool):
         for w_bits, a_bits in golden_ptq.PRECISIONS:
             with open(os.path.join(golden_ptq.OUT, f"{doc['name']}-w{w_bits}a{a_bits}.json")) as f:
                 g = json.load(f)
-            n = len(g['labels'])
-            q = torch.from_numpy(pool.submit(int8_logits, path, engine, g['qparams'], w_bits, a_bits, g['split'], n).result())
+            q = torch.from_numpy(pool.submit(int8_logits, path, engine, g['qparams'], w_bits, a_bits, g['split'], g['indices']).result())
             row(engine, doc['name'], w_bits, a_bits, q, torch.tensor(g['logits']).reshape(q.shape), g['labels'])
 
 
 def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECISIONS):
     """As the lab runs trial 0: 1,024 calibration images from the pool in batches of 32, then the whole
-    default test set (or its first test_images). Yields (engine, model name, w_bits, a_bits, int8
+    default test set (or a seeded sample of test_images of it). Yields (engine, model name, w_bits, a_bits, int8
     logits, fake-quant logits, labels)."""
     doc, weights = golden_ptq.load(path)
     calib = golden_ptq.calibration_batches(doc)
-    split = read_manifest(os.path.join(golden_ptq.ROOT, 'public', 'data', doc['dataset']))['testSplits'][0]
-    x, labels = test_inputs(doc, split, test_images)
+    m = read_manifest(dataset_folder(doc))
+    split = m['testSplits'][0]
+    indices = read_sample(dataset_folder(doc), m, split, test_images)[0].tolist() if test_images else None
+    x, labels = test_inputs(doc, split, indices)
     for a_bits in sorted({a for _, a in precisions}, reverse=True):
         by_node, observers = golden_ptq.calibrate(doc, weights, calib, a_bits)  # W8/A8 and W4/A8 share it
         qp = golden_ptq.qparams(observers)
@@ -104,7 +110,7 @@ def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECI
             q_weights = golden_ptq.quantize_weights(doc, weights, w_bits)
             ref = batched(lambda xb: golden_ptq.fake_quant_logits(doc, q_weights, by_node, qp, xb, a_bits), x)
             for engine in engines:
-                q = torch.from_numpy(pool.submit(int8_logits, path, engine, qp, w_bits, a_bits, split, test_images).result())
+                q = torch.from_numpy(pool.submit(int8_logits, path, engine, qp, w_bits, a_bits, split, indices).result())
                 yield engine, doc['name'], w_bits, a_bits, q, ref, labels
 
 
@@ -119,7 +125,7 @@ def main():
     p.add_argument('--full', action='store_true', help="the lab's calibration and the whole default test set")
     p.add_argument('--engines', default=','.join(ENGINES))
     p.add_argument('--models', default='', help='only models whose name starts with this (e.g. cifar10-)')
-    p.add_argument('--test-images', type=int, default=None, help='with --full: the first N test images only')
+    p.add_argument('--test-images', type=int, default=None, help='with --full: a seeded sample of N test images only')
     args = p.parse_args()
     setup_torch()
     engines = args.engines.split(',')

@@ -1,5 +1,5 @@
 """PyTorch logits of every shipped model (public/models/*/*), computed by export.run_graph from the
-exported graph and weights, on the first test images of the shipped bundle, for the executor parity
+exported graph and weights, on a seeded sample of the shipped bundle's test images, for the executor parity
 test (src/core/graph/parity.test.ts): golden/out/models/<dataset>-<arch>.json.
 
 Also exports a randomly initialised model of each architecture (random BatchNorm statistics, so
@@ -18,7 +18,7 @@ import torch
 import data
 import models
 import export
-from bundle import read_manifest, read_split
+from bundle import read_manifest, read_sample
 
 ROOT = os.path.join(data.HERE, '..')
 OUT = os.path.join(ROOT, 'golden', 'out', 'models')
@@ -45,7 +45,7 @@ def random_models():
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser()
-    p.add_argument('--images', type=int, default=1000, help='test images per model (whole shards)')
+    p.add_argument('--images', type=int, default=1000, help='test images per model (a seeded sample)')
     args = p.parse_args()
     torch.set_num_threads(2)
     os.makedirs(OUT, exist_ok=True)
@@ -58,12 +58,11 @@ if __name__ == '__main__':
         folder = os.path.join(ROOT, 'public', 'data', doc['dataset'])
         m = read_manifest(folder)
         split = m['testSplits'][0]
-        X, Y = read_split(folder, m, split, max_shards=-(-args.images // 1000))
-        X, Y = X[:args.images], Y[:args.images]
+        indices, X, Y = read_sample(folder, m, split, args.images)
         x = data.to_input(X, doc['input']['mean'], doc['input']['std'])
         with torch.no_grad():
             logits = torch.cat([export.run_graph(doc, weights, x[i:i + 250]) for i in range(0, len(x), 250)])
         with open(os.path.join(OUT, f"{doc['dataset']}-{doc['arch']}.json"), 'w') as f:
-            json.dump(dict(model=os.path.relpath(os.path.dirname(path), ROOT), split=split, count=len(Y),
+            json.dump(dict(model=os.path.relpath(os.path.dirname(path), ROOT), split=split, indices=indices.tolist(),
                            labels=Y.tolist(), logits=logits.reshape(-1).tolist()), f)
         print(f"{doc['name']}: {len(Y)} images, accuracy {(logits.argmax(1).numpy() == Y).mean():.4f}")

@@ -23,7 +23,7 @@ from torch.ao.quantization.observer import HistogramObserver  # noqa: E402
 import data  # noqa: E402
 import export  # noqa: E402
 import int8  # noqa: E402
-from bundle import read_manifest, read_split  # noqa: E402
+from bundle import read_manifest, read_sample, read_split  # noqa: E402
 from golden_calibration import mulberry32  # noqa: E402
 
 ROOT = os.path.join(data.HERE, '..')
@@ -114,11 +114,11 @@ def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits):
         return export.run_graph(doc, q_weights, x, tap=fake_quant)
 
 
-def write(name, doc_path, split, calib_info, qparams, logits, labels, w_bits, a_bits):
+def write(name, doc_path, split, calib_info, qparams, logits, indices, labels, w_bits, a_bits):
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, f'{name}-w{w_bits}a{a_bits}.json'), 'w') as f:
         json.dump(dict(model=os.path.relpath(os.path.dirname(doc_path), ROOT), wBits=w_bits, aBits=a_bits, split=split,
-                       calibration=calib_info, qparams=qparams, labels=labels, logits=logits.reshape(-1).tolist()), f)
+                       calibration=calib_info, qparams=qparams, indices=indices, labels=labels, logits=logits.reshape(-1).tolist()), f)
 
 
 def load(path):
@@ -144,7 +144,7 @@ def main():
         info = dict(inputs_nhwc=[c.permute(0, 2, 3, 1).reshape(-1).tolist() for c in calib], batch=4)
         for w_bits, a_bits in PRECISIONS:
             qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
-            write(doc['name'], path, 'random', info, qp, logits, [], w_bits, a_bits)
+            write(doc['name'], path, 'random', info, qp, logits, [], [], w_bits, a_bits)
         os.makedirs(OUT, exist_ok=True)
         with open(os.path.join(OUT, f"{doc['name']}-test-inputs.json"), 'w') as f:
             json.dump(dict(inputs_nhwc=x.permute(0, 2, 3, 1).reshape(-1).tolist()), f)
@@ -156,13 +156,13 @@ def main():
         m = read_manifest(folder)
         calib = calibration_batches(doc, args.calibration_images)
         test = m['testSplits'][0]
-        Xt, Yt = read_split(folder, m, test, max_shards=1)
-        x = data.to_input(Xt[:args.test_images], doc['input']['mean'], doc['input']['std'])
+        indices, Xt, Yt = read_sample(folder, m, test, args.test_images)
+        x = data.to_input(Xt, doc['input']['mean'], doc['input']['std'])
         for w_bits, a_bits in PRECISIONS:
             qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
             write(doc['name'], path, test, dict(seed=trial_seed(0), count=sum(map(len, calib)), batch=BATCH), qp, logits,
-                  Yt[:args.test_images].tolist(), w_bits, a_bits)
-            acc = (logits.argmax(1).numpy() == Yt[:args.test_images]).mean()
+                  indices.tolist(), Yt.tolist(), w_bits, a_bits)
+            acc = (logits.argmax(1).numpy() == Yt).mean()
             print(f"{doc['name']} W{w_bits}A{a_bits}: accuracy on {len(x)} test images {acc:.3f}")
 
 

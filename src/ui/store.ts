@@ -13,6 +13,7 @@ export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; to
 
 export type RunState =
   | { status: 'idle' }
+  /** total 0: started, no progress from the worker yet */
   | { status: 'running'; phase: Phase; done: number; total: number; partial?: CalibrationReport; step?: string }
   /** One result per trial shown (three when the trial setting is "all"). */
   | { status: 'done'; results: RunResult[]; cached: boolean }

@@ -150,7 +150,7 @@ export function useLab(store: AppStore): Lab {
       return;
     }
     let live = true;
-    store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 1 }, fp32: null });
+    store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 0 }, fp32: null }); // total 0: no progress from the worker yet
     void (async () => {
       try {
         const { results, cached } = await obtainTrials(store, c, settings, entry, onTrial);

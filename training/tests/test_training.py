@@ -13,7 +13,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import data  # noqa: E402
 import models  # noqa: E402
-from bundle import read_bundle, read_manifest, read_split  # noqa: E402
+from bundle import read_bundle, read_manifest, read_sample, read_split  # noqa: E402
 
 ROOT = os.path.join(data.HERE, '..')
 FIXTURES = os.path.join(ROOT, 'golden', 'out', 'fixtures')
@@ -87,6 +87,18 @@ class Data(unittest.TestCase):
             images, labels = read_split(folder, m, split, max_shards=1)  # one shard keeps the test quick
             np.testing.assert_array_equal(images, Xs[:len(images)])
             np.testing.assert_array_equal(labels, Ys[:len(images)])
+
+    def test_the_golden_checks_sample_every_class_of_a_class_major_test_set(self):
+        folder = os.path.join(ROOT, 'public', 'data', 'cifar10')
+        m = read_manifest(folder)
+        X, Y = read_split(folder, m, 'test')
+        self.assertEqual(set(Y[:1000].tolist()), {0})  # why a sample: the bundle's first 1,000 are airplanes
+        idx, images, labels = read_sample(folder, m, 'test', 200)
+        self.assertEqual(len(set(idx.tolist())), 200)
+        self.assertEqual(set(labels.tolist()), set(range(10)))
+        np.testing.assert_array_equal(images, X[idx])
+        np.testing.assert_array_equal(read_sample(folder, m, 'test', 200)[0], idx)  # seeded
+        self.assertEqual(len(read_sample(folder, m, 'test', 20000)[0]), len(Y))
 
     def test_a_tampered_bundle_is_refused(self):
         folder = os.path.join(FIXTURES, '..', 'pathmnist-bundle')

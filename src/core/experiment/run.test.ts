@@ -9,6 +9,7 @@ import type { RunInputs, RunSpec } from './run';
 import { runExperiment } from './run';
 import { cacheKey } from './cacheKey';
 import { parsePrecision } from './precision';
+import { subset } from '../data/dataset';
 
 const dataset = 'retinamnist';
 const arch = readdirSync(join(ROOT, 'public/models', dataset)).sort()[0];
@@ -43,6 +44,24 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(a.key).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
     expect(a.key).not.toBe(c.key);
   }, 300_000); // three GhostNet-VGG runs: a hang guard with room for a loaded machine
+  it('should stream the test set in a fixed shuffle, yet report every image in dataset order', async () => {
+    // the test split sorted by class, as CIFAR-10's bundle is: the first partial must still mix classes
+    const sorted = Array.from({ length: inputs.test.count }, (_, i) => i).sort((a, b) => inputs.test.labels[a] - inputs.test.labels[b]);
+    const classMajor = { ...inputs, test: subset(inputs.test, sorted, inputs.image) };
+    const partials: Uint8Array[] = [];
+    const fp32 = spec({ precision: parsePrecision('fp32') });
+    const r = await runExperiment(classMajor, fp32, { onProgress: (p) => p.partial && partials.push(p.partial.labels.slice()) });
+    expect(new Set(partials[0]).size).toBeGreaterThanOrEqual(4); // 64 images, 5 grades
+    const last = partials.at(-1)!;
+    expect(last.length).toBe(inputs.test.count);
+    expect([...last].sort()).toEqual([...classMajor.test.labels].sort());
+    expect([...last]).not.toEqual([...classMajor.test.labels]);
+    const plain = await runExperiment(inputs, fp32);
+    expect(r.predictions.pred).toEqual(sorted.map((i) => plain.predictions.pred[i]));
+    expect(r.predictions.conf).toEqual(sorted.map((i) => plain.predictions.conf[i]));
+    expect(r.before.error).toBe(plain.before.error);
+    expect(r.before.ece).toBeCloseTo(plain.before.ece, 12);
+  });
   it('should stop when cancelled, and free what it held', async () => {
     const before = tf.memory().numTensors;
     const ctl = new AbortController();

@@ -9,6 +9,7 @@ import type { TemperatureFit } from '../calib/temperature';
 import { type ImageShape, type Split, subset } from '../data/dataset';
 import { toModelInput } from '../data/preprocess';
 import { check, InputError } from '../errors';
+import { createRng, permutation } from '../util/random';
 import type { ParsedGraph } from '../graph/format';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
 import type { Qparams } from '../quant/qparams';
@@ -58,7 +59,7 @@ export interface Progress {
   phase: Phase;
   done: number;
   total: number;
-  /** Test logits so far, for progressive charts. */
+  /** Test logits and labels so far, in streaming order (a fixed shuffle: see testOrder), for progressive charts. */
   partial?: { logits: Float32Array; labels: Uint8Array };
 }
 
@@ -72,22 +73,38 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new DOMException('run cancelled', 'AbortError');
 }
 
+/**
+ * The order the test set streams in: a fixed shuffle, so that the diagram drawn from the first
+ * images while a run goes is a fair sample (CIFAR-10's bundle is class-major: its first 1,000
+ * images are all airplanes). Logits land in dataset order, so results do not depend on it.
+ */
+const TEST_ORDER_SEED = 20240;
+export const testOrder = (count: number): Uint32Array => permutation(count, createRng(TEST_ORDER_SEED));
+
 async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase: Phase, opts: RunOptions): Promise<Float32Array> {
   const k = inputs.parsed.doc.classes.length;
   const batch = opts.evalBatch ?? 64;
   const logits = new Float32Array(split.count * k);
+  const order = phase === 'test' ? testOrder(split.count) : null;
+  const seen = order && { logits: new Float32Array(split.count * k), labels: new Uint8Array(split.count) }; // in streaming order
   for (let s = 0; s < split.count; s += batch) {
     throwIfAborted(opts.signal);
     const n = Math.min(batch, split.count - s);
-    const x = tf.tensor4d(toModelInput(split.images, inputs.image, inputs.parsed.doc.input, s, n), [n, 32, 32, 3]);
+    const indices = order ? order.subarray(s, s + n) : Uint32Array.from({ length: n }, (_, i) => s + i);
+    const part = order ? subset(split, indices, inputs.image) : split;
+    const x = tf.tensor4d(toModelInput(part.images, inputs.image, inputs.parsed.doc.input, order ? 0 : s, n), [n, 32, 32, 3]);
     const y = model.run(x);
     const out = (await y.data()) as Float32Array;
     tf.dispose([x, y]);
     for (let i = 0; i < out.length; i++) {
-      if (!Number.isFinite(out[i])) throw new InputError(`the model produced a non-finite logit (${out[i]}) on ${phase} image ${s + Math.floor(i / k)}`);
+      if (!Number.isFinite(out[i])) throw new InputError(`the model produced a non-finite logit (${out[i]}) on ${phase} image ${indices[Math.floor(i / k)]}`);
     }
-    logits.set(out, s * k);
-    opts.onProgress?.({ phase, done: s + n, total: split.count, partial: phase === 'test' ? { logits: logits.subarray(0, (s + n) * k), labels: split.labels.subarray(0, s + n) } : undefined });
+    for (let i = 0; i < n; i++) logits.set(out.subarray(i * k, (i + 1) * k), indices[i] * k);
+    if (seen) {
+      seen.logits.set(out, s * k);
+      seen.labels.set(part.labels, s);
+    }
+    opts.onProgress?.({ phase, done: s + n, total: split.count, partial: seen ? { logits: seen.logits.subarray(0, (s + n) * k), labels: seen.labels.subarray(0, s + n) } : undefined });
   }
   return logits;
 }

@@ -7,12 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, loadModelDir, useBackend } from '../../../scripts/nodeTf';
 import { dirFetcher } from '../../../scripts/bundleFiles';
 import { readManifest, readSplit } from '../data/bundle';
+import { subset } from '../data/dataset';
 import { toModelInput } from '../data/preprocess';
 
 const GOLDEN = join(ROOT, 'golden/out/models');
 const CPU_IMAGES = 8; // the cpu backend is slow; wasm runs every golden image
 
-interface Golden { model: string; split: string; count: number; labels: number[]; logits: number[] }
+/** indices: the test images PyTorch ran, a seeded sample in its order (the bundle's first images may be one class). */
+interface Golden { model: string; split: string; indices: number[]; labels: number[]; logits: number[] }
 const goldens = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((f) => f.endsWith('.json')) : [];
 const MODELS = join(ROOT, 'public/models');
 const shipped = existsSync(MODELS)
@@ -37,8 +39,9 @@ for (const file of goldens) {
         const k = model.doc.classes.length;
         const fetchFile = dirFetcher(join(ROOT, 'public/data', model.doc.dataset));
         const manifest = await readManifest(fetchFile);
-        const split = await readSplit(fetchFile, manifest, g.split, { maxShards: Math.ceil(g.count / 1000) });
-        const n = backend === 'cpu' ? CPU_IMAGES : g.count;
+        const split = subset(await readSplit(fetchFile, manifest, g.split), g.indices, manifest.image);
+        expect(Array.from(split.labels)).toEqual(g.labels);
+        const n = backend === 'cpu' ? CPU_IMAGES : split.count;
         let maxDiff = 0, maxLogit = 0, agree = 0;
         for (let s = 0; s < n; s += 100) {
           const b = Math.min(100, n - s);

@@ -34,7 +34,7 @@ if (!existsSync(DIR)) throw new Error('golden/out/ptq is missing: run /usr/bin/p
 interface Golden {
   model: string; wBits: number; aBits: number; split: string;
   calibration: { inputs_nhwc?: number[][]; batch: number; seed?: number; count?: number };
-  qparams: [number, number][]; labels: number[]; logits: number[];
+  qparams: [number, number][]; indices: number[]; labels: number[]; logits: number[];
 }
 
 async function logitsOf(model: PtqModel, x: Float32Array): Promise<Float32Array> {
@@ -73,8 +73,9 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
         await model.observe(x);
         x.dispose();
       }
-      const testSplit = await readSplit(fetchFile, m, g.split, { maxShards: 1 });
-      test = toModelInput(testSplit.images, m.image, parsed.doc.input, 0, g.labels.length);
+      const testSplit = subset(await readSplit(fetchFile, m, g.split), g.indices, m.image); // PyTorch's seeded sample
+      expect(Array.from(testSplit.labels)).toEqual(g.labels);
+      test = toModelInput(testSplit.images, m.image, parsed.doc.input, 0, testSplit.count);
     }
     const qp = model.freeze();
     expect(qp.length).toBe(g.qparams.length);

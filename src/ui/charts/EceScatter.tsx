@@ -3,42 +3,27 @@
 // reliability diagram: recharts needed 150-200 ms of main thread to mount one of these here.
 import { memo, useRef, useState } from 'react';
 import type { RunResult } from '../../core/experiment/run';
-import { precisionTitle } from '../../core/experiment/precision';
 import { ExportButtons } from '../download';
-import { ARCH_TITLES } from '../labels';
 import { ARCHS, type ArchName } from '../url';
 import { XAxis, YAxis } from './axes';
-import { type Frame, linear, niceTicks } from './scale';
+import { type Frame, linear } from './scale';
+import { type ScatterAxes, type ScatterPoint, scatterLegend, scatterPoints } from './scatterLayout';
 import { useWidth } from './useWidth';
 
-export const ARCH_COLORS: Record<ArchName, string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
+const ARCH_COLORS: Record<ArchName, string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
+const HEIGHT = 320;
 
-/** Marker area grows with the bits carried: FP32 (64) largest, W4/A4 (8) smallest; 30 to 260 px^2, as the paper's sizes. */
-const radius = (r: RunResult) => {
-  const bits = (r.spec.precision.wBits ?? 32) + (r.spec.precision.aBits ?? 32);
-  return Math.sqrt((30 + ((bits - 6) / (64 - 6)) * 230) / Math.PI);
-};
-
-interface Point { arch: ArchName; error: number; ece: number; r: number; label: string }
-
-const HEIGHT = 300;
-
-export const EceScatter = memo(function EceScatter({ results, scaling }: { results: RunResult[]; scaling: 'before' | 'after' }) {
+export const EceScatter = memo(function EceScatter({ results, scaling, axes }: { results: RunResult[]; scaling: 'before' | 'after'; axes: ScatterAxes }) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, 'scatter', 420);
-  const [hover, setHover] = useState<Point | null>(null);
+  const [hover, setHover] = useState<ScatterPoint | null>(null);
   const title = scaling === 'before' ? 'Before temperature scaling' : 'After temperature scaling';
-  const points = results.map((r): Point => {
-    const rep = scaling === 'before' ? r.before : r.after;
-    const arch = r.spec.arch as ArchName;
-    return { arch, error: 100 * rep.error, ece: 100 * rep.ece, r: radius(r), label: `${ARCH_TITLES[arch] ?? arch} ${precisionTitle(r.spec.precision)} trial ${r.spec.trial + 1}` };
-  });
-  const archs = ARCHS.filter((a) => points.some((p) => p.arch === a));
-  const summary = `${title}: ` + archs.flatMap((a) => points.filter((p) => p.arch === a).map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`)).join('; ');
-  const errors = points.map((p) => p.error);
-  const xTicks = niceTicks(Math.min(...errors), Math.max(...errors));
-  const yTicks = niceTicks(0, Math.max(...points.map((p) => p.ece)));
-  const frame: Frame = { width, height: HEIGHT, left: 48, right: 16, top: 28, bottom: 40 };
+  const points = scatterPoints(results, scaling);
+  const byArch = [...points].sort((a, b) => ARCHS.indexOf(a.arch) - ARCHS.indexOf(b.arch));
+  const summary = `${title}: ` + byArch.map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`).join('; ');
+  const legend = scatterLegend(results, 48, width - 16);
+  const frame: Frame = { width, height: HEIGHT, left: 48, right: 16, top: legend.height + 8, bottom: 40 };
+  const { errorTicks: xTicks, eceTicks: yTicks } = axes;
   const x = linear(xTicks[0], xTicks.at(-1)!, frame.left, width - frame.right);
   const y = linear(yTicks[0], yTicks.at(-1)!, HEIGHT - frame.bottom, frame.top);
   return (
@@ -47,12 +32,12 @@ export const EceScatter = memo(function EceScatter({ results, scaling }: { resul
       <svg className="plot" width={width} height={HEIGHT} role="img" aria-hidden="true">
         <XAxis f={frame} scale={x} ticks={xTicks} format={String} label="top-1 error (%)" grid />
         <YAxis f={frame} scale={y} ticks={yTicks} format={String} label="ECE (%)" />
-        {/* the legend is drawn in the SVG, so an exported figure carries it */}
+        {/* the legends are drawn in the SVG, so an exported figure carries them */}
         <g fontSize={11} fill="currentColor">
-          {archs.map((a, i) => (
-            <g key={a} transform={`translate(${frame.left + i * 150}, 12)`}>
-              <circle cx={5} cy={-4} r={5} fill={ARCH_COLORS[a]} fillOpacity={0.75} />
-              <text x={14} y={0}>{ARCH_TITLES[a]}</text>
+          {legend.items.map((item) => (
+            <g key={item.label} transform={`translate(${item.x}, ${item.y})`}>
+              <circle r={item.r} fill={item.arch ? ARCH_COLORS[item.arch] : '#888'} fillOpacity={0.75} />
+              <text x={item.r + 6} y={4}>{item.label}</text>
             </g>
           ))}
         </g>

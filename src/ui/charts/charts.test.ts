@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { binStats } from '../../core/calib/bins';
+import { parsePrecision } from '../../core/experiment/precision';
+import type { RunResult } from '../../core/experiment/run';
 import { reliabilityLayout } from './reliabilityLayout';
 import { linear, niceTicks } from './scale';
+import { scatterLegend, scatterPoints, sharedAxes } from './scatterLayout';
 
 describe('niceTicks', () => {
   it('covers the domain with round steps', () => {
@@ -56,5 +59,42 @@ describe('reliabilityLayout', () => {
   it('draws nothing but empty columns when no image has been seen yet', () => {
     const empty = reliabilityLayout(binStats([], [], 15), 300, 150);
     expect(empty.marks.every((m) => !m.accuracy && m.share.height === 0)).toBe(true);
+  });
+});
+
+describe('scatterLayout', () => {
+  const run = (arch: string, precision: string, trial: number, error: number, eceBefore: number, eceAfter: number) =>
+    ({ spec: { arch, precision: parsePrecision(precision), trial }, before: { error, ece: eceBefore }, after: { error, ece: eceAfter } }) as unknown as RunResult;
+  const runs = [
+    run('shufflenetv2', 'fp32', 0, 0.13, 0.031, 0.012), run('shufflenetv2', 'w8a8', 0, 0.14, 0.035, 0.013),
+    run('mobileone_s0', 'w4a8', 1, 0.2, 0.05, 0.02), run('mobileone_s0', 'w4a4', 2, 0.47, 0.21, 0.04),
+  ];
+
+  it('gives each precision present its own marker size, more bits larger', () => {
+    const r = scatterPoints(runs, 'before').map((p) => p.r);
+    expect(r[0]).toBeGreaterThan(r[1]);
+    expect(r[1]).toBeGreaterThan(r[2]);
+    expect(r[2]).toBeGreaterThan(r[3]);
+    expect(r[0] / r[3]).toBeGreaterThan(2);
+    expect(scatterPoints(runs, 'after').map((p) => p.r)).toEqual(r);
+  });
+  it('shares one pair of axes between the panels, covering both', () => {
+    const { errorTicks, eceTicks } = sharedAxes(runs);
+    expect(errorTicks[0]).toBeLessThanOrEqual(13);
+    expect(errorTicks.at(-1)).toBeGreaterThanOrEqual(47);
+    expect(eceTicks[0]).toBe(0);
+    expect(eceTicks.at(-1)).toBeGreaterThanOrEqual(21); // the largest ECE, before scaling
+    expect(scatterPoints(runs, 'after').map((p) => p.label)).toContain('MobileOne-S0 (reduced) W4/A4 trial 3');
+  });
+  it('keys colour by architecture on one row and size by precision on the next, wrapping when narrow', () => {
+    const { items, height } = scatterLegend(runs, 48, 600);
+    expect(items.map((i) => i.label)).toEqual(['ShuffleNetV2 1.0x', 'MobileOne-S0 (reduced)', 'FP32', 'W8/A8', 'W4/A8', 'W4/A4']);
+    expect(new Set(items.slice(0, 2).map((i) => i.y)).size).toBe(1);
+    expect(new Set(items.slice(2).map((i) => i.y)).size).toBe(1);
+    expect(items[2].y).toBeGreaterThan(items[0].y);
+    expect(items.slice(2).map((i) => i.r)).toEqual(scatterPoints(runs, 'before').map((p) => p.r));
+    const narrow = scatterLegend(runs, 48, 200);
+    expect(narrow.height).toBeGreaterThan(height);
+    expect(Math.max(...narrow.items.map((i) => i.x))).toBeLessThan(200);
   });
 });

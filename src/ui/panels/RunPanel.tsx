@@ -79,7 +79,9 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
       </p>
       {run.status === 'running' && (
         <p aria-live="polite" className="progress">
-          {run.step && `${run.step} · `}{PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} /> <button onClick={onCancel}>Cancel</button>
+          {run.step && `${run.step} · `}
+          {run.total === 0 ? <>Starting... <progress aria-label="starting" /></> : <>{PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} /></>}{' '}
+          <button onClick={onCancel}>Cancel</button>
         </p>
       )}
       {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
@@ -88,7 +90,7 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
       {view === 'scatter' && <ScatterPanel store={store} />}
       {view === 'compare' && <ComparePanel store={store} />}
       {view === 'single' && run.status === 'running' && run.partial && (
-        <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (first ${run.partial.n} test images)`} /></div>
+        <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (${run.partial.n} test images so far, in a fixed shuffled order)`} /></div>
       )}
       {view === 'single' && run.status === 'done' && <SingleRun store={store} results={run.results} cached={run.cached} />}
     </section>

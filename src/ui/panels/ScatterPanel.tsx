@@ -1,8 +1,9 @@
 // Every run computed so far for this dataset (from the cache) as ECE against error, before and
 // after temperature scaling side by side, updated as the background fill adds runs.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunResult } from '../../core/experiment/run';
 import { EceScatter } from '../charts/EceScatter';
+import { sharedAxes } from '../charts/scatterLayout';
 import { ResultButtons } from '../download';
 import { allResults } from '../resultCache';
 import type { AppStore } from '../store';
@@ -21,13 +22,14 @@ export function ScatterPanel({ store }: { store: AppStore }) {
       live = false;
     };
   }, [dataset, bins, grid, run, filled]);
-  if (results.length === 0) return <p>No runs computed for {dataset} yet: compute every run above, fill the reliability grid, or run single configurations.</p>;
+  const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
+  if (!axes) return <p>No runs computed for {dataset} yet: compute every run above, fill the reliability grid, or run single configurations.</p>;
   return (
     <>
-      <p className="muted">{results.length} runs from the cache. Colour = architecture, marker size = precision (FP32 largest, W4/A4 smallest). <ResultButtons results={results} name={`${dataset}-runs`} /></p>
+      <p className="muted">{results.length} runs from the cache. Colour = architecture, marker size = precision (more bits, larger); both panels share their axes. <ResultButtons results={results} name={`${dataset}-runs`} /></p>
       <div className="diagrams">
-        <EceScatter results={results} scaling="before" />
-        <EceScatter results={results} scaling="after" />
+        <EceScatter results={results} scaling="before" axes={axes} />
+        <EceScatter results={results} scaling="after" axes={axes} />
       </div>
     </>
   );
