@@ -10,6 +10,15 @@ function splitBytes(m: BundleManifest, name: string): number {
   return s.labels.bytes + s.shards.reduce((n, sh) => n + sh.bytes, 0);
 }
 
+const PREVIEW = 64;
+
+/** Says so when the preview shows one class only: a bundle stored class by class (CIFAR-10's is) would otherwise look like a one-class dataset. */
+function OneClassNote({ split, classes, count }: { split: Split; classes: string[]; count: number }) {
+  const shown = new Set(split.labels.subarray(0, count));
+  if (shown.size !== 1 || classes.length < 2) return null;
+  return <p className="muted">All {Math.min(count, split.count)} are of class {classes[[...shown][0]]}: this bundle stores its images class by class. Runs read the whole split, and stream the test set in a shuffled order.</p>;
+}
+
 function role(m: BundleManifest, name: string): string {
   if (name === m.poolSplit) return 'calibration pool';
   if (name === m.valSplit) return 'validation (temperature fitting)';
@@ -50,7 +59,10 @@ export function DatasetPanel({ manifest, preview }: { manifest: BundleManifest; 
       </table>
       <h3>First test images</h3>
       {preview.status === 'ready' ? (
-        <ImageGrid split={preview.value} image={manifest.image} classes={manifest.classes} count={64} columns={16} />
+        <>
+          <OneClassNote split={preview.value} classes={manifest.classes} count={PREVIEW} />
+          <ImageGrid split={preview.value} image={manifest.image} classes={manifest.classes} count={PREVIEW} columns={16} />
+        </>
       ) : preview.status === 'error' ? (
         <p role="alert">{preview.message}</p>
       ) : (
