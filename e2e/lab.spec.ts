@@ -201,6 +201,10 @@ test('the compare view shows two runs side by side', async ({ page }) => {
   await expect(b).toBeVisible({ timeout: 200_000 });
   await expect(a.getByRole('table')).not.toContainText('calibrated on');
   await expect(b.getByRole('table')).toContainText('calibrated on 1024 images (seed 1000)');
+  const errorOf = async (run: typeof a) => parseFloat(await run.getByRole('row').filter({ hasText: 'top-1 error' }).getByRole('cell').first().innerText());
+  const delta = page.getByRole('region', { name: 'Difference B minus A' }).getByRole('row').filter({ hasText: 'top-1 error' });
+  const want = (await errorOf(b)) - (await errorOf(a));
+  await expect(delta).toContainText(`${want < 0 ? '\u2212' : '+'}${Math.abs(want).toFixed(2)} pp`);
   await page.screenshot(shot('compare'));
 });
 

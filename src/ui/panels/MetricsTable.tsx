@@ -1,5 +1,5 @@
 // The metrics of a run before and after temperature scaling; for several trials, each metric's mean
-// and standard deviation over them.
+// and standard deviation over them. Also the difference of two runs' metrics, for the compare view.
 import type { CalibrationReport } from '../../core/calib/report';
 import type { RunResult } from '../../core/experiment/run';
 import type { Stat } from '../../core/experiment/summary';
@@ -32,6 +32,36 @@ function caption(results: RunResult[]): string {
   if (results.length === 1) return `${test}${cal ? `, calibrated on ${cal.images} images (seed ${cal.seed})` : ''}; ${temperatureText(results)}${bound}`;
   const seeds = results.map((r) => r.calibration?.seed).join(', ');
   return `${test}, mean ± standard deviation over ${results.length} trials, each calibrated on ${cal?.images} images (seeds ${seeds}); ${temperatureText(results)}${bound}`;
+}
+
+const ECE: Metric = ['ECE', (r) => r.ece, pct];
+
+/** B minus A for each metric, before and after scaling (means over trials); percentages in points. */
+export function metricDeltas(a: RunResult[], b: RunResult[]): { name: string; before: string; after: string }[] {
+  // a signed difference at the table's precision; one that rounds to zero is shown as 0
+  const signed = (v: number, digits: number, unit: string) => {
+    const t = Math.abs(v).toFixed(digits);
+    return Number(t) === 0 ? `0${unit}` : `${v < 0 ? '\u2212' : '+'}${t}${unit}`;
+  };
+  return [ERROR, ECE, ...OTHERS].map(([name, f, format]) => {
+    const delta = (side: Side) => reportStat(b, side, f).mean - reportStat(a, side, f).mean;
+    const text = (side: Side) => (format === pct ? signed(100 * delta(side), 2, ' pp') : signed(delta(side), 4, ''));
+    return { name, before: text('before'), after: text('after') };
+  });
+}
+
+export function DeltaTable({ a, b }: { a: RunResult[]; b: RunResult[] }) {
+  return (
+    <table className="data-table metrics">
+      <caption>B minus A (percentage points for the percentages; means over trials)</caption>
+      <thead><tr><th scope="col">metric</th><th scope="col">before scaling</th><th scope="col">after scaling</th></tr></thead>
+      <tbody>
+        {metricDeltas(a, b).map(({ name, before, after }) => (
+          <tr key={name}><th scope="row">{name}</th><td className="num">{before}</td><td className="num">{after}</td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 export function MetricsTable({ results }: { results: RunResult[] }) {
