@@ -5,6 +5,8 @@ engines Debian's torch 1.13 has) with the very same qparams.
   /usr/bin/python3 training/compare_int8.py            # on the golden files' test images (run golden_ptq.py first)
   /usr/bin/python3 training/compare_int8.py --full     # the issue's check: the lab's trial-0 calibration
       [--engines onednn] [--models cifar10-] [--test-images N]   # (1,024 images), every image of the default test set
+  /usr/bin/python3 training/compare_int8.py --trace w8a8 --engines onednn --models retinamnist-shufflenetv2
+      # node by node, where the two part (golden images)
 
 Whether the int8 kernels can agree depends on the CPU: oneDNN without VNNI sums pairs of u8 x s8
 products in a saturating int16 (the probe at the end says which this CPU does).
@@ -14,12 +16,14 @@ import glob
 import json
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import torch
 
 import data
+import export
 import golden_ptq
 import int8
 from bundle import read_manifest, read_sample, read_split
@@ -82,13 +86,17 @@ def row(engine, name, w_bits, a_bits, q, ref, labels):
     return agree >= floor
 
 
+def golden(doc, w_bits, a_bits):
+    with open(os.path.join(golden_ptq.OUT, f"{doc['name']}-w{w_bits}a{a_bits}.json")) as f:
+        return json.load(f)
+
+
 def golden_table(engine, prefix, pool):
     """On the golden files' test images, with their qparams (golden_ptq.py's calibration)."""
     for path in model_paths(prefix):
         doc, _ = golden_ptq.load(path)
         for w_bits, a_bits in golden_ptq.PRECISIONS:
-            with open(os.path.join(golden_ptq.OUT, f"{doc['name']}-w{w_bits}a{a_bits}.json")) as f:
-                g = json.load(f)
+            g = golden(doc, w_bits, a_bits)
             q = torch.from_numpy(pool.submit(int8_logits, path, engine, g['qparams'], w_bits, a_bits, g['split'], g['indices']).result())
             row(engine, doc['name'], w_bits, a_bits, q, torch.tensor(g['logits']).reshape(q.shape), g['labels'])
 
@@ -114,6 +122,40 @@ def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECI
                 yield engine, doc['name'], w_bits, a_bits, q, ref, labels
 
 
+def int8_node_outputs(path, engine, qp, w_bits, a_bits, split, indices):
+    """Every node's output (dequantized, numpy) of the int8 model; run in a fresh process (int8_process)."""
+    setup_torch()
+    int8.ENGINE = engine
+    doc, weights = golden_ptq.load(path)
+    x, _ = test_inputs(doc, split, indices)
+    outputs = {}
+    int8.run_int8(doc, weights, qp, x, w_bits, a_bits, outputs=outputs)
+    return {k: v.numpy() for k, v in outputs.items()}
+
+
+def trace(path, engine, w_bits, a_bits, pool):
+    """Where the int8 model and the fake-quant reference part, node by node, on the golden images: at
+    each observed node the share of elements that differ and the largest difference, in steps of the
+    node's grid, over all images and over those whose top-1 differs."""
+    doc, weights = golden_ptq.load(path)
+    g = golden(doc, w_bits, a_bits)
+    by_node, qp = export.observers_by_node(doc), g['qparams']
+    x, _ = test_inputs(doc, g['split'], g['indices'])
+    ref = {}
+    golden_ptq.fake_quant_logits(doc, golden_ptq.quantize_weights(doc, weights, w_bits), by_node, qp, x, a_bits, outputs=ref)
+    q = pool.submit(int8_node_outputs, path, engine, qp, w_bits, a_bits, g['split'], g['indices']).result()
+    split = (ref[doc['output']].argmax(1).numpy() != q[doc['output']].argmax(1)).nonzero()[0]
+    print(f"{doc['name']} W{w_bits}/A{a_bits} on {engine}: top-1 differs on {len(split)} of {len(x)} images")
+    print('| node | op | elements that differ | largest difference (steps) | on the images whose top-1 differs |')
+    print('|---|---|---|---|---|')
+    for nd in doc['nodes']:
+        if not by_node[nd['name']]:
+            continue  # unobserved: float in both, its consumers show what it carries
+        steps = np.rint(np.abs(ref[nd['name']].numpy() - q[nd['name']]) / qp[by_node[nd['name']][-1]][0])
+        on_split = f'{100 * (steps[split] > 0).mean():.2f}%' if len(split) else '-'
+        print(f"| {nd['name']} | {nd['op']} | {100 * (steps > 0).mean():.3g}% | {steps.max():.0f} | {on_split} |")
+
+
 def full_table(engines, prefix, test_images):
     with int8_process() as pool:
         results = [row(*r) for path in model_paths(prefix) for r in full_runs(path, engines, pool, test_images)]
@@ -126,9 +168,20 @@ def main():
     p.add_argument('--engines', default=','.join(ENGINES))
     p.add_argument('--models', default='', help='only models whose name starts with this (e.g. cifar10-)')
     p.add_argument('--test-images', type=int, default=None, help='with --full: a seeded sample of N test images only')
+    p.add_argument('--trace', metavar='WxAy', help='node by node, where int8 and fake quant part (golden images; e.g. w8a8)')
     args = p.parse_args()
     setup_torch()
     engines = args.engines.split(',')
+    if args.trace:
+        m = re.fullmatch(r'w([2-8])a([2-8])', args.trace.lower())
+        if not m or not (paths := model_paths(args.models)):
+            p.error(f'--trace needs WxAy with bits 2 to 8 (e.g. w8a8), got {args.trace!r}' if not m else f'no shipped model starts with {args.models!r}')
+        w_bits, a_bits = map(int, m.groups())
+        with int8_process() as pool:
+            for path in paths:
+                for engine in engines:
+                    trace(path, engine, w_bits, a_bits, pool)
+        return
     print('| engine | model | precision | test images | top-1 agreement, int8 vs fake quant | floor | max logit difference / largest logit | int8 accuracy | fake-quant accuracy |')
     print('|---|---|---|---|---|---|---|---|---|')
     if args.full:

@@ -13,6 +13,7 @@ import json
 import operator
 import os
 import sys
+from collections import defaultdict
 
 import numpy as np
 import torch
@@ -221,6 +222,14 @@ def weight_span(r):
     """Where a weights entry ({offset in bytes, shape}) of model.json lies in the float32 array."""
     start = r['offset'] // 4
     return slice(start, start + int(np.prod(r['shape'])))
+
+
+def observers_by_node(doc):
+    """model.json's quant.events as {node name: [observer index, ...]} in call order (empty for unobserved nodes)."""
+    by_node = defaultdict(list)
+    for node, o in doc['quant']['events']:
+        by_node[node].append(o)
+    return by_node
 
 
 def weight_reader(weights):

@@ -14,7 +14,6 @@ os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')  # the float32 sum order th
 import argparse  # noqa: E402
 import glob  # noqa: E402
 import json  # noqa: E402
-from collections import defaultdict  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -75,9 +74,7 @@ def quantize_weights(doc, weights, bits, only=None):
 
 def calibrate(doc, weights, calib, a_bits):
     """(observer indices by node name, torch's HistogramObservers after the calibration batches)."""
-    by_node = defaultdict(list)
-    for node, o in doc['quant']['events']:
-        by_node[node].append(o)
+    by_node = export.observers_by_node(doc)
     observers = [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** a_bits - 1) for _ in range(doc['quant']['observers'])]
 
     def observe(nd, y):
@@ -102,8 +99,9 @@ def qparams(observers):
     return [[float(s), int(z)] for s, z in (o.calculate_qparams() for o in observers)]
 
 
-def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits):
-    """Logits of the graph with fake-quantized weights q_weights and activations fake-quantized with qp."""
+def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits, outputs=None):
+    """Logits of the graph with fake-quantized weights q_weights and activations fake-quantized with qp;
+    outputs, a dict, receives every node's output."""
     qmax = 2 ** a_bits - 1
 
     def fake_quant(nd, y):
@@ -111,7 +109,7 @@ def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits):
             y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], 0, qmax)
         return y
     with torch.no_grad():
-        return export.run_graph(doc, q_weights, x, tap=fake_quant)
+        return export.run_graph(doc, q_weights, x, outputs=outputs, tap=fake_quant)
 
 
 def write(name, doc_path, split, calib_info, qparams, logits, indices, labels, w_bits, a_bits):

@@ -13,7 +13,6 @@ per output channel (qint8, symmetric); at 4 bits first rounded into [-8, 7] as t
 since qint8 itself would allow 8. At A < 8 bits every quantized output is clamped to [0, 2^A - 1]:
 the int8 kernels saturate only at the dtype's [0, 255].
 """
-from collections import defaultdict
 
 import torch
 from torch.ao.quantization.observer import PerChannelMinMaxObserver
@@ -39,13 +38,12 @@ def weight_qparams(w, bits):
     return torch.quantize_per_channel(fq, scale.double(), zp.long(), 0, torch.qint8)
 
 
-def run_int8(doc, weights, qparams, x, w_bits, a_bits):
-    """Dequantized logits of the int8 model on x (NCHW float)."""
+def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None):
+    """Dequantized logits of the int8 model on x (NCHW float); outputs, a dict, receives every node's
+    output (dequantized), as export.run_graph's does."""
     torch.backends.quantized.engine = ENGINE
     arr = export.weight_reader(weights)
-    by_node = defaultdict(list)
-    for node, o in doc['quant']['events']:
-        by_node[node].append(o)
+    by_node = export.observers_by_node(doc)
     amax = 2 ** a_bits - 1
 
     def requant(nd, y):
@@ -100,6 +98,8 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits):
             else:
                 raise ValueError(f'unknown op {op}')
             env[nd['name']] = requant(nd, y)
+    if outputs is not None:
+        outputs.update({k: v.dequantize() if v.is_quantized else v for k, v in env.items()})
     y = env[doc['output']]
     return y.dequantize() if y.is_quantized else y
 

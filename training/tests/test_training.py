@@ -211,5 +211,29 @@ class Trace(unittest.TestCase):
         self.assertIn('--observer must be 0 .. 28', r.stderr)
 
 
+class Int8Trace(unittest.TestCase):
+    """compare_int8.py --trace, on the golden files (golden_ptq.py runs before these tests)."""
+    def run_trace(self, *args):
+        return subprocess.run([sys.executable, os.path.join(data.HERE, 'compare_int8.py'), '--engines', 'onednn', *args],
+                              capture_output=True, text=True)
+
+    def test_lists_every_observed_node_in_order_from_an_identical_input(self):
+        r = self.run_trace('--trace', 'w8a8', '--models', 'retinamnist-mobileone_s0')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r'retinamnist-mobileone_s0 W8/A8 on onednn: top-1 differs on \d+ of 200 images')
+        with open(os.path.join(data.HERE, '..', 'public', 'models', 'retinamnist', 'mobileone_s0', 'model.json')) as f:
+            doc = json.load(f)
+        observed = {node for node, _ in doc['quant']['events']}
+        rows = re.findall(r'^\| (\S+) \| (\w+) \| ([\d.e+-]+)% \| (\d+) \| ', r.stdout, re.M)
+        self.assertEqual([row[0] for row in rows], [nd['name'] for nd in doc['nodes'] if nd['name'] in observed])
+        self.assertEqual(rows[0][1:], ('input', '0', '0'))  # both quantize the input with the same qparams
+
+    def test_a_bad_precision_or_model_is_refused(self):
+        for args, said in ((('--trace', 'w9a8'), 'bits 2 to 8'), (('--trace', 'w8a8', '--models', 'imagenet-'), 'no shipped model')):
+            r = self.run_trace(*args)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(said, r.stderr)
+
+
 if __name__ == '__main__':
     unittest.main()
