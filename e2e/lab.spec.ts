@@ -51,7 +51,15 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.after.ece));
   await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
-  await expect(page.getByRole('figure', { name: /Before temperature scaling: ECE/ })).toBeVisible();
+  const diagram = page.getByRole('figure', { name: /Before temperature scaling: ECE/ });
+  await expect(diagram).toBeVisible();
+  await diagram.focus(); // the bins' tooltips from the keyboard
+  await page.keyboard.press('End');
+  await expect(diagram.getByRole('tooltip')).toContainText(/confidence \(0\.933, 1\.000\]\d+ images/);
+  await page.keyboard.press('ArrowLeft');
+  await expect(diagram.getByRole('tooltip')).toContainText('confidence (0.867, 0.933]');
+  await page.keyboard.press('Escape');
+  await expect(diagram.getByRole('tooltip')).toHaveCount(0);
   await expect(page.getByText(/Computed in .* on wasm/)).toBeVisible();
   const mistakes = page.getByRole('region', { name: 'Most confident mistakes' }).getByRole('listitem');
   await expect(mistakes).toHaveCount(12);
@@ -189,6 +197,9 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
   const svg = (await downloaded(page, () => scatter.getByRole('button', { name: 'SVG' }).click())).toString('utf8');
   const legend = await page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent, svg);
   for (const key of ['MobileOne-S0 (reduced)', 'FP32', 'W8/A8']) expect(legend).toContain(key); // both keys travel with the figure
+  await scatter.focus();
+  await page.keyboard.press('ArrowRight'); // the first run's figures, from the keyboard
+  await expect(scatter.getByRole('tooltip')).toContainText(/trial \d+top-1 error \d+\.\d\d%, ECE \d+\.\d\d%/);
   await page.screenshot(shot('scatter'));
 });
 

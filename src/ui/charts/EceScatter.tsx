@@ -1,13 +1,14 @@
 // The paper's Figure 1: ECE against top-1 error for every computed run; colour = architecture,
 // marker size = precision (larger = more bits), one point per trial. Plain SVG, like the
 // reliability diagram: recharts needed 150-200 ms of main thread to mount one of these here.
-import { memo, useRef, useState } from 'react';
+import { memo, useRef } from 'react';
 import type { RunResult } from '../../core/experiment/run';
 import { ExportButtons } from '../download';
 import { ARCHS, type ArchName } from '../url';
 import { XAxis, YAxis } from './axes';
 import { type Frame, linear } from './scale';
 import { type ScatterAxes, type ScatterPoint, scatterLegend, scatterPoints } from './scatterLayout';
+import { useKeyHover } from './useKeyHover';
 import { useWidth } from './useWidth';
 
 const ARCH_COLORS: Record<ArchName, string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
@@ -16,9 +17,10 @@ const HEIGHT = 320;
 export const EceScatter = memo(function EceScatter({ results, scaling, axes }: { results: RunResult[]; scaling: 'before' | 'after'; axes: ScatterAxes }) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, 'scatter', 420);
-  const [hover, setHover] = useState<ScatterPoint | null>(null);
   const title = scaling === 'before' ? 'Before temperature scaling' : 'After temperature scaling';
   const points = scatterPoints(results, scaling);
+  const { hover: hovered, setHover, keyProps } = useKeyHover(points.length); // the arrows step through the runs in cache order
+  const hover: ScatterPoint | null = hovered === null ? null : points[hovered] ?? null;
   const byArch = [...points].sort((a, b) => ARCHS.indexOf(a.arch) - ARCHS.indexOf(b.arch));
   const summary = `${title}: ` + byArch.map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`).join('; ');
   const legend = scatterLegend(results, 48, width - 16);
@@ -27,7 +29,7 @@ export const EceScatter = memo(function EceScatter({ results, scaling, axes }: {
   const x = linear(xTicks[0], xTicks.at(-1)!, frame.left, width - frame.right);
   const y = linear(yTicks[0], yTicks.at(-1)!, HEIGHT - frame.bottom, frame.top);
   return (
-    <figure className="chart" aria-label={summary} ref={ref}>
+    <figure className="chart" aria-label={summary} ref={ref} {...keyProps}>
       <figcaption>{title} <ExportButtons figure={() => ref.current} name={`ece-vs-error ${title}`} /></figcaption>
       <svg className="plot" width={width} height={HEIGHT} role="img" aria-hidden="true">
         <XAxis f={frame} scale={x} ticks={xTicks} format={String} label="top-1 error (%)" grid />
@@ -42,8 +44,9 @@ export const EceScatter = memo(function EceScatter({ results, scaling, axes }: {
           ))}
         </g>
         {points.map((p, i) => (
-          <circle key={i} cx={x(p.error)} cy={y(p.ece)} r={p.r} fill={ARCH_COLORS[p.arch] ?? '#888'} fillOpacity={0.75} stroke="#fff" strokeWidth={0.5}
-            onMouseEnter={() => setHover(p)} onMouseLeave={() => setHover(null)} />
+          <circle key={i} cx={x(p.error)} cy={y(p.ece)} r={p.r} fill={ARCH_COLORS[p.arch] ?? '#888'} fillOpacity={0.75}
+            stroke={i === hovered ? 'currentColor' : '#fff'} strokeWidth={i === hovered ? 2 : 0.5}
+            onMouseEnter={() => setHover(i)} onMouseLeave={() => setHover(null)} />
         ))}
       </svg>
       {hover && (

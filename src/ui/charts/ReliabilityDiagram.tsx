@@ -1,13 +1,14 @@
 // The paper's reliability diagram: accuracy per confidence bin (blue), the gap to the bin's mean
 // confidence (red), the diagonal of perfect calibration; the confidence histogram beneath (teal,
-// striped). Hover shows each bin's count, confidence and accuracy.
+// striped). Hover, or the arrow keys once the figure has focus, show each bin's count, confidence and accuracy.
 // Drawn as plain SVG, not with recharts: a recharts chart took 50-60 ms of main thread to mount on
 // this machine, and the grid mounts 24 of them; this one takes a few milliseconds.
-import { memo, useId, useRef, useState } from 'react';
+import { memo, useId, useRef } from 'react';
 import type { Bin } from '../../core/calib/bins';
 import { ExportButtons } from '../download';
 import { reliabilityLayout } from './reliabilityLayout';
 import { XAxis, YAxis } from './axes';
+import { useKeyHover } from './useKeyHover';
 import { useWidth } from './useWidth';
 
 interface Props {
@@ -39,14 +40,14 @@ function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
 export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, eceNote, height = 240 }: Props) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, `reliability-${height}`, 360);
-  const [hover, setHover] = useState<number | null>(null);
   const stripes = `stripes-${useId().replace(/:/g, '')}`;
   const { plot, strip, x, y, stripY, marks } = reliabilityLayout(bins, width, height);
+  const { hover, setHover, keyProps } = useKeyHover(marks.length);
   const eceText = `ECE ${(100 * ece).toFixed(2)}%${eceNote ? ` (${eceNote})` : ''}`;
   const summary = `${title}: ${eceText}. ` + bins.filter((b) => b.count).map((b) => `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`).join('; ');
   const legendY = plot.top + 10;
   return (
-    <figure className="chart reliability" aria-label={summary} ref={ref} onMouseLeave={() => setHover(null)}>
+    <figure className="chart reliability" aria-label={summary} ref={ref} onMouseLeave={() => setHover(null)} {...keyProps}>
       <figcaption>{title} <span className="muted">{eceText}</span> <ExportButtons figure={() => ref.current} name={title} /></figcaption>
       <svg className="plot" width={width} height={plot.height} role="img" aria-hidden="true">
         <YAxis f={plot} scale={y} ticks={TICKS} format={tick} label="accuracy" />

@@ -5,6 +5,7 @@ import type { RunResult } from '../../core/experiment/run';
 import { reliabilityLayout } from './reliabilityLayout';
 import { linear, niceTicks } from './scale';
 import { scatterLegend, scatterPoints, sharedAxes } from './scatterLayout';
+import { stepMark } from './useKeyHover';
 
 describe('niceTicks', () => {
   it('covers the domain with round steps', () => {
@@ -96,5 +97,20 @@ describe('scatterLayout', () => {
     const narrow = scatterLegend(runs, 48, 200);
     expect(narrow.height).toBeGreaterThan(height);
     expect(Math.max(...narrow.items.map((i) => i.x))).toBeLessThan(200);
+  });
+});
+
+describe('stepMark (keyboard access to chart tooltips)', () => {
+  it('steps through the marks with the arrows, stopping at the ends', () => {
+    expect(stepMark(null, 15, 'ArrowRight')).toBe(0);
+    expect(stepMark(null, 15, 'ArrowLeft')).toBe(14);
+    expect(stepMark(3, 15, 'ArrowRight')).toBe(4);
+    expect(stepMark(14, 15, 'ArrowRight')).toBe(14);
+    expect(stepMark(0, 15, 'ArrowUp')).toBe(0);
+    expect([stepMark(7, 15, 'Home'), stepMark(7, 15, 'End')]).toEqual([0, 14]);
+  });
+  it('ignores other keys and charts without marks', () => {
+    expect(stepMark(3, 15, 'a')).toBeNull();
+    expect(stepMark(null, 0, 'ArrowRight')).toBeNull();
   });
 });
