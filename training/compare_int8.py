@@ -144,16 +144,16 @@ def trace(path, engine, w_bits, a_bits, pool):
     ref = {}
     golden_ptq.fake_quant_logits(doc, golden_ptq.quantize_weights(doc, weights, w_bits), by_node, qp, x, a_bits, outputs=ref)
     q = pool.submit(int8_node_outputs, path, engine, qp, w_bits, a_bits, g['split'], g['indices']).result()
-    split = (ref[doc['output']].argmax(1).numpy() != q[doc['output']].argmax(1)).nonzero()[0]
-    print(f"{doc['name']} W{w_bits}/A{a_bits} on {engine}: top-1 differs on {len(split)} of {len(x)} images")
+    differ = (ref[doc['output']].argmax(1).numpy() != q[doc['output']].argmax(1)).nonzero()[0]
+    print(f"{doc['name']} W{w_bits}/A{a_bits} on {engine}: top-1 differs on {len(differ)} of {len(x)} images")
     print('| node | op | elements that differ | largest difference (steps) | on the images whose top-1 differs |')
     print('|---|---|---|---|---|')
     for nd in doc['nodes']:
         if not by_node[nd['name']]:
             continue  # unobserved: float in both, its consumers show what it carries
         steps = np.rint(np.abs(ref[nd['name']].numpy() - q[nd['name']]) / qp[by_node[nd['name']][-1]][0])
-        on_split = f'{100 * (steps[split] > 0).mean():.2f}%' if len(split) else '-'
-        print(f"| {nd['name']} | {nd['op']} | {100 * (steps > 0).mean():.3g}% | {steps.max():.0f} | {on_split} |")
+        on_differ = f'{100 * (steps[differ] > 0).mean():.2f}%' if len(differ) else '-'
+        print(f"| {nd['name']} | {nd['op']} | {100 * (steps > 0).mean():.3g}% | {steps.max():.0f} | {on_differ} |")
 
 
 def full_table(engines, prefix, test_images):
