@@ -118,6 +118,11 @@ test('WebGPU is picked when the browser gives an adapter, and an FP32 run there 
   const want = await expected('fp32');
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on webgpu', { timeout: 60_000 });
+  // while the test set streams, both diagrams fill in, the scaled one with the final T (fitted on validation first)
+  const t = want.temperature.temperature.toFixed(4).replace('.', '\\.');
+  await expect(page.getByRole('figure', { name: new RegExp(`^After scaling \\(T = ${t}, fitted on validation\\), so far: ECE`) })).toBeVisible({ timeout: 480_000 });
+  await expect(page.getByRole('figure', { name: /^Before scaling \(\d+ test images so far/ })).toBeVisible();
+  await page.screenshot(shot('single-view-webgpu-partial'));
   await expect(metrics(page)).toBeVisible({ timeout: 480_000 });
   await expect(metrics(page)).toContainText(pct(want.before.error));
   await expect(metrics(page)).toContainText(pct(want.before.ece));

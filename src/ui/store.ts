@@ -1,9 +1,8 @@
 // The one store: settings (mirrored in the URL) and what has been loaded for them.
 import { create } from 'zustand';
-import type { CalibrationReport } from '../core/calib/report';
 import type { BundleManifest } from '../core/data/bundle';
 import type { Phase, RunResult } from '../core/experiment/run';
-import type { BackendAttempt, BackendName } from '../worker/protocol';
+import type { BackendAttempt, BackendName, PartialReports } from '../worker/protocol';
 import type { ModelEntry } from './useModelIndex';
 import type { Split } from '../core/data/dataset';
 import type { UserBundle, UserModel } from './userFiles';
@@ -14,7 +13,7 @@ export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; to
 export type RunState =
   | { status: 'idle' }
   /** total 0: started, no progress from the worker yet */
-  | { status: 'running'; phase: Phase; done: number; total: number; partial?: CalibrationReport; step?: string }
+  | { status: 'running'; phase: Phase; done: number; total: number; partial?: PartialReports; step?: string }
   /** One result per trial shown (three when the trial setting is "all"). */
   | { status: 'done'; results: RunResult[]; cached: boolean }
   | { status: 'error'; message: string };

@@ -12,6 +12,9 @@ export interface BackendAttempt {
   reason: string;
 }
 
+/** The test images seen so far in a running run, before and after scaling by the temperature fitted on validation. */
+export interface PartialReports { before: CalibrationReport; after: CalibrationReport; temperature: number }
+
 export type Request =
   | { type: 'init'; force?: BackendName }
   | { type: 'run'; runId: number; spec: RunSpec }
@@ -27,7 +30,7 @@ export type Request =
 
 export type Response =
   | { type: 'ready'; backend: BackendName; attempts: BackendAttempt[] }
-  | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; partial?: CalibrationReport }
+  | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; partial?: PartialReports }
   | { type: 'result'; runId: number; result: RunResult }
   | { type: 'error'; runId?: number; message: string; cancelled?: boolean }
   | { type: 'memory'; numTensors: number; numBytes: number }

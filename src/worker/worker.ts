@@ -81,8 +81,9 @@ async function run(runId: number, spec: Extract<Request, { type: 'run' }>['spec'
         const now = performance.now();
         if (now - lastPost < 150 && p.done < p.total) return; // keep the page's message queue short
         lastPost = now;
+        const report = (temperature: number) => calibrationReport(p.partial!.logits, p.partial!.labels, k, { numBins: spec.numBins, temperature, bootstrap: { resamples: 2 } });
         const partial = p.partial && p.partial.labels.length > 0
-          ? calibrationReport(p.partial.logits, p.partial.labels, k, { numBins: spec.numBins, bootstrap: { resamples: 2 } }) : undefined;
+          ? { before: report(1), after: report(p.partial.temperature), temperature: p.partial.temperature } : undefined;
         post({ type: 'progress', runId, phase: p.phase, done: p.done, total: p.total, partial });
       },
     });

@@ -52,7 +52,12 @@ export function reportsWithTemperature(
   test: { logits: Logits; labels: ArrayLike<number> },
   k: number, opts: Omit<ReportOptions, 'temperature'> = {},
 ): ScaledReports {
-  const fit = fitTemperature(val.logits, val.labels, k);
+  return scaledReports(test, k, fitTemperature(val.logits, val.labels, k), opts);
+}
+
+/** The test reports before and after scaling with a temperature already fitted. */
+export function scaledReports(test: { logits: Logits; labels: ArrayLike<number> }, k: number, fit: TemperatureFit,
+  opts: Omit<ReportOptions, 'temperature'> = {}): ScaledReports {
   return {
     before: calibrationReport(test.logits, test.labels, k, opts),
     after: calibrationReport(test.logits, test.labels, k, { ...opts, temperature: fit.temperature }),

@@ -44,13 +44,19 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(a.key).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
     expect(a.key).not.toBe(c.key);
   }, 300_000); // three GhostNet-VGG runs: a hang guard with room for a loaded machine
-  it('should stream the test set in a fixed shuffle, yet report every image in dataset order', async () => {
+  it('should stream the test set in a fixed shuffle with the final temperature, yet report every image in dataset order', async () => {
     // the test split sorted by class, as CIFAR-10's bundle is: the first partial must still mix classes
     const sorted = Array.from({ length: inputs.test.count }, (_, i) => i).sort((a, b) => inputs.test.labels[a] - inputs.test.labels[b]);
     const classMajor = { ...inputs, test: subset(inputs.test, sorted, inputs.image) };
     const partials: Uint8Array[] = [];
+    const temperatures = new Set<number>();
     const fp32 = spec({ precision: parsePrecision('fp32') });
-    const r = await runExperiment(classMajor, fp32, { onProgress: (p) => p.partial && partials.push(p.partial.labels.slice()) });
+    const r = await runExperiment(classMajor, fp32, { onProgress: (p) => {
+      if (!p.partial) return;
+      partials.push(p.partial.labels.slice());
+      temperatures.add(p.partial.temperature);
+    } });
+    expect([...temperatures]).toEqual([r.temperature.temperature]); // fitted on validation before the test set streams
     expect(new Set(partials[0]).size).toBeGreaterThanOrEqual(4); // 64 images, 5 grades
     const last = partials.at(-1)!;
     expect(last.length).toBe(inputs.test.count);

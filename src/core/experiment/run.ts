@@ -4,8 +4,8 @@
 // on a given backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { toPredictions } from '../calib/probs';
-import { type CalibrationReport, reportsWithTemperature } from '../calib/report';
-import type { TemperatureFit } from '../calib/temperature';
+import { type CalibrationReport, scaledReports } from '../calib/report';
+import { fitTemperature, type TemperatureFit } from '../calib/temperature';
 import { type ImageShape, type Split, subset } from '../data/dataset';
 import { toModelInput } from '../data/preprocess';
 import { check, InputError } from '../errors';
@@ -59,8 +59,9 @@ export interface Progress {
   phase: Phase;
   done: number;
   total: number;
-  /** Test logits and labels so far, in streaming order (a fixed shuffle: see testOrder), for progressive charts. */
-  partial?: { logits: Float32Array; labels: Uint8Array };
+  /** Test logits and labels so far, in streaming order (a fixed shuffle: see testOrder), for progressive
+   * charts; with the temperature already fitted on the validation set, which is evaluated first. */
+  partial?: { logits: Float32Array; labels: Uint8Array; temperature: number };
 }
 
 export interface RunOptions {
@@ -81,7 +82,7 @@ function throwIfAborted(signal?: AbortSignal): void {
 const TEST_ORDER_SEED = 20240;
 export const testOrder = (count: number): Uint32Array => permutation(count, createRng(TEST_ORDER_SEED));
 
-async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase: Phase, opts: RunOptions): Promise<Float32Array> {
+async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase: Phase, opts: RunOptions, temperature = 1): Promise<Float32Array> {
   const k = inputs.parsed.doc.classes.length;
   const batch = opts.evalBatch ?? 64;
   const logits = new Float32Array(split.count * k);
@@ -104,7 +105,7 @@ async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase:
       seen.logits.set(out, s * k);
       seen.labels.set(part.labels, s);
     }
-    opts.onProgress?.({ phase, done: s + n, total: split.count, partial: seen ? { logits: seen.logits.subarray(0, (s + n) * k), labels: seen.labels.subarray(0, s + n) } : undefined });
+    opts.onProgress?.({ phase, done: s + n, total: split.count, partial: seen ? { logits: seen.logits.subarray(0, (s + n) * k), labels: seen.labels.subarray(0, s + n), temperature } : undefined });
   }
   return logits;
 }
@@ -141,12 +142,12 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
       calibration = { seed, images: calib.count };
     }
     const qparams = model.freeze();
-    const valLogits = await evaluate(model, inputs.val, inputs, 'validation', opts);
-    const testLogits = await evaluate(model, inputs.test, inputs, 'test', opts);
     const k = doc.classes.length;
+    const valLogits = await evaluate(model, inputs.val, inputs, 'validation', opts);
+    const fit = fitTemperature(valLogits, inputs.val.labels, k); // before the test set, so its diagrams fill in scaled too
+    const testLogits = await evaluate(model, inputs.test, inputs, 'test', opts, fit.temperature);
     const predictions = topLabels(testLogits, k);
-    const reports = reportsWithTemperature({ logits: valLogits, labels: inputs.val.labels }, { logits: testLogits, labels: inputs.test.labels }, k,
-      { numBins: spec.numBins, bootstrap: { seed: 0 } });
+    const reports = scaledReports({ logits: testLogits, labels: inputs.test.labels }, k, fit, { numBins: spec.numBins, bootstrap: { seed: 0 } });
     return {
       key: cacheKey(doc.weights.sha256, spec), spec, weightsSha256: doc.weights.sha256, calibration, qparams, predictions,
       temperature: reports.fit, before: reports.before, after: reports.after, backend: tf.getBackend(),

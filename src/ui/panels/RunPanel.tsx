@@ -90,7 +90,10 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
       {view === 'scatter' && <ScatterPanel store={store} />}
       {view === 'compare' && <ComparePanel store={store} />}
       {view === 'single' && run.status === 'running' && run.partial && (
-        <div className="diagrams"><ReliabilityDiagram bins={run.partial.bins} ece={run.partial.ece} title={`Before scaling (${run.partial.n} test images so far, in a fixed shuffled order)`} /></div>
+        <div className="diagrams">
+          <ReliabilityDiagram bins={run.partial.before.bins} ece={run.partial.before.ece} title={`Before scaling (${run.partial.before.n} test images so far, in a fixed shuffled order)`} />
+          <ReliabilityDiagram bins={run.partial.after.bins} ece={run.partial.after.ece} title={`After scaling (T = ${run.partial.temperature.toFixed(4)}, fitted on validation), so far`} />
+        </div>
       )}
       {view === 'single' && run.status === 'done' && <SingleRun store={store} results={run.results} cached={run.cached} />}
     </section>
