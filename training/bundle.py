@@ -56,12 +56,16 @@ def read_split(folder, m, name, max_shards=None):
 SAMPLE_SEED = 0
 
 
+def sample_indices(total, count):
+    """`count` of range(total) without replacement, in a seeded order: the golden checks' test images.
+    A sample, not the first images: CIFAR-10's bundle is class-major, its first 1,000 test images all airplanes."""
+    return np.random.default_rng(SAMPLE_SEED).permutation(total)[:count]
+
+
 def read_sample(folder, m, name, count):
-    """(indices, images, labels) of `count` images of a split drawn without replacement, in a seeded
-    order: the golden checks' test images. A sample, not the first images: CIFAR-10's bundle is
-    class-major, its first 1,000 test images all airplanes."""
+    """(indices, images, labels) of sample_indices' images of a split."""
     X, Y = read_split(folder, m, name)
-    idx = np.random.default_rng(SAMPLE_SEED).permutation(len(Y))[:count]
+    idx = sample_indices(len(Y), count)
     return idx, X[idx], Y[idx]
 
 

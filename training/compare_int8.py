@@ -26,7 +26,7 @@ import data
 import export
 import golden_ptq
 import int8
-from bundle import read_manifest, read_sample, read_split
+from bundle import read_manifest, read_split, sample_indices
 
 ENGINES = ('qnnpack', 'onednn')
 # The issue's floors: share of test images whose top-1 the int8 model and the fake-quant reference agree on.
@@ -48,24 +48,26 @@ def setup_torch():
     torch.set_flush_denormal(True)
 
 
-def dataset_folder(doc):
-    return os.path.join(golden_ptq.ROOT, 'public', 'data', doc['dataset'])
-
-
 def test_inputs(doc, split, indices=None):
     """(the split's images at `indices` (all when None) as the model's input, their labels)."""
-    X, Y = read_split(dataset_folder(doc), read_manifest(dataset_folder(doc)), split)
+    folder = golden_ptq.dataset_folder(doc)
+    X, Y = read_split(folder, read_manifest(folder), split)
     if indices is not None:
         X, Y = X[indices], Y[indices]
     return data.to_input(X, doc['input']['mean'], doc['input']['std']), Y
 
 
-def int8_logits(path, engine, qp, w_bits, a_bits, split, indices):
-    """The int8 model's logits (numpy); run in a fresh process (int8_process)."""
+def int8_setup(path, engine, split, indices):
+    """In a fresh int8 process (int8_process): torch set up for `engine`, (doc, weights, test input)."""
     setup_torch()
     int8.ENGINE = engine
     doc, weights = golden_ptq.load(path)
-    x, _ = test_inputs(doc, split, indices)
+    return doc, weights, test_inputs(doc, split, indices)[0]
+
+
+def int8_logits(path, engine, qp, w_bits, a_bits, split, indices):
+    """The int8 model's logits (numpy); run in a fresh process (int8_process)."""
+    doc, weights, x = int8_setup(path, engine, split, indices)
     return batched(lambda xb: int8.run_int8(doc, weights, qp, xb, w_bits, a_bits), x).numpy()  # a tensor would come back by a shared fd
 
 
@@ -107,9 +109,9 @@ def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECI
     logits, fake-quant logits, labels)."""
     doc, weights = golden_ptq.load(path)
     calib = golden_ptq.calibration_batches(doc)
-    m = read_manifest(dataset_folder(doc))
+    m = read_manifest(golden_ptq.dataset_folder(doc))
     split = m['testSplits'][0]
-    indices = read_sample(dataset_folder(doc), m, split, test_images)[0].tolist() if test_images else None
+    indices = sample_indices(m['splits'][split]['count'], test_images).tolist() if test_images else None
     x, labels = test_inputs(doc, split, indices)
     for a_bits in sorted({a for _, a in precisions}, reverse=True):
         by_node, observers = golden_ptq.calibrate(doc, weights, calib, a_bits)  # W8/A8 and W4/A8 share it
@@ -124,10 +126,7 @@ def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECI
 
 def int8_node_outputs(path, engine, qp, w_bits, a_bits, split, indices):
     """Every node's output (dequantized, numpy) of the int8 model; run in a fresh process (int8_process)."""
-    setup_torch()
-    int8.ENGINE = engine
-    doc, weights = golden_ptq.load(path)
-    x, _ = test_inputs(doc, split, indices)
+    doc, weights, x = int8_setup(path, engine, split, indices)
     outputs = {}
     int8.run_int8(doc, weights, qp, x, w_bits, a_bits, outputs=outputs)
     return {k: v.numpy() for k, v in outputs.items()}

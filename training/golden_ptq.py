@@ -48,9 +48,14 @@ def calibration_indices(pool_count, seed, count=CALIBRATION_IMAGES):
     return p[:min(count, pool_count)]
 
 
+def dataset_folder(doc):
+    """The shipped bundle of the model's dataset."""
+    return os.path.join(ROOT, 'public', 'data', doc['dataset'])
+
+
 def calibration_batches(doc, count=CALIBRATION_IMAGES):
     """The lab's trial-0 calibration draw from the model's dataset pool, as model input in batches of 32."""
-    folder = os.path.join(ROOT, 'public', 'data', doc['dataset'])
+    folder = dataset_folder(doc)
     m = read_manifest(folder)
     Xp, _ = read_split(folder, m, m['poolSplit'])
     xp = data.to_input(Xp[calibration_indices(len(Xp), trial_seed(0), count)], doc['input']['mean'], doc['input']['std'])
@@ -150,7 +155,7 @@ def main():
     # shipped models on their own data: trial 0's calibration draw from the pool
     for path in sorted(glob.glob(os.path.join(ROOT, 'public', 'models', '*', '*', 'model.json'))):
         doc, weights = load(path)
-        folder = os.path.join(ROOT, 'public', 'data', doc['dataset'])
+        folder = dataset_folder(doc)
         m = read_manifest(folder)
         calib = calibration_batches(doc, args.calibration_images)
         test = m['testSplits'][0]

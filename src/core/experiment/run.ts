@@ -86,14 +86,15 @@ async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase:
   const k = inputs.parsed.doc.classes.length;
   const batch = opts.evalBatch ?? 64;
   const logits = new Float32Array(split.count * k);
-  const order = phase === 'test' ? testOrder(split.count) : null;
-  const seen = order && { logits: new Float32Array(split.count * k), labels: new Uint8Array(split.count) }; // in streaming order
+  const test = phase === 'test';
+  const order = test ? testOrder(split.count) : Uint32Array.from({ length: split.count }, (_, i) => i);
+  const seen = test && { logits: new Float32Array(split.count * k), labels: new Uint8Array(split.count) }; // in streaming order
   for (let s = 0; s < split.count; s += batch) {
     throwIfAborted(opts.signal);
     const n = Math.min(batch, split.count - s);
-    const indices = order ? order.subarray(s, s + n) : Uint32Array.from({ length: n }, (_, i) => s + i);
-    const part = order ? subset(split, indices, inputs.image) : split;
-    const x = tf.tensor4d(toModelInput(part.images, inputs.image, inputs.parsed.doc.input, order ? 0 : s, n), [n, 32, 32, 3]);
+    const indices = order.subarray(s, s + n);
+    const part = subset(split, indices, inputs.image);
+    const x = tf.tensor4d(toModelInput(part.images, inputs.image, inputs.parsed.doc.input, 0, n), [n, 32, 32, 3]);
     const y = model.run(x);
     const out = (await y.data()) as Float32Array;
     tf.dispose([x, y]);
