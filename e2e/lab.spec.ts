@@ -37,7 +37,7 @@ async function checkExports(page: Page) {
   const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click())).toString('utf8').trim().split('\n');
   expect(csv).toHaveLength(2);
   expect(csv[0].split(',')).toContain('ece_ts');
-  expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,1,1000');
+  expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,fake-quant,1,1000');
 }
 
 test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes in Node', async ({ page }) => {
@@ -76,6 +76,21 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
 });
 
+test('the int8 arithmetic, chosen from its dropdown, shows what the core computes in Node and goes into the URL', async ({ page }) => {
+  test.setTimeout(240_000);
+  const want = await expected('w4a8', 0, 'int8'); // fake quant differs here: ECE 10.24% (int8 10.18%), T 1.0200 (1.0147)
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&trial=1&backend=wasm');
+  await page.getByLabel('Arithmetic').selectOption('int8'); // cancels the fake-quant run just started
+  await expect(page).toHaveURL(/arithmetic=int8/);
+  await expect(page.getByText(/Computed in .* on wasm, with int8 arithmetic\./)).toBeVisible({ timeout: 200_000 });
+  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  await expect(row('top-1 error')).toContainText(pct(want.before.error));
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.after.ece));
+  await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
+  await page.screenshot(shot('single-view-w4a8-int8'));
+});
+
 test('trial "all" pools the three trials\' bins and shows the sweep summary\'s mean and spread', async ({ page }) => {
   test.setTimeout(300_000);
   const [want] = summarize([await expected('w4a4', 0), await expected('w4a4', 1), await expected('w4a4', 2)]);
@@ -93,7 +108,7 @@ test('trial "all" pools the three trials\' bins and shows the sweep summary\'s m
   expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 400); // every trial's test images, pooled
   await expect(page.getByRole('heading', { name: 'Most confident mistakes (trial 1 of 3)' })).toBeVisible();
   const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click())).toString('utf8').trim().split('\n');
-  expect(csv.slice(1).map((line) => line.split(',')[4])).toEqual(['1', '2', '3']); // one row per trial
+  expect(csv.slice(1).map((line) => line.split(',')[5])).toEqual(['1', '2', '3']); // one row per trial
   await page.screenshot(shot('single-view-all-trials'));
 });
 

@@ -4,9 +4,11 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { type ParsedGraph, parseGraph, parseWeights } from '../src/core/graph/format';
+import { type GraphDoc, type ParsedGraph, parseGraph, parseWeights } from '../src/core/graph/format';
 import { GraphModel } from '../src/core/graph/execute';
 import { readManifest, readSplit } from '../src/core/data/bundle';
+import { subset } from '../src/core/data/dataset';
+import { toModelInput } from '../src/core/data/preprocess';
 import type { RunInputs } from '../src/core/experiment/run';
 import { dirFetcher } from './bundleFiles';
 
@@ -46,4 +48,12 @@ export async function loadRunInputs(dataset: string, arch: string, testSplit?: s
     val: await readSplit(fetchFile, m, m.valSplit),
     test: await readSplit(fetchFile, m, test),
   };
+}
+
+/** A golden file's test images (PyTorch's seeded sample of a split, in its order) as model input (NHWC). */
+export async function goldenSample(doc: GraphDoc, split: string, indices: number[]): Promise<{ input: Float32Array; labels: number[] }> {
+  const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));
+  const m = await readManifest(fetchFile);
+  const sample = subset(await readSplit(fetchFile, m, split), indices, m.image);
+  return { input: toModelInput(sample.images, m.image, doc.input, 0, sample.count), labels: Array.from(sample.labels) };
 }

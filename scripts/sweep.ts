@@ -1,5 +1,6 @@
 // The paper's grid in Node: every shipped model x FP32, W8/A8, W4/A8, W4/A4 x 3 trials, on tfjs wasm.
 //   npm run sweep [-- --datasets retinamnist,cifar10] [--trials 3] [--out results] [--fresh]
+//                 [--arithmetic int8]   (quantized runs as the deployed int8 model computes them; out: results/int8)
 // Writes <out>/sweep.json (every run), sweep.csv (one row per run) and sweep.md (mean and spread over trials).
 // sweep.json is rewritten after every run, and a run already in it under the same cache key (weights hash
 // and every setting, see cacheKey.ts) is taken from it rather than computed again, unless --fresh: so a
@@ -12,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
 import { CALIBRATION_IMAGES } from '../src/core/experiment/calibration';
-import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
+import { ARITHMETICS, type Arithmetic, type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
 import { cacheKey } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
 import { ROOT, loadRunInputs, useBackend } from './nodeTf';
@@ -27,7 +28,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       datasets: { type: 'string' }, archs: { type: 'string' }, precisions: { type: 'string', default: PAPER_PRECISIONS.join(',') },
-      trials: { type: 'string', default: '3' }, out: { type: 'string', default: join(ROOT, 'results') },
+      trials: { type: 'string', default: '3' }, out: { type: 'string' }, arithmetic: { type: 'string', default: 'fake-quant' },
       backend: { type: 'string', default: 'wasm' }, fresh: { type: 'boolean', default: false },
     },
   });
@@ -36,6 +37,8 @@ async function main() {
   const trials = Number(values.trials);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
   const precisions = values.precisions!.split(',').map(parsePrecision);
+  const arithmetic = values.arithmetic as Arithmetic;
+  if (!ARITHMETICS.includes(arithmetic)) throw new Error(`--arithmetic must be one of ${ARITHMETICS.join(', ')}, got ${values.arithmetic}`);
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${values.backend}`);
   await useBackend(values.backend);
   const jobs: { dataset: string; arch: string; spec: RunSpec }[] = [];
@@ -46,12 +49,15 @@ async function main() {
       for (const precision of precisions) {
         const float = precision.wBits === null && precision.aBits === null;
         for (let trial = 0; trial < (float ? 1 : trials); trial++) { // FP32 does not depend on the draw
-          jobs.push({ dataset, arch, spec: { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: CALIBRATION_IMAGES } });
+          const spec: RunSpec = { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: CALIBRATION_IMAGES };
+          // int8 needs both bit widths; FP32 (and a float side) computes the same either way
+          if (arithmetic === 'int8' && precision.wBits !== null && precision.aBits !== null) spec.arithmetic = 'int8';
+          jobs.push({ dataset, arch, spec });
         }
       }
     }
   }
-  const out = values.out!;
+  const out = values.out ?? join(ROOT, 'results', ...(arithmetic === 'int8' ? ['int8'] : []));
   await mkdir(out, { recursive: true });
   const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
   const shas = new Map<string, string>(); // one read of each model.json, not one per job

@@ -5,6 +5,7 @@ engines Debian's torch 1.13 has) with the very same qparams.
   /usr/bin/python3 training/compare_int8.py            # on the golden files' test images (run golden_ptq.py first)
   /usr/bin/python3 training/compare_int8.py --full     # the issue's check: the lab's trial-0 calibration
       [--engines onednn] [--models cifar10-] [--test-images N]   # (1,024 images), every image of the default test set
+      [--save DIR]                                     # and the int8 logits for the lab's emulation (scripts/int8Check.ts)
   /usr/bin/python3 training/compare_int8.py --trace w8a8 --engines onednn --models retinamnist-shufflenetv2
       # node by node, where the two part (golden images)
 
@@ -106,7 +107,7 @@ def golden_table(engine, prefix, pool):
 def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECISIONS):
     """As the lab runs trial 0: 1,024 calibration images from the pool in batches of 32, then the whole
     default test set (or a seeded sample of test_images of it). Yields (engine, model name, w_bits, a_bits, int8
-    logits, fake-quant logits, labels)."""
+    logits, fake-quant logits, labels, extra) where extra holds what the lab needs to rerun it: qparams, split, indices."""
     doc, weights = golden_ptq.load(path)
     calib = golden_ptq.calibration_batches(doc)
     m = read_manifest(golden_ptq.dataset_folder(doc))
@@ -121,7 +122,7 @@ def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECI
             ref = batched(lambda xb: golden_ptq.fake_quant_logits(doc, q_weights, by_node, qp, xb, a_bits), x)
             for engine in engines:
                 q = torch.from_numpy(pool.submit(int8_logits, path, engine, qp, w_bits, a_bits, split, indices).result())
-                yield engine, doc['name'], w_bits, a_bits, q, ref, labels
+                yield engine, doc['name'], w_bits, a_bits, q, ref, labels, dict(qparams=qp, split=split, indices=indices)
 
 
 def int8_node_outputs(path, engine, qp, w_bits, a_bits, split, indices):
@@ -155,9 +156,18 @@ def trace(path, engine, w_bits, a_bits, pool):
         print(f"| {nd['name']} | {nd['op']} | {100 * (steps > 0).mean():.3g}% | {steps.max():.0f} | {on_differ} |")
 
 
-def full_table(engines, prefix, test_images):
+def full_table(engines, prefix, test_images, save=None):
+    """save: a folder for each run's int8 logits and qparams (JSON), which scripts/int8Check.ts reruns in the lab's emulation."""
+    results = []
     with int8_process() as pool:
-        results = [row(*r) for path in model_paths(prefix) for r in full_runs(path, engines, pool, test_images)]
+        for path in model_paths(prefix):
+            for engine, name, w_bits, a_bits, q, ref, labels, extra in full_runs(path, engines, pool, test_images):
+                results.append(row(engine, name, w_bits, a_bits, q, ref, labels))
+                if save:
+                    os.makedirs(save, exist_ok=True)
+                    with open(os.path.join(save, f'{name}-{engine}-w{w_bits}a{a_bits}.json'), 'w') as f:
+                        json.dump(dict(model=os.path.relpath(os.path.dirname(path), golden_ptq.ROOT), wBits=w_bits, aBits=a_bits,
+                                       engine=engine, labels=np.asarray(labels).tolist(), logits=q.reshape(-1).tolist(), **extra), f)
     print(f'{sum(results)} of {len(results)} meet the floor')
 
 
@@ -167,6 +177,7 @@ def main():
     p.add_argument('--engines', default=','.join(ENGINES))
     p.add_argument('--models', default='', help='only models whose name starts with this (e.g. cifar10-)')
     p.add_argument('--test-images', type=int, default=None, help='with --full: a seeded sample of N test images only')
+    p.add_argument('--save', metavar='DIR', help="with --full: write each run's int8 logits and qparams there (for scripts/int8Check.ts)")
     p.add_argument('--trace', metavar='WxAy', help='node by node, where int8 and fake quant part (golden images; e.g. w8a8)')
     args = p.parse_args()
     setup_torch()
@@ -184,7 +195,7 @@ def main():
     print('| engine | model | precision | test images | top-1 agreement, int8 vs fake quant | floor | max logit difference / largest logit | int8 accuracy | fake-quant accuracy |')
     print('|---|---|---|---|---|---|---|---|---|')
     if args.full:
-        full_table(engines, args.models, args.test_images)
+        full_table(engines, args.models, args.test_images, args.save)
     else:
         with int8_process() as pool:
             for engine in engines:

@@ -3,12 +3,12 @@ import { DEFAULT_SETTINGS, formatSettings, parseSettings } from './url';
 
 describe('settings in the URL', () => {
   it('round-trips every setting, trial "all" and custom precisions included', () => {
-    const s = { ...DEFAULT_SETTINGS, dataset: 'cifar10', testSplit: 'test-lossless', trial: 'all' as const, precision: 'w5a3', view: 'grid' as const, bins: 20 };
+    const s = { ...DEFAULT_SETTINGS, dataset: 'cifar10', testSplit: 'test-lossless', trial: 'all' as const, precision: 'w5a3', view: 'grid' as const, bins: 20, arithmetic: 'int8' as const };
     expect(parseSettings(formatSettings(s))).toEqual({ settings: s, notices: [] });
     expect(parseSettings('?trial=3').settings.trial).toBe(3);
   });
   it('falls back to the default, with a notice, for each bad or unknown parameter', () => {
-    const { settings, notices } = parseSettings('?trial=4&precision=w9a8&bins=abc&arch=resnet&zoom=2');
+    const { settings, notices } = parseSettings('?trial=4&precision=w9a8&bins=abc&arch=resnet&zoom=2&arithmetic=int4');
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(notices).toEqual([
       'URL parameter trial="4" is not valid; using "1".',
@@ -16,6 +16,7 @@ describe('settings in the URL', () => {
       'URL parameter bins="abc" is not valid; using "15".',
       'URL parameter arch="resnet" is not valid; using "mobileone_s0".',
       'Unknown URL parameter "zoom" ignored.',
+      'URL parameter arithmetic="int4" is not valid; using "fake-quant".',
     ]);
   });
 });

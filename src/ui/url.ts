@@ -7,6 +7,7 @@ export type DatasetName = (typeof DATASETS)[number];
 export const ARCHS = ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0'] as const;
 export type ArchName = (typeof ARCHS)[number];
 export const OBSERVERS = ['histogram', 'histogram-bitmatched', 'minmax'] as const;
+export const ARITHMETIC_CHOICES = ['fake-quant', 'int8'] as const;
 export const VIEWS = ['single', 'grid', 'scatter', 'compare'] as const;
 export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -21,6 +22,8 @@ export interface Settings {
   /** 1-based trial, or all three (their bins pooled, their metrics as mean and spread). */
   trial: number | 'all';
   observer: (typeof OBSERVERS)[number];
+  /** How a quantized model computes: PyTorch's fake-quant reference, or its deployed int8 model (emulated). */
+  arithmetic: (typeof ARITHMETIC_CHOICES)[number];
   bins: number;
   /** auto: WebGPU, WebGL, wasm, cpu, the first that starts. */
   backend: (typeof BACKEND_CHOICES)[number];
@@ -33,7 +36,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', bins: 15, backend: 'auto', view: 'single', scaling: 'before',
+  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', arithmetic: 'fake-quant', bins: 15, backend: 'auto', view: 'single', scaling: 'before',
   arch2: 'mobileone_s0', precision2: 'w4a4',
 };
 
@@ -63,6 +66,7 @@ export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   precision: PRECISION_CODEC,
   trial: { parse: (raw) => (raw === 'all' ? 'all' : intIn(1, 3).parse(raw)), format: String },
   observer: oneOf(OBSERVERS),
+  arithmetic: oneOf(ARITHMETIC_CHOICES),
   bins: intIn(5, 50),
   backend: oneOf(BACKEND_CHOICES),
   view: oneOf(VIEWS),

@@ -15,9 +15,12 @@ import type { UserBundle, UserModel } from './userFiles';
 
 /** The run of one trial (0-based) of the settings; by default their trial, or the first when they show all. */
 export function specOf(s: Settings, trial = s.trial === 'all' ? 0 : s.trial - 1): RunSpec {
+  const precision = parsePrecision(s.precision);
   return {
-    dataset: s.dataset, arch: s.arch, precision: parsePrecision(s.precision), observer: s.observer, trial,
+    dataset: s.dataset, arch: s.arch, precision, observer: s.observer, trial,
     numBins: s.bins, testSplit: s.testSplit, calibrationImages: CALIBRATION_IMAGES,
+    // int8 needs both sides quantized; FP32 (and a float side) computes the same either way
+    ...(s.arithmetic === 'int8' && precision.wBits !== null && precision.aBits !== null ? { arithmetic: 'int8' as const } : {}),
   };
 }
 

@@ -44,6 +44,20 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(a.key).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
     expect(a.key).not.toBe(c.key);
   }, 300_000); // three GhostNet-VGG runs: a hang guard with room for a loaded machine
+  it('should run the int8 arithmetic on the same calibration, under its own cache key, and only when both sides are quantized', async () => {
+    const before = tf.memory().numTensors;
+    const fq = await runExperiment(inputs, spec());
+    const int8 = await runExperiment(inputs, spec({ arithmetic: 'int8' }));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(int8.qparams).toEqual(fq.qparams);
+    expect(int8.key).toBe(`${fq.key}|int8`);
+    expect(cacheKey(inputs.parsed.doc.weights.sha256, spec({ arithmetic: 'fake-quant' }))).toBe(fq.key);
+    // the two arithmetics part on a few images at most: predictions nearly all equal, not all bit-identical
+    const same = int8.predictions.pred.filter((p, i) => p === fq.predictions.pred[i]).length;
+    expect(same / int8.predictions.pred.length).toBeGreaterThan(0.95);
+    expect(int8.predictions.conf).not.toEqual(fq.predictions.conf);
+    await expect(runExperiment(inputs, spec({ arithmetic: 'int8', precision: parsePrecision('fp32') }))).rejects.toThrow(/int8 arithmetic needs quantized weights and activations/);
+  }, 300_000);
   it('should stream the test set in a fixed shuffle with the final temperature, yet report every image in dataset order', async () => {
     // the test split sorted by class, as CIFAR-10's bundle is: the first partial must still mix classes
     const sorted = Array.from({ length: inputs.test.count }, (_, i) => i).sort((a, b) => inputs.test.labels[a] - inputs.test.labels[b]);

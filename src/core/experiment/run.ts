@@ -11,6 +11,7 @@ import { toModelInput } from '../data/preprocess';
 import { check, InputError } from '../errors';
 import { createRng, permutation } from '../util/random';
 import type { ParsedGraph } from '../graph/format';
+import { Int8Model } from '../quant/int8';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
 import type { Qparams } from '../quant/qparams';
 import { CALIBRATION_BATCH, calibrationIndices, trialSeed } from './calibration';
@@ -27,7 +28,13 @@ export interface RunSpec {
   numBins: number;
   testSplit: string;
   calibrationImages: number;
+  /** How the quantized model computes: 'fake-quant' (default; PyTorch's reference model, float between
+   * the rounding points) or 'int8' (the int8 model torch deploys on oneDNN, emulated: int8.ts). */
+  arithmetic?: Arithmetic;
 }
+
+export type Arithmetic = 'fake-quant' | 'int8';
+export const ARITHMETICS: readonly Arithmetic[] = ['fake-quant', 'int8'];
 
 export interface RunInputs {
   parsed: ParsedGraph;
@@ -82,7 +89,7 @@ function throwIfAborted(signal?: AbortSignal): void {
 const TEST_ORDER_SEED = 20240;
 export const testOrder = (count: number): Uint32Array => permutation(count, createRng(TEST_ORDER_SEED));
 
-async function evaluate(model: PtqModel, split: Split, inputs: RunInputs, phase: Phase, opts: RunOptions, temperature = 1): Promise<Float32Array> {
+async function evaluate(model: { run(x: tf.Tensor4D): tf.Tensor2D }, split: Split, inputs: RunInputs, phase: Phase, opts: RunOptions, temperature = 1): Promise<Float32Array> {
   const k = inputs.parsed.doc.classes.length;
   const batch = opts.evalBatch ?? 64;
   const logits = new Float32Array(split.count * k);
@@ -122,7 +129,10 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
   const { doc } = inputs.parsed;
   check(doc.dataset === spec.dataset, `model ${doc.name} was trained on ${doc.dataset}, not ${spec.dataset}`);
   check(Number.isInteger(spec.trial) && spec.trial >= 0, `trial must be a non-negative integer, got ${spec.trial}`);
+  const int8 = spec.arithmetic === 'int8';
+  check(!int8 || (spec.precision.wBits !== null && spec.precision.aBits !== null), 'int8 arithmetic needs quantized weights and activations (W and A bits)');
   const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer });
+  let deployed: Int8Model | undefined;
   try {
     let calibration: RunResult['calibration'] = null;
     if (model.needsCalibration) {
@@ -143,10 +153,13 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
       calibration = { seed, images: calib.count };
     }
     const qparams = model.freeze();
+    // int8: calibrated as above (the same qparams), then evaluated with integer arithmetic
+    if (int8) deployed = new Int8Model(inputs.parsed, inputs.weights, spec.precision.wBits!, spec.precision.aBits!, qparams);
+    const evaluated = deployed ?? model;
     const k = doc.classes.length;
-    const valLogits = await evaluate(model, inputs.val, inputs, 'validation', opts);
+    const valLogits = await evaluate(evaluated, inputs.val, inputs, 'validation', opts);
     const fit = fitTemperature(valLogits, inputs.val.labels, k); // before the test set, so its diagrams fill in scaled too
-    const testLogits = await evaluate(model, inputs.test, inputs, 'test', opts, fit.temperature);
+    const testLogits = await evaluate(evaluated, inputs.test, inputs, 'test', opts, fit.temperature);
     const predictions = topLabels(testLogits, k);
     const reports = scaledReports({ logits: testLogits, labels: inputs.test.labels }, k, fit, { numBins: spec.numBins, bootstrap: { seed: 0 } });
     return {
@@ -156,6 +169,7 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
     };
   } finally {
     model.dispose();
+    deployed?.dispose();
   }
 }
 

@@ -31,14 +31,17 @@ export function stat(xs: number[]): Stat {
   return { mean, sd };
 }
 
+const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? 'fake-quant';
+
 export function summarize(results: SweepRecord[]): Summary[] {
   const groups = new Map<string, SweepRecord[]>();
   for (const r of results) {
-    const k = `${r.spec.dataset}|${r.spec.arch}|${precisionLabel(r.spec.precision)}`;
+    const k = `${r.spec.dataset}|${r.spec.arch}|${precisionLabel(r.spec.precision)}|${arithmeticOf(r)}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()].map((rs) => ({
-    dataset: rs[0].spec.dataset, arch: rs[0].spec.arch, precision: precisionTitle(rs[0].spec.precision), trials: rs.length,
+    dataset: rs[0].spec.dataset, arch: rs[0].spec.arch, trials: rs.length,
+    precision: precisionTitle(rs[0].spec.precision) + (arithmeticOf(rs[0]) === 'int8' ? ' int8' : ''),
     error: stat(rs.map((r) => r.before.error)), eceBefore: stat(rs.map((r) => r.before.ece)), eceAfter: stat(rs.map((r) => r.after.ece)),
     nllBefore: stat(rs.map((r) => r.before.nll)), nllAfter: stat(rs.map((r) => r.after.nll)), temperature: stat(rs.map((r) => r.temperature.temperature)),
   }));
@@ -53,9 +56,9 @@ export function toMarkdown(rows: Summary[]): string {
 }
 
 export function toCsv(results: SweepRecord[]): string {
-  const cols = ['dataset', 'arch', 'precision', 'observer', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
+  const cols = ['dataset', 'arch', 'precision', 'observer', 'arithmetic', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
     'temperature', 'error_ts', 'nll_ts', 'brier_ts', 'ece_ts', 'mce_ts', 'adaptive_ece_ts', 'classwise_ece_ts', 'tied_top'];
-  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
+  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, arithmeticOf(r), r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
     r.before.error, r.before.nll, r.before.brier, r.before.ece, r.before.eceInterval.lo, r.before.eceInterval.hi, r.before.mce, r.before.adaptiveEce, r.before.classwiseEce,
     r.temperature.temperature, r.after.error, r.after.nll, r.after.brier, r.after.ece, r.after.mce, r.after.adaptiveEce, r.after.classwiseEce, r.before.tiedTop ?? ''].join(','));
   return [cols.join(','), ...rows].join('\n') + '\n';

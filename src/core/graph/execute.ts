@@ -8,6 +8,24 @@ import { type GraphDoc, type GraphNode, type ParsedGraph, type WeightRef, weight
 
 /** Sees (and may replace) each node's output; must return a tensor of the same shape. */
 export type Tap = (node: GraphNode, output: tf.Tensor) => tf.Tensor;
+/** Computes a node in place of the executor (the int8 emulation); `standard` is the executor's own op. */
+export type Apply = (node: GraphNode, inputs: tf.Tensor[], standard: (inputs: tf.Tensor[]) => tf.Tensor) => tf.Tensor;
+
+type ConvNode = Extract<GraphNode, { op: 'conv2d' }>;
+
+/** A conv2d node's convolution of x with `filter` (its layout), plus bias and ReLU when given. */
+export function convolve(n: ConvNode, x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, relu: boolean): tf.Tensor {
+  const [t, b, l, r] = n.padding;
+  // PyTorch's explicit padding, never 'same' (tfjs pads bottom/right only at stride 2). Equal on
+  // all sides it goes into the conv as a number (sizes floor like PyTorch's), which saves a
+  // padded copy; otherwise (only a hand-made graph has it) the input is padded first.
+  const even = t === b && t === l && t === r;
+  const xin = even ? x : tf.pad(x, [[0, 0], [t, b], [l, r], [0, 0]]);
+  const args = { x: xin as tf.Tensor4D, strides: n.stride, pad: even ? t : 0, bias, activation: relu ? ('relu' as const) : ('linear' as const) };
+  return n.groups === 1
+    ? tf.fused.conv2d({ ...args, filter: filter as tf.Tensor4D })
+    : tf.fused.depthwiseConv2d({ ...args, filter: filter as tf.Tensor4D });
+}
 
 export class GraphModel {
   readonly doc: GraphDoc;
@@ -33,12 +51,13 @@ export class GraphModel {
   }
 
   /** Logits (N, classes) for a normalised NHWC batch (N, 32, 32, 3). The caller disposes the result. */
-  run(x: tf.Tensor4D, tap?: Tap): tf.Tensor2D {
+  run(x: tf.Tensor4D, tap?: Tap, apply?: Apply): tf.Tensor2D {
     const env = new Map<string, tf.Tensor>();
     try {
       for (const n of this.doc.nodes) {
         const y = tf.tidy(() => {
-          const out = this.apply(n, n.inputs.map((i) => env.get(i)!), x);
+          const ins = n.inputs.map((i) => env.get(i)!);
+          const out = apply ? apply(n, ins, (args) => this.apply(n, args, x)) : this.apply(n, ins, x);
           return tap ? tap(n, out) : out;
         });
         env.set(n.name, y);
@@ -60,18 +79,8 @@ export class GraphModel {
     switch (n.op) {
       case 'input':
         return x.clone();
-      case 'conv2d': {
-        const [t, b, l, r] = n.padding;
-        // PyTorch's explicit padding, never 'same' (tfjs pads bottom/right only at stride 2). Equal on
-        // all sides it goes into the conv as a number (sizes floor like PyTorch's), which saves a
-        // padded copy; otherwise (only a hand-made graph has it) the input is padded first.
-        const even = t === b && t === l && t === r;
-        const xin = even ? ins[0] : tf.pad(ins[0], [[0, 0], [t, b], [l, r], [0, 0]]);
-        const args = { x: xin as tf.Tensor4D, strides: n.stride, pad: even ? t : 0, bias: p('b'), activation: n.relu ? ('relu' as const) : ('linear' as const) };
-        return n.groups === 1
-          ? tf.fused.conv2d({ ...args, filter: p('w') as tf.Tensor4D })
-          : tf.fused.depthwiseConv2d({ ...args, filter: p('w') as tf.Tensor4D });
-      }
+      case 'conv2d':
+        return convolve(n, ins[0], p('w'), p('b'), n.relu);
       case 'dense':
         return tf.fused.matMul({ a: ins[0] as tf.Tensor2D, b: p('w') as tf.Tensor2D, bias: p('b') });
       case 'relu':

@@ -74,14 +74,22 @@ export function fakeQuantOps(x: tf.Tensor, { scale, zeroPoint }: Qparams, quantM
 
 /** Per-channel symmetric (zero point 0) fake quant of a weight with output channels last. */
 export function fakeQuantWeights(w: Float32Array, scales: Float32Array, quantMin: number, quantMax: number): Float32Array {
+  return dequantizeWeights(weightIntegers(w, scales, quantMin, quantMax), scales);
+}
+
+/** q * scale per output channel (the last axis), in float32. */
+export function dequantizeWeights(q: Float32Array, scales: Float32Array): Float32Array {
+  return q.map((v, i) => f(v * scales[i % scales.length]));
+}
+
+/** The integers q of fakeQuantWeights (out = q * scale): what an int8 kernel multiplies. */
+export function weightIntegers(w: Float32Array, scales: Float32Array, quantMin: number, quantMax: number): Float32Array {
   const out = new Float32Array(w.length);
   const inv = Float32Array.from(scales, (s) => f(1 / s));
   const C = scales.length;
   for (let i = 0; i < w.length; i++) {
-    const c = i % C;
     // + 0 turns -0 into 0: torch holds q in an int64, which has no negative zero
-    const q = Math.min(quantMax, Math.max(quantMin, roundHalfEven(f(w[i] * inv[c])))) + 0;
-    out[i] = f(q * scales[c]);
+    out[i] = Math.min(quantMax, Math.max(quantMin, roundHalfEven(f(w[i] * inv[i % C])))) + 0;
   }
   return out;
 }

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../errors';
 import { GraphModel } from '../graph/execute';
 import { type GraphNode, type ParsedGraph, weightValues } from '../graph/format';
-import { fakeQuantTensor, fakeQuantWeights } from './fakeQuant';
+import { dequantizeWeights, fakeQuantTensor, weightIntegers } from './fakeQuant';
 import { HistogramObserver } from './histogram';
 import { MinMaxObserver, perChannelScales } from './minmax';
 import { type Qparams, quantRange } from './qparams';
@@ -48,16 +48,24 @@ export function readPlacement(parsed: ParsedGraph): Placement {
   return q;
 }
 
+/** A conv or dense node's weight on its per-output-channel symmetric grid: integers and scales. */
+export function weightGrid(n: GraphNode, weights: Float32Array, bits: number): { q: Float32Array; scales: Float32Array } {
+  check(n.op === 'conv2d' || n.op === 'dense', `node ${n.name} (${n.op}) has no weight`);
+  const { quantMin, quantMax } = quantRange(bits, true);
+  const w = weightValues(weights, n.weight);
+  // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
+  const channels = n.op === 'conv2d' && n.groups > 1 ? n.weight.shape[2] * n.weight.shape[3] : n.weight.shape[n.weight.shape.length - 1];
+  const scales = perChannelScales(w, channels, quantMin, quantMax);
+  return { q: weightIntegers(w, scales, quantMin, quantMax), scales };
+}
+
 /** A copy of the weights with every conv and dense kernel fake-quantized per output channel. */
 export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits: number): Float32Array {
-  const { quantMin, quantMax } = quantRange(bits, true);
   const out = weights.slice();
   for (const n of parsed.doc.nodes) {
     if (n.op !== 'conv2d' && n.op !== 'dense') continue;
-    const w = weightValues(weights, n.weight);
-    // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
-    const channels = n.op === 'conv2d' && n.groups > 1 ? n.weight.shape[2] * n.weight.shape[3] : n.weight.shape[n.weight.shape.length - 1];
-    out.set(fakeQuantWeights(w, perChannelScales(w, channels, quantMin, quantMax), quantMin, quantMax), n.weight.offset / 4);
+    const { q, scales } = weightGrid(n, weights, bits);
+    out.set(dequantizeWeights(q, scales), n.weight.offset / 4);
   }
   return out;
 }

@@ -38,6 +38,10 @@ export function Explanations() {
         logits, and with them both accuracy and confidence. When the logits themselves sit on a coarse grid,
         two classes can get exactly the same score: the metrics table then counts these tied images; the
         first class wins them, and no temperature can split them.</p>
+      <p><b>Arithmetic.</b> "Fake quant" is the paper's model: each layer computes in float and rounds its
+        output to the grid, as PyTorch's reference model does. "int8 kernels" computes as the deployed int8
+        model does on PyTorch's oneDNN engine: whole-number sums, then one rescaling in a fixed float order.
+        The two round a few values differently, which changes the prediction on a few images in a thousand.</p>
       <p><b>Temperature scaling</b> divides all logits by one number T fitted on the validation set. It
         fixes over- or under-confidence overall, but it cannot change which class wins (the error stays the
         same) nor fix a model that is over-confident in some bins and under-confident in others.</p>

@@ -1,0 +1,71 @@
+// The int8 emulation against PyTorch's int8 model on oneDNN (training/golden_int8.py): same
+// qparams, same test images. The issue's floors are top-1 agreement of at least 99.5% at W8/A8 and
+// W4/A8 and 98% at W4/A4; the emulation is meant to be exact, so the test also bounds how far
+// its logits stray, in steps of the logits' grid.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, goldenSample, loadModelParts, useBackend } from '../../../scripts/nodeTf';
+import { Int8Model } from './int8';
+
+const DIR = join(ROOT, 'golden/out/int8');
+if (!existsSync(DIR)) throw new Error('golden/out/int8 is missing: run /usr/bin/python3 training/golden_int8.py');
+const EXACT_PAIR_SUM = Math.round((2 * 255 * 127) / 512) * 512; // int8.pair_sum_probe's output step is 512; saturated: 32,768
+interface Golden {
+  model: string; wBits: number; aBits: number; split: string; engine: string; pairSum: number;
+  qparams: [number, number][]; indices: number[]; labels: number[]; logits: number[];
+}
+
+for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
+  const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
+  it(`${g.model} W${g.wBits}/A${g.aBits}: the int8 emulation predicts what PyTorch's int8 model (${g.engine}) does`, async () => {
+    expect(g.pairSum, "this CPU's oneDNN sums u8 x s8 pairs in a saturating int16 (no VNNI), which the emulation does not model").toBe(EXACT_PAIR_SUM);
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const { parsed, weights } = await loadModelParts(join(ROOT, g.model));
+    const qparams = g.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint }));
+    const model = new Int8Model(parsed, weights, g.wBits, g.aBits, qparams);
+    const { input, labels } = await goldenSample(parsed.doc, g.split, g.indices);
+    expect(labels).toEqual(g.labels);
+    const x = tf.tensor4d(input, [labels.length, 32, 32, 3]);
+    const y = model.run(x);
+    const got = (await y.data()) as Float32Array;
+    tf.dispose([x, y]);
+    model.dispose();
+    expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
+
+    const k = parsed.doc.classes.length;
+    const step = g.qparams[g.qparams.length - 1][0]; // the logits' observer comes last
+    let agree = 0, exact = 0, maxSteps = 0;
+    for (let n = 0; n < labels.length; n++) {
+      let ag = 0, ar = 0, same = true;
+      for (let j = 0; j < k; j++) {
+        const a = got[n * k + j], b = g.logits[n * k + j];
+        maxSteps = Math.max(maxSteps, Math.round(Math.abs(a - b) / step));
+        same &&= Math.abs(a - b) < step / 2;
+        if (a > got[n * k + ag]) ag = j;
+        if (b > g.logits[n * k + ar]) ar = j;
+      }
+      if (ag === ar) agree++;
+      if (same) exact++;
+    }
+    console.log(`${g.model} W${g.wBits}A${g.aBits}: top-1 agreement ${agree}/${labels.length}, identical logits on ${exact}, largest difference ${maxSteps} steps`);
+    expect(agree / labels.length).toBeGreaterThanOrEqual(g.aBits === 4 ? 0.98 : 0.995);
+    // bit for bit but for a last-bit difference in the float convolutions torch leaves unquantized
+    // (seen: one image in 200 one step off, on ShuffleNetV2 only; the fake-quant reference: up to 101)
+    expect(exact / labels.length, 'share of images with identical logits').toBeGreaterThanOrEqual(0.99);
+    expect(maxSteps).toBeLessThanOrEqual(1);
+  });
+}
+
+describe('Int8Model refuses what it cannot run', () => {
+  it('should refuse qparams that do not fit the placement, and bit widths outside 2..8', async () => {
+    await useBackend('cpu');
+    const { parsed, weights } = await loadModelParts(join(ROOT, 'golden/out/random-models/mobileone_s0'));
+    const one = { scale: 0.1, zeroPoint: 0 };
+    expect(() => new Int8Model(parsed, weights, 8, 8, [one])).toThrow(/expected qparams for \d+ observers, got 1/);
+    const n = (parsed.doc.quant as { observers: number }).observers;
+    expect(() => new Int8Model(parsed, weights, 8, 9, Array(n).fill(one))).toThrow(/bit width must be an integer from 2 to 8/);
+  });
+});

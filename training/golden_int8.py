@@ -1,0 +1,40 @@
+"""PyTorch's int8 model (int8.py, oneDNN kernels) on the PTQ golden files' test images with their
+qparams, written to golden/out/int8/*.json for src/core/quant/int8.test.ts: the lab's integer
+emulation must agree with it. Run golden_ptq.py first.
+
+  /usr/bin/python3 training/golden_int8.py
+
+oneDNN's result depends on the CPU: without VNNI it sums pairs of u8 x s8 products in a saturating
+int16, which the lab does not emulate; the file records this CPU's probe so the test can say so.
+"""
+import json
+import os
+
+import compare_int8
+import golden_ptq
+import int8
+
+ENGINE = 'onednn'
+OUT = os.path.join(golden_ptq.ROOT, 'golden', 'out', 'int8')
+
+
+def main():
+    compare_int8.setup_torch()
+    os.makedirs(OUT, exist_ok=True)
+    pair_sum = int8.pair_sum_probe(ENGINE)
+    with compare_int8.int8_process() as pool:
+        for path in compare_int8.model_paths():
+            doc, _ = golden_ptq.load(path)
+            for w_bits, a_bits in golden_ptq.PRECISIONS:
+                g = compare_int8.golden(doc, w_bits, a_bits)
+                q = pool.submit(compare_int8.int8_logits, path, ENGINE, g['qparams'], w_bits, a_bits, g['split'], g['indices']).result()
+                name = f"{doc['name']}-w{w_bits}a{a_bits}.json"
+                with open(os.path.join(OUT, name), 'w') as f:
+                    json.dump(dict(model=g['model'], wBits=w_bits, aBits=a_bits, split=g['split'], engine=ENGINE,
+                                   pairSum=pair_sum, qparams=g['qparams'], indices=g['indices'], labels=g['labels'],
+                                   logits=q.reshape(-1).tolist()), f)
+                print(f"{name}: top-1 agreement with the fake-quant golden {(q.argmax(1) == __import__('numpy').array(g['logits']).reshape(q.shape).argmax(1)).mean():.3f}")
+
+
+if __name__ == '__main__':
+    main()
