@@ -6,27 +6,30 @@ import { EceScatter } from '../charts/EceScatter';
 import { sharedAxes } from '../charts/scatterLayout';
 import { ResultButtons } from '../download';
 import { allResults } from '../resultCache';
+import { arithmeticOf } from '../useLab';
 import type { AppStore } from '../store';
 
 export function ScatterPanel({ store }: { store: AppStore }) {
   const dataset = store((s) => s.settings.dataset);
   const bins = store((s) => s.settings.bins);
+  const arithmetic = store((s) => s.settings.arithmetic);
   const grid = store((s) => s.grid);
   const run = store((s) => s.run);
   const filled = store((s) => ('done' in s.fill ? s.fill.done : 0)); // the background fill adds runs
   const [results, setResults] = useState<RunResult[]>([]);
   useEffect(() => {
     let live = true;
-    void allResults().then((rs) => live && setResults(rs.filter((r) => r.spec.dataset === dataset && r.spec.numBins === bins && r.spec.testSplit === 'test')));
+    void allResults().then((rs) => live && setResults(rs.filter((r) => r.spec.dataset === dataset && r.spec.numBins === bins && r.spec.testSplit === 'test'
+      && (r.spec.arithmetic === 'int8' ? 'int8' : undefined) === arithmeticOf(arithmetic, r.spec.precision))));
     return () => {
       live = false;
     };
-  }, [dataset, bins, grid, run, filled]);
+  }, [dataset, bins, arithmetic, grid, run, filled]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
   if (!axes) return <p>No runs computed for {dataset} yet: compute every run above, fill the reliability grid, or run single configurations.</p>;
   return (
     <>
-      <p className="muted">{results.length} runs from the cache. Colour = architecture, marker size = precision (more bits, larger); both panels share their axes. <ResultButtons results={results} name={`${dataset}-runs`} /></p>
+      <p className="muted">{results.length} runs from the cache{arithmetic === 'int8' ? ', quantized ones with int8 arithmetic' : ''}. Colour = architecture, marker size = precision (more bits, larger); both panels share their axes. <ResultButtons results={results} name={`${dataset}-runs`} /></p>
       <div className="diagrams">
         <EceScatter results={results} scaling="before" axes={axes} />
         <EceScatter results={results} scaling="after" axes={axes} />
