@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
 import { CALIBRATION_IMAGES } from '../src/core/experiment/calibration';
-import { ARITHMETICS, type Arithmetic, type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
+import { ARITHMETICS, type Arithmetic, type RunResult, type RunSpec, runArithmetic, runExperiment } from '../src/core/experiment/run';
 import { cacheKey } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
 import { ROOT, loadRunInputs, useBackend } from './nodeTf';
@@ -50,8 +50,7 @@ async function main() {
         const float = precision.wBits === null && precision.aBits === null;
         for (let trial = 0; trial < (float ? 1 : trials); trial++) { // FP32 does not depend on the draw
           const spec: RunSpec = { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: CALIBRATION_IMAGES };
-          // int8 needs both bit widths; FP32 (and a float side) computes the same either way
-          if (arithmetic === 'int8' && precision.wBits !== null && precision.aBits !== null) spec.arithmetic = 'int8';
+          if (runArithmetic(arithmetic, precision)) spec.arithmetic = 'int8';
           jobs.push({ dataset, arch, spec });
         }
       }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrecision } from '../core/experiment/precision';
 import { DEFAULT_SETTINGS } from './url';
-import { arithmeticOf, specOf } from './useLab';
+import { runArithmetic } from '../core/experiment/run';
+import { specOf } from './useLab';
 
 describe('the arithmetic setting', () => {
   it('asks for int8 only where both sides are quantized: FP32 and float sides compute the same either way', () => {
@@ -10,7 +11,7 @@ describe('the arithmetic setting', () => {
     expect(specOf({ ...int8, precision: 'fp32' }).arithmetic).toBeUndefined();
     expect(specOf({ ...int8, precision: 'w4a32' }).arithmetic).toBeUndefined();
     expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a8' }).arithmetic).toBeUndefined(); // fake quant: keys as before int8 existed
-    expect(arithmeticOf('int8', parsePrecision('w8a8'))).toBe('int8');
-    expect(arithmeticOf('fake-quant', parsePrecision('w8a8'))).toBeUndefined();
+    expect(runArithmetic('int8', parsePrecision('w8a8'))).toBe('int8'); // the scatter's filter
+    expect(runArithmetic('fake-quant', parsePrecision('w8a8'))).toBeUndefined();
   });
 });

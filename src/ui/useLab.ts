@@ -3,8 +3,8 @@
 // late result overwrites a newer view. Results come from the IndexedDB cache when they can.
 import { useEffect, useRef } from 'react';
 import { CALIBRATION_IMAGES, TRIALS } from '../core/experiment/calibration';
-import { PAPER_PRECISIONS, type Precision, parsePrecision, precisionLabel } from '../core/experiment/precision';
-import type { RunResult, RunSpec } from '../core/experiment/run';
+import { PAPER_PRECISIONS, parsePrecision, precisionLabel } from '../core/experiment/precision';
+import { type RunResult, type RunSpec, runArithmetic } from '../core/experiment/run';
 import { cacheKey } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
 import { cachedResult, storeResult } from './resultCache';
@@ -16,17 +16,11 @@ import type { UserBundle, UserModel } from './userFiles';
 /** The run of one trial (0-based) of the settings; by default their trial, or the first when they show all. */
 export function specOf(s: Settings, trial = s.trial === 'all' ? 0 : s.trial - 1): RunSpec {
   const precision = parsePrecision(s.precision);
-  const arithmetic = arithmeticOf(s.arithmetic, precision);
+  const arithmetic = runArithmetic(s.arithmetic, precision);
   return {
     dataset: s.dataset, arch: s.arch, precision, observer: s.observer, trial,
     numBins: s.bins, testSplit: s.testSplit, calibrationImages: CALIBRATION_IMAGES, ...(arithmetic ? { arithmetic } : {}),
   };
-}
-
-/** The run's arithmetic under the setting: int8 needs both sides quantized; FP32 (and a float side)
- * computes the same either way, so such runs carry none and belong to both settings. */
-export function arithmeticOf(setting: Settings['arithmetic'], precision: Precision): 'int8' | undefined {
-  return setting === 'int8' && precision.wBits !== null && precision.aBits !== null ? 'int8' : undefined;
 }
 
 /** The runs the settings show: their trial, or every trial (one run where no calibration draw is made). */

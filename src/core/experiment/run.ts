@@ -36,6 +36,12 @@ export interface RunSpec {
 export type Arithmetic = 'fake-quant' | 'int8';
 export const ARITHMETICS: readonly Arithmetic[] = ['fake-quant', 'int8'];
 
+/** What a run asked for with `arithmetic` carries: int8 needs both sides quantized; FP32 (and a float
+ * side) computes the same either way, so such runs carry none, and fake-quant keys stay as before int8. */
+export function runArithmetic(arithmetic: Arithmetic, precision: Precision): 'int8' | undefined {
+  return arithmetic === 'int8' && precision.wBits !== null && precision.aBits !== null ? 'int8' : undefined;
+}
+
 export interface RunInputs {
   parsed: ParsedGraph;
   weights: Float32Array;

@@ -31,7 +31,8 @@ export function stat(xs: number[]): Stat {
   return { mean, sd };
 }
 
-const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? 'fake-quant';
+/** int8, fake-quant, or '-' for FP32 (which computes the same under both). */
+const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? (r.spec.precision.wBits === null && r.spec.precision.aBits === null ? '-' : 'fake-quant');
 
 export function summarize(results: SweepRecord[]): Summary[] {
   const groups = new Map<string, SweepRecord[]>();

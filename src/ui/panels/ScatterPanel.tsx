@@ -1,12 +1,11 @@
 // Every run computed so far for this dataset (from the cache) as ECE against error, before and
 // after temperature scaling side by side, updated as the background fill adds runs.
 import { useEffect, useMemo, useState } from 'react';
-import type { RunResult } from '../../core/experiment/run';
+import { type RunResult, runArithmetic } from '../../core/experiment/run';
 import { EceScatter } from '../charts/EceScatter';
 import { sharedAxes } from '../charts/scatterLayout';
 import { ResultButtons } from '../download';
 import { allResults } from '../resultCache';
-import { arithmeticOf } from '../useLab';
 import type { AppStore } from '../store';
 
 export function ScatterPanel({ store }: { store: AppStore }) {
@@ -20,7 +19,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   useEffect(() => {
     let live = true;
     void allResults().then((rs) => live && setResults(rs.filter((r) => r.spec.dataset === dataset && r.spec.numBins === bins && r.spec.testSplit === 'test'
-      && (r.spec.arithmetic === 'int8' ? 'int8' : undefined) === arithmeticOf(arithmetic, r.spec.precision))));
+      && (r.spec.arithmetic === 'int8' ? 'int8' : undefined) === runArithmetic(arithmetic, r.spec.precision))));
     return () => {
       live = false;
     };
