@@ -23,6 +23,7 @@ import { weightValues } from '../graph/format';
 import { f } from './f32';
 import { type Qparams, quantRange } from './qparams';
 import { quantizeWeights, readPlacement, weightGrid } from './ptq';
+import { requantize } from './requant';
 
 interface IntKernel {
   w: tf.Tensor;
@@ -98,11 +99,10 @@ export class Int8Model {
     const invIn = f(1 / into.scale);
     const biasScale = k.scales.map((s) => f(invIn * f(1 / s)));
     const mult = tf.tensor1d(biasScale.map((s) => f(f(1 / out.scale) / s)));
-    const biasQ = tf.tensor1d(k.bias.map((b, c) => f(b * biasScale[c])));
-    const zp = out.zeroPoint;
-    const lo = n.op === 'conv2d' && n.relu ? zp : 0;
-    const q = tf.round(tf.add(tf.mul(tf.add(acc, biasQ), mult), zp));
-    return tf.sub(tf.clipByValue(q, Math.max(lo, this.lo), this.hi), zp);
+    const bias = tf.tensor1d(k.bias.map((b, c) => f(b * biasScale[c])));
+    const zeroPoint = out.zeroPoint;
+    const lo = n.op === 'conv2d' && n.relu ? Math.max(zeroPoint, this.lo) : this.lo;
+    return requantize(acc, { bias, mult, zeroPoint, lo, hi: this.hi });
   }
 
   dispose(): void {
