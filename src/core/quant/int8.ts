@@ -29,6 +29,8 @@ interface IntKernel {
   w: tf.Tensor;
   scales: Float32Array;
   bias: Float32Array;
+  /** The requantization's per-channel constants, made on the first pass. */
+  requant?: { mult: tf.Tensor1D; bias: tf.Tensor1D };
 }
 
 const sameGrid = (a?: Qparams, b?: Qparams) => !!a && !!b && a.scale === b.scale && a.zeroPoint === b.zeroPoint;
@@ -96,18 +98,23 @@ export class Int8Model {
   private integerLinear(n: GraphNode & { op: 'conv2d' | 'dense' }, r: tf.Tensor, into: Qparams, out: Qparams): tf.Tensor {
     const k = this.kernels.get(n.name)!;
     const acc = n.op === 'conv2d' ? convolve(n, r, k.w, undefined, false) : tf.matMul(r as tf.Tensor2D, k.w as tf.Tensor2D);
-    const invIn = f(1 / into.scale);
-    const biasScale = k.scales.map((s) => f(invIn * f(1 / s)));
-    const mult = tf.tensor1d(biasScale.map((s) => f(f(1 / out.scale) / s)));
-    const bias = tf.tensor1d(k.bias.map((b, c) => f(b * biasScale[c])));
+    // the input's grid is the same on every pass (fixed qparams), so these are made once per model
+    if (!k.requant) {
+      const invIn = f(1 / into.scale);
+      const biasScale = k.scales.map((s) => f(invIn * f(1 / s)));
+      k.requant = {
+        mult: tf.keep(tf.tensor1d(biasScale.map((s) => f(f(1 / out.scale) / s)))),
+        bias: tf.keep(tf.tensor1d(k.bias.map((b, c) => f(b * biasScale[c])))),
+      };
+    }
     const zeroPoint = out.zeroPoint;
     const lo = n.op === 'conv2d' && n.relu ? Math.max(zeroPoint, this.lo) : this.lo;
-    return requantize(acc, { bias, mult, zeroPoint, lo, hi: this.hi });
+    return requantize(acc, { ...k.requant, zeroPoint, lo, hi: this.hi });
   }
 
   dispose(): void {
     this.float.dispose();
-    for (const k of this.kernels.values()) k.w.dispose();
+    for (const k of this.kernels.values()) tf.dispose([k.w, k.requant?.mult, k.requant?.bias].filter((t) => t !== undefined));
     this.kernels.clear();
   }
 }
