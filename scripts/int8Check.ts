@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { toModelInput } from '../src/core/data/preprocess';
 import { Int8Model } from '../src/core/quant/int8';
-import { ROOT, loadModelParts, loadRunInputs, useBackend } from './nodeTf';
+import { INT8_FLOORS, agreement } from './agreement';
+import { loadRunInputs, useBackend } from './nodeTf';
 
 interface Saved {
   model: string; wBits: number; aBits: number; engine: string; split: string;
   indices: number[] | null; labels: number[]; logits: number[]; qparams: [number, number][];
 }
 const BATCH = 250;
-const FLOORS: Record<string, number> = { 'W8/A8': 0.995, 'W4/A8': 0.995, 'W4/A4': 0.98 };
 
 async function main() {
   const dir = process.argv[2];
@@ -29,7 +29,7 @@ async function main() {
     if (s.indices) throw new Error(`${file} holds a sample of the test set; rerun compare_int8.py --full without --test-images`);
     const [dataset, arch] = s.model.split('/').slice(-2);
     const inputs = await loadRunInputs(dataset, arch, s.split);
-    const { parsed, weights } = await loadModelParts(join(ROOT, s.model));
+    const { parsed, weights } = inputs;
     const model = new Int8Model(parsed, weights, s.wBits, s.aBits, s.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint })));
     const k = parsed.doc.classes.length;
     const step = s.qparams[s.qparams.length - 1][0];
@@ -42,24 +42,16 @@ async function main() {
       const y = model.run(x);
       const got = (await y.data()) as Float32Array;
       tf.dispose([x, y]);
-      for (let i = 0; i < b; i++) {
-        let ag = 0, ar = 0, same = true;
-        for (let j = 0; j < k; j++) {
-          const a = got[i * k + j], t = s.logits[(start + i) * k + j];
-          same &&= Math.abs(a - t) < step / 2;
-          if (a > got[i * k + ag]) ag = j;
-          if (t > s.logits[(start + i) * k + ar]) ar = j;
-        }
-        if (ag === ar) agree++;
-        if (same) identical++;
-      }
+      const part = agreement(got, s.logits.slice(start * k, (start + b) * k), k, step);
+      agree += part.agree;
+      identical += part.identical;
     }
     model.dispose();
     const precision = `W${s.wBits}/A${s.aBits}`;
-    const ok = agree / n >= FLOORS[precision];
+    const ok = agree / n >= INT8_FLOORS[precision];
     meet += ok ? 1 : 0;
     runs++;
-    console.log(`| ${parsed.doc.name} | ${precision} | ${s.engine} | ${n} | ${(100 * agree / n).toFixed(2)}% (${n - agree} differ) | ${ok ? 'meets' : 'misses'} ${100 * FLOORS[precision]}% | ${identical} |`);
+    console.log(`| ${parsed.doc.name} | ${precision} | ${s.engine} | ${n} | ${(100 * agree / n).toFixed(2)}% (${n - agree} differ) | ${ok ? 'meets' : 'misses'} ${100 * INT8_FLOORS[precision]}% | ${identical} |`);
   }
   console.log(`${meet} of ${runs} meet the floor; tensors alive: ${tf.memory().numTensors}`);
 }

@@ -156,6 +156,14 @@ def trace(path, engine, w_bits, a_bits, pool):
         print(f"| {nd['name']} | {nd['op']} | {100 * (steps > 0).mean():.3g}% | {steps.max():.0f} | {on_differ} |")
 
 
+def save_run(file, path, engine, w_bits, a_bits, labels, logits, **extra):
+    """One int8 run as JSON for the lab's checks (golden_int8.py -> int8.test.ts, --save -> scripts/int8Check.ts);
+    extra: qparams, split, indices and anything else the reader needs."""
+    with open(file, 'w') as f:
+        json.dump(dict(model=os.path.relpath(os.path.dirname(path), golden_ptq.ROOT), wBits=w_bits, aBits=a_bits, engine=engine,
+                       labels=np.asarray(labels).tolist(), logits=np.asarray(logits).reshape(-1).tolist(), **extra), f)
+
+
 def full_table(engines, prefix, test_images, save=None):
     """save: a folder for each run's int8 logits and qparams (JSON), which scripts/int8Check.ts reruns in the lab's emulation."""
     results = []
@@ -165,9 +173,7 @@ def full_table(engines, prefix, test_images, save=None):
                 results.append(row(engine, name, w_bits, a_bits, q, ref, labels))
                 if save:
                     os.makedirs(save, exist_ok=True)
-                    with open(os.path.join(save, f'{name}-{engine}-w{w_bits}a{a_bits}.json'), 'w') as f:
-                        json.dump(dict(model=os.path.relpath(os.path.dirname(path), golden_ptq.ROOT), wBits=w_bits, aBits=a_bits,
-                                       engine=engine, labels=np.asarray(labels).tolist(), logits=q.reshape(-1).tolist(), **extra), f)
+                    save_run(os.path.join(save, f'{name}-{engine}-w{w_bits}a{a_bits}.json'), path, engine, w_bits, a_bits, labels, q, **extra)
     print(f'{sum(results)} of {len(results)} meet the floor')
 
 

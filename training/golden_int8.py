@@ -7,7 +7,6 @@ emulation must agree with it. Run golden_ptq.py first.
 oneDNN's result depends on the CPU: without VNNI it sums pairs of u8 x s8 products in a saturating
 int16, which the lab does not emulate; the file records this CPU's probe so the test can say so.
 """
-import json
 import os
 
 import numpy as np
@@ -31,10 +30,8 @@ def main():
                 g = compare_int8.golden(doc, w_bits, a_bits)
                 q = pool.submit(compare_int8.int8_logits, path, ENGINE, g['qparams'], w_bits, a_bits, g['split'], g['indices']).result()
                 name = f"{doc['name']}-w{w_bits}a{a_bits}.json"
-                with open(os.path.join(OUT, name), 'w') as f:
-                    json.dump(dict(model=g['model'], wBits=w_bits, aBits=a_bits, split=g['split'], engine=ENGINE,
-                                   pairSum=pair_sum, qparams=g['qparams'], indices=g['indices'], labels=g['labels'],
-                                   logits=q.reshape(-1).tolist()), f)
+                compare_int8.save_run(os.path.join(OUT, name), path, ENGINE, w_bits, a_bits, g['labels'], q,
+                                      split=g['split'], qparams=g['qparams'], indices=g['indices'], pairSum=pair_sum)
                 ref = np.array(g['logits']).reshape(q.shape)
                 print(f"{name}: top-1 agreement with the fake-quant golden {(q.argmax(1) == ref.argmax(1)).mean():.3f}")
 

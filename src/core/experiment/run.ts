@@ -136,7 +136,7 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
   check(doc.dataset === spec.dataset, `model ${doc.name} was trained on ${doc.dataset}, not ${spec.dataset}`);
   check(Number.isInteger(spec.trial) && spec.trial >= 0, `trial must be a non-negative integer, got ${spec.trial}`);
   const int8 = spec.arithmetic === 'int8';
-  check(!int8 || (spec.precision.wBits !== null && spec.precision.aBits !== null), 'int8 arithmetic needs quantized weights and activations (W and A bits)');
+  check(!int8 || runArithmetic('int8', spec.precision), 'int8 arithmetic needs quantized weights and activations (W and A bits)');
   const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer });
   let deployed: Int8Model | undefined;
   try {

@@ -3,11 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { f, roundHalfEven } from './f32';
 import type { Qparams } from './qparams';
-import { type WasmBackend, onWasm, wasmId } from '../util/wasmBackend';
+import { CPP_FLOAT32, type WasmBackend, elementwiseFns, onWasm, shapeBytes, wasmId } from '../util/wasmBackend';
 
 const FAKE_QUANT = 'QcalFakeQuant';
-const CPP_FLOAT32 = 0; // tfjs-backend-wasm's CppDType.float32
-const BINARY_ARGS = ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number']; // a, shape, rank, b, shape, rank, dtype, out
 
 /**
  * On wasm, the same four ops as fakeQuantOps, but run by the wasm module in place on one output
@@ -17,23 +15,18 @@ const BINARY_ARGS = ['number', 'array', 'number', 'number', 'array', 'number', '
  */
 function registerWasmKernel(): void {
   if (tf.getKernel(FAKE_QUANT, 'wasm')) return;
-  let fns: Record<'mul' | 'round' | 'clip', (...args: (number | Uint8Array)[]) => void> | undefined;
   tf.registerKernel({
     kernelName: FAKE_QUANT,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as WasmBackend;
-      fns ??= {
-        mul: b.wasm.cwrap('Multiply', null, BINARY_ARGS),
-        round: b.wasm.cwrap('Round', null, ['number', 'number', 'number']), // x, dtype, out
-        clip: b.wasm.cwrap('ClipByValue', null, ['number', 'number', 'number', 'number']), // x, min, max, out
-      };
+      const fns = elementwiseFns(b);
       const x = inputs.x as tf.TensorInfo;
       const { inv, scale, lo, hi } = attrs as unknown as Record<'inv' | 'scale' | 'lo' | 'hi', number>;
       const out = b.makeOutput(x.shape, 'float32');
       const factor = b.makeOutput([], 'float32');
       const [xId, outId, factorId] = [x, out, factor].map((t) => wasmId(b, t));
-      const shape = new Uint8Array(new Int32Array(x.shape).buffer);
+      const shape = shapeBytes(x.shape);
       const scalar = new Uint8Array(0);
       try {
         b.typedArrayFromHeap(factor)[0] = inv;

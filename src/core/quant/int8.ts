@@ -22,7 +22,7 @@ import type { GraphNode, ParsedGraph } from '../graph/format';
 import { weightValues } from '../graph/format';
 import { f } from './f32';
 import { type Qparams, quantRange } from './qparams';
-import { quantizeWeights, readPlacement, weightGrid } from './ptq';
+import { quantizeWeights, readPlacement, weightGrids } from './ptq';
 import { requantize } from './requant';
 
 interface IntKernel {
@@ -48,11 +48,10 @@ export class Int8Model {
     check(qparams.length === placement.observers, `expected qparams for ${placement.observers} observers, got ${qparams.length}`);
     ({ quantMin: this.lo, quantMax: this.hi } = quantRange(aBits, false));
     for (const [node, obs] of placement.events) this.grids.set(node, qparams[obs]);
-    this.float = new GraphModel(parsed, quantizeWeights(parsed, weights, wBits));
-    for (const n of parsed.doc.nodes) {
-      if (n.op !== 'conv2d' && n.op !== 'dense') continue;
-      const { q, scales } = weightGrid(n, weights, wBits);
-      this.kernels.set(n.name, { w: tf.tensor(q, n.weight.shape, 'float32'), scales, bias: weightValues(weights, n.bias) });
+    const grids = weightGrids(parsed, weights, wBits);
+    this.float = new GraphModel(parsed, quantizeWeights(parsed, weights, wBits, grids));
+    for (const { node, q, scales } of grids) {
+      this.kernels.set(node.name, { w: tf.tensor(q, node.weight.shape, 'float32'), scales, bias: weightValues(weights, node.bias) });
     }
   }
 

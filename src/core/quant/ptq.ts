@@ -48,25 +48,35 @@ export function readPlacement(parsed: ParsedGraph): Placement {
   return q;
 }
 
+type WeightedNode = Extract<GraphNode, { op: 'conv2d' | 'dense' }>;
+
 /** A conv or dense node's weight on its per-output-channel symmetric grid: integers and scales. */
-export function weightGrid(n: GraphNode, weights: Float32Array, bits: number): { q: Float32Array; scales: Float32Array } {
-  check(n.op === 'conv2d' || n.op === 'dense', `node ${n.name} (${n.op}) has no weight`);
-  const { quantMin, quantMax } = quantRange(bits, true);
-  const w = weightValues(weights, n.weight);
-  // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
-  const channels = n.op === 'conv2d' && n.groups > 1 ? n.weight.shape[2] * n.weight.shape[3] : n.weight.shape[n.weight.shape.length - 1];
-  const scales = perChannelScales(w, channels, quantMin, quantMax);
-  return { q: weightIntegers(w, scales, quantMin, quantMax), scales };
+export interface WeightGrid {
+  node: WeightedNode;
+  q: Float32Array;
+  scales: Float32Array;
 }
 
-/** A copy of the weights with every conv and dense kernel fake-quantized per output channel. */
-export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits: number): Float32Array {
-  const out = weights.slice();
-  for (const n of parsed.doc.nodes) {
-    if (n.op !== 'conv2d' && n.op !== 'dense') continue;
-    const { q, scales } = weightGrid(n, weights, bits);
-    out.set(dequantizeWeights(q, scales), n.weight.offset / 4);
+/** Every conv and dense weight of the graph on its grid, in node order. */
+export function weightGrids(parsed: ParsedGraph, weights: Float32Array, bits: number): WeightGrid[] {
+  const { quantMin, quantMax } = quantRange(bits, true);
+  const grids: WeightGrid[] = [];
+  for (const node of parsed.doc.nodes) {
+    if (node.op !== 'conv2d' && node.op !== 'dense') continue;
+    const w = weightValues(weights, node.weight);
+    // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
+    const channels = node.op === 'conv2d' && node.groups > 1 ? node.weight.shape[2] * node.weight.shape[3] : node.weight.shape[node.weight.shape.length - 1];
+    const scales = perChannelScales(w, channels, quantMin, quantMax);
+    grids.push({ node, q: weightIntegers(w, scales, quantMin, quantMax), scales });
   }
+  return grids;
+}
+
+/** A copy of the weights with every conv and dense kernel fake-quantized per output channel (from
+ * `grids` when the caller has them already). */
+export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits: number, grids = weightGrids(parsed, weights, bits)): Float32Array {
+  const out = weights.slice();
+  for (const { node, q, scales } of grids) out.set(dequantizeWeights(q, scales), node.weight.offset / 4);
   return out;
 }
 

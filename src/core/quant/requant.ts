@@ -4,11 +4,9 @@
 // functions for them in place on one output, as the fake-quant kernel does (fewer dispatches, no
 // intermediates, the same bits: requant.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { type WasmBackend, onWasm, wasmId } from '../util/wasmBackend';
+import { CPP_FLOAT32, type WasmBackend, elementwiseFns, onWasm, shapeBytes, wasmId } from '../util/wasmBackend';
 
 const REQUANT = 'QcalRequant';
-const CPP_FLOAT32 = 0; // tfjs-backend-wasm's CppDType.float32
-const BINARY_ARGS = ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number']; // a, shape, rank, b, shape, rank, dtype, out
 
 export interface RequantArgs {
   /** Per output channel, float32: the bias in accumulator units and the multiplier. */
@@ -20,22 +18,14 @@ export interface RequantArgs {
   hi: number;
 }
 
-const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
-
 function registerWasmKernel(): void {
   if (tf.getKernel(REQUANT, 'wasm')) return;
-  let fns: Record<'add' | 'mul' | 'round' | 'clip', (...args: (number | Uint8Array)[]) => void> | undefined;
   tf.registerKernel({
     kernelName: REQUANT,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as WasmBackend;
-      fns ??= {
-        add: b.wasm.cwrap('Add', null, BINARY_ARGS),
-        mul: b.wasm.cwrap('Multiply', null, BINARY_ARGS),
-        round: b.wasm.cwrap('Round', null, ['number', 'number', 'number']), // x, dtype, out
-        clip: b.wasm.cwrap('ClipByValue', null, ['number', 'number', 'number', 'number']), // x, min, max, out
-      };
+      const fns = elementwiseFns(b);
       const { acc, bias, mult } = inputs as Record<'acc' | 'bias' | 'mult', tf.TensorInfo>;
       const { zeroPoint, lo, hi } = attrs as unknown as Record<'zeroPoint' | 'lo' | 'hi', number>;
       const out = b.makeOutput(acc.shape, 'float32');
