@@ -1,18 +1,18 @@
 // The issue's int8 check on whole test sets: the lab's int8 emulation (src/core/quant/int8.ts) against
 // PyTorch's int8 model, run with the same qparams by training/compare_int8.py --full --save DIR.
-//   /usr/bin/python3 training/compare_int8.py --full --engines onednn --save /tmp/int8
+//   /usr/bin/python3 training/compare_int8.py --full --engines onednn --save /tmp/int8   (or qnnpack, or both)
 //   npm run int8-check -- /tmp/int8
 // Prints, per model and precision, top-1 agreement against the floor and how many images' logits are identical.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { toModelInput } from '../src/core/data/preprocess';
-import { Int8Model } from '../src/core/quant/int8';
+import { type Int8Engine, Int8Model } from '../src/core/quant/int8';
 import { INT8_FLOORS, agreement } from './agreement';
 import { loadRunInputs, useBackend } from './nodeTf';
 
 interface Saved {
-  model: string; wBits: number; aBits: number; engine: string; split: string;
+  model: string; wBits: number; aBits: number; engine: Int8Engine; split: string;
   indices: number[] | null; labels: number[]; logits: number[]; qparams: [number, number][];
 }
 const BATCH = 250;
@@ -30,7 +30,7 @@ async function main() {
     const [dataset, arch] = s.model.split('/').slice(-2);
     const inputs = await loadRunInputs(dataset, arch, s.split);
     const { parsed, weights } = inputs;
-    const model = new Int8Model(parsed, weights, s.wBits, s.aBits, s.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint })));
+    const model = new Int8Model(parsed, weights, s.wBits, s.aBits, s.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint })), s.engine);
     const k = parsed.doc.classes.length;
     const step = s.qparams[s.qparams.length - 1][0];
     let agree = 0, identical = 0;

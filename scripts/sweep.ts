@@ -1,6 +1,7 @@
 // The paper's grid in Node: every shipped model x FP32, W8/A8, W4/A8, W4/A4 x 3 trials, on tfjs wasm.
 //   npm run sweep [-- --datasets retinamnist,cifar10] [--trials 3] [--out results] [--fresh]
-//                 [--arithmetic int8]   (quantized runs as the deployed int8 model computes them; out: results/int8)
+//                 [--arithmetic int8|int8-qnnpack]   (quantized runs as the deployed int8 model computes them on
+//                                       oneDNN or QNNPACK; out: results/int8 or results/int8-qnnpack)
 // Writes <out>/sweep.json (every run), sweep.csv (one row per run) and sweep.md (mean and spread over trials).
 // sweep.json is rewritten after every run, and a run already in it under the same cache key (weights hash
 // and every setting, see cacheKey.ts) is taken from it rather than computed again, unless --fresh: so a
@@ -50,13 +51,14 @@ async function main() {
         const float = precision.wBits === null && precision.aBits === null;
         for (let trial = 0; trial < (float ? 1 : trials); trial++) { // FP32 does not depend on the draw
           const spec: RunSpec = { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: CALIBRATION_IMAGES };
-          if (runArithmetic(arithmetic, precision)) spec.arithmetic = 'int8';
+          const int8 = runArithmetic(arithmetic, precision);
+          if (int8) spec.arithmetic = int8;
           jobs.push({ dataset, arch, spec });
         }
       }
     }
   }
-  const out = values.out ?? join(ROOT, 'results', ...(arithmetic === 'int8' ? ['int8'] : []));
+  const out = values.out ?? join(ROOT, 'results', ...(arithmetic === 'fake-quant' ? [] : [arithmetic]));
   await mkdir(out, { recursive: true });
   const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
   const shas = new Map<string, string>(); // one read of each model.json, not one per job

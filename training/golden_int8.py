@@ -1,11 +1,12 @@
-"""PyTorch's int8 model (int8.py, oneDNN kernels) on the PTQ golden files' test images with their
-qparams, written to golden/out/int8/*.json for src/core/quant/int8.test.ts: the lab's integer
-emulation must agree with it. Run golden_ptq.py first.
+"""PyTorch's int8 model (int8.py) on both engines, oneDNN and QNNPACK, on the PTQ golden files' test
+images with their qparams, written to golden/out/int8/*-ENGINE.json for src/core/quant/int8.test.ts:
+the lab's integer emulation of each engine must agree with it. Run golden_ptq.py first.
 
   /usr/bin/python3 training/golden_int8.py
 
 oneDNN's result depends on the CPU: without VNNI it sums pairs of u8 x s8 products in a saturating
 int16, which the lab does not emulate; the file records this CPU's probe so the test can say so.
+QNNPACK's x86 build (SSE2) sums exactly in int32 on every CPU.
 """
 import os
 
@@ -15,25 +16,27 @@ import compare_int8
 import golden_ptq
 import int8
 
-ENGINE = 'onednn'
 OUT = os.path.join(golden_ptq.ROOT, 'golden', 'out', 'int8')
 
 
 def main():
     compare_int8.setup_torch()
     os.makedirs(OUT, exist_ok=True)
-    pair_sum = int8.pair_sum_probe(ENGINE)
-    with compare_int8.int8_process() as pool:
-        for path in compare_int8.model_paths():
-            doc, _ = golden_ptq.load(path)
-            for w_bits, a_bits in golden_ptq.PRECISIONS:
-                g = compare_int8.golden(doc, w_bits, a_bits)
-                q = pool.submit(compare_int8.int8_logits, path, ENGINE, g['qparams'], w_bits, a_bits, g['split'], g['indices']).result()
-                name = f"{doc['name']}-w{w_bits}a{a_bits}.json"
-                compare_int8.save_run(os.path.join(OUT, name), path, ENGINE, w_bits, a_bits, g['labels'], q,
-                                      split=g['split'], qparams=g['qparams'], indices=g['indices'], pairSum=pair_sum)
-                ref = np.array(g['logits']).reshape(q.shape)
-                print(f"{name}: top-1 agreement with the fake-quant golden {(q.argmax(1) == ref.argmax(1)).mean():.3f}")
+    for stale in os.listdir(OUT):  # a file from an engine or model no longer written would still be tested
+        os.remove(os.path.join(OUT, stale))
+    for engine in compare_int8.ENGINES:
+        pair_sum = int8.pair_sum_probe(engine)
+        with compare_int8.int8_process() as pool:
+            for path in compare_int8.model_paths():
+                doc, _ = golden_ptq.load(path)
+                for w_bits, a_bits in golden_ptq.PRECISIONS:
+                    g = compare_int8.golden(doc, w_bits, a_bits)
+                    q = pool.submit(compare_int8.int8_logits, path, engine, g['qparams'], w_bits, a_bits, g['split'], g['indices']).result()
+                    name = f"{doc['name']}-w{w_bits}a{a_bits}-{engine}.json"
+                    compare_int8.save_run(os.path.join(OUT, name), path, engine, w_bits, a_bits, g['labels'], q,
+                                          split=g['split'], qparams=g['qparams'], indices=g['indices'], pairSum=pair_sum)
+                    ref = np.array(g['logits']).reshape(q.shape)
+                    print(f"{name}: top-1 agreement with the fake-quant golden {(q.argmax(1) == ref.argmax(1)).mean():.3f}")
 
 
 if __name__ == '__main__':

@@ -53,8 +53,8 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None):
         s, z = qparams[by_node[nd['name']][-1]]
         if not y.is_quantized or y.q_scale() != s or y.q_zero_point() != z:
             y = torch.quantize_per_tensor(y.dequantize() if y.is_quantized else y, s, z, torch.quint8)
-        if amax < 255:
-            y = torch.clamp(y, s * (0 - z), s * (amax - z))
+        if amax < 255:  # on the integers: torch 1.13's QNNPACK clamp scrambles channels-last tensors
+            y = torch._make_per_tensor_quantized_tensor(y.int_repr().clamp(0, amax), y.q_scale(), y.q_zero_point())
         return y
 
     env = {}

@@ -6,6 +6,7 @@ describe('settings in the URL', () => {
     const s = { ...DEFAULT_SETTINGS, dataset: 'cifar10', testSplit: 'test-lossless', trial: 'all' as const, precision: 'w5a3', view: 'grid' as const, bins: 20, arithmetic: 'int8' as const };
     expect(parseSettings(formatSettings(s))).toEqual({ settings: s, notices: [] });
     expect(parseSettings('?trial=3').settings.trial).toBe(3);
+    expect(parseSettings('?arithmetic=int8-qnnpack').settings.arithmetic).toBe('int8-qnnpack');
   });
   it('falls back to the default, with a notice, for each bad or unknown parameter', () => {
     const { settings, notices } = parseSettings('?trial=4&precision=w9a8&bins=abc&arch=resnet&zoom=2&arithmetic=int4');

@@ -13,5 +13,7 @@ describe('the arithmetic setting', () => {
     expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a8' }).arithmetic).toBeUndefined(); // fake quant: keys as before int8 existed
     expect(runArithmetic('int8', parsePrecision('w8a8'))).toBe('int8'); // the scatter's filter
     expect(runArithmetic('fake-quant', parsePrecision('w8a8'))).toBeUndefined();
+    expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'w4a4' }).arithmetic).toBe('int8-qnnpack');
+    expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'fp32' }).arithmetic).toBeUndefined();
   });
 });

@@ -12,6 +12,6 @@ export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string)
     `v${ENGINE_VERSION}`, weightsSha256.slice(0, 16), dataSha256 ? `${s.dataset}@${dataSha256.slice(0, 16)}` : s.dataset, s.testSplit, precisionLabel(s.precision),
     // float runs do not depend on the observer or the calibration draw
     quantized ? s.observer : '-', quantized ? `t${s.trial}` : '-', quantized ? `n${s.calibrationImages}` : '-', `b${s.numBins}`,
-    ...(s.arithmetic === 'int8' ? ['int8'] : []), // absent for fake quant, so keys from before int8 existed stay valid
+    ...(s.arithmetic && s.arithmetic !== 'fake-quant' ? [s.arithmetic] : []), // absent for fake quant, so keys from before int8 existed stay valid
   ].join('|');
 }

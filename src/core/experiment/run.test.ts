@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, loadRunInputs, useBackend } from '../../../scripts/nodeTf';
-import type { RunInputs, RunSpec } from './run';
+import type { Arithmetic, RunInputs, RunSpec } from './run';
 import { runExperiment } from './run';
 import { cacheKey } from './cacheKey';
 import { parsePrecision } from './precision';
@@ -57,6 +57,13 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(same / int8.predictions.pred.length).toBeGreaterThan(0.95);
     expect(int8.predictions.conf).not.toEqual(fq.predictions.conf);
     await expect(runExperiment(inputs, spec({ arithmetic: 'int8', precision: parsePrecision('fp32') }))).rejects.toThrow(/int8 arithmetic needs quantized weights and activations/);
+    await expect(runExperiment(inputs, spec({ arithmetic: 'int4' as Arithmetic }))).rejects.toThrow(/unknown arithmetic int4: expected one of fake-quant, int8, int8-qnnpack/);
+    // QNNPACK: the same calibration again, its own key, and its own numbers (its int32 bias moves outputs)
+    const qnnpack = await runExperiment(inputs, spec({ arithmetic: 'int8-qnnpack' }));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(qnnpack.qparams).toEqual(fq.qparams);
+    expect(qnnpack.key).toBe(`${fq.key}|int8-qnnpack`);
+    expect(qnnpack.predictions.conf).not.toEqual(int8.predictions.conf);
   }, 300_000);
   it('should stream the test set in a fixed shuffle with the final temperature, yet report every image in dataset order', async () => {
     // the test split sorted by class, as CIFAR-10's bundle is: the first partial must still mix classes

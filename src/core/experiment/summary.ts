@@ -31,7 +31,7 @@ export function stat(xs: number[]): Stat {
   return { mean, sd };
 }
 
-/** int8, fake-quant, or '-' for FP32 (which computes the same under both). */
+/** int8, int8-qnnpack, fake-quant, or '-' for FP32 (which computes the same under each). */
 const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? (r.spec.precision.wBits === null && r.spec.precision.aBits === null ? '-' : 'fake-quant');
 
 export function summarize(results: SweepRecord[]): Summary[] {
@@ -42,7 +42,7 @@ export function summarize(results: SweepRecord[]): Summary[] {
   }
   return [...groups.values()].map((rs) => ({
     dataset: rs[0].spec.dataset, arch: rs[0].spec.arch, trials: rs.length,
-    precision: precisionTitle(rs[0].spec.precision) + (arithmeticOf(rs[0]) === 'int8' ? ' int8' : ''),
+    precision: precisionTitle(rs[0].spec.precision) + (rs[0].spec.arithmetic && rs[0].spec.arithmetic !== 'fake-quant' ? ` ${rs[0].spec.arithmetic}` : ''),
     error: stat(rs.map((r) => r.before.error)), eceBefore: stat(rs.map((r) => r.before.ece)), eceAfter: stat(rs.map((r) => r.after.ece)),
     nllBefore: stat(rs.map((r) => r.before.nll)), nllAfter: stat(rs.map((r) => r.after.nll)), temperature: stat(rs.map((r) => r.temperature.temperature)),
   }));

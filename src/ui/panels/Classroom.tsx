@@ -40,8 +40,11 @@ export function Explanations() {
         first class wins them, and no temperature can split them.</p>
       <p><b>Arithmetic.</b> "Fake quant" is the paper's model: each layer computes in float and rounds its
         output to the grid, as PyTorch's reference model does. "int8 kernels" computes as the deployed int8
-        model does on PyTorch's oneDNN engine: whole-number sums, then one rescaling in a fixed float order.
-        The two round a few values differently, which changes the prediction on a few images in a thousand.</p>
+        model does on one of PyTorch's engines: whole-number sums, then one rescaling in a fixed float order.
+        On oneDNN (x86 servers) the two round a few values differently, which changes the prediction on a few
+        images in a thousand. QNNPACK (ARM phones) also rounds each bias to a whole number of input steps
+        first; where a layer's rescaling is large (MobileOne's depthwise layers) that moves outputs by whole
+        steps, so the same quantized model can lose accuracy on a phone that it keeps on a server.</p>
       <p><b>Temperature scaling</b> divides all logits by one number T fitted on the validation set. It
         fixes over- or under-confidence overall, but it cannot change which class wins (the error stays the
         same) nor fix a model that is over-confident in some bins and under-confident in others.</p>

@@ -7,6 +7,7 @@ import { sharedAxes } from '../charts/scatterLayout';
 import { ResultButtons } from '../download';
 import { allResults } from '../resultCache';
 import type { AppStore } from '../store';
+import { arithmeticNote } from '../url';
 
 export function ScatterPanel({ store }: { store: AppStore }) {
   const dataset = store((s) => s.settings.dataset);
@@ -19,7 +20,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   useEffect(() => {
     let live = true;
     void allResults().then((rs) => live && setResults(rs.filter((r) => r.spec.dataset === dataset && r.spec.numBins === bins && r.spec.testSplit === 'test'
-      && (r.spec.arithmetic === 'int8' ? 'int8' : undefined) === runArithmetic(arithmetic, r.spec.precision))));
+      && (r.spec.arithmetic === 'fake-quant' ? undefined : r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision))));
     return () => {
       live = false;
     };
@@ -28,7 +29,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   if (!axes) return <p>No runs computed for {dataset} yet: compute every run above, fill the reliability grid, or run single configurations.</p>;
   return (
     <>
-      <p className="muted">{results.length} runs from the cache{arithmetic === 'int8' ? ', quantized ones with int8 arithmetic' : ''}. Colour = architecture, marker size = precision (more bits, larger); both panels share their axes. <ResultButtons results={results} name={`${dataset}-runs`} /></p>
+      <p className="muted">{results.length} runs from the cache{arithmeticNote(arithmetic) ? `, quantized ones with ${arithmeticNote(arithmetic)}` : ''}. Colour = architecture, marker size = precision (more bits, larger); both panels share their axes. <ResultButtons results={results} name={`${dataset}-runs`} /></p>
       <div className="diagrams">
         <EceScatter results={results} scaling="before" axes={axes} />
         <EceScatter results={results} scaling="after" axes={axes} />
