@@ -129,8 +129,9 @@ export class Int8Model {
  * - QNNPACK: the bias is first quantized to int32 on the grid s_w * s_in (as quantize_per_channel does:
  *   round_half_even(b * (1 / f(s_w * s_in))), that product in double), so where the requantization scale
  *   mult = (s_w * s_in) * (1/s_out) exceeds 1 (MobileOne's depthwise convs reach 25) the bias's rounding
- *   moves outputs by whole steps: what the deployed QNNPACK model computes. The zero point is added after
- *   rounding (zeroPoint 0 here; the caller shifts the clamp bounds).
+ *   moves outputs by whole steps: what the deployed QNNPACK model computes. acc + bias_q is an int32
+ *   there, exact here while under 2^24 in magnitude. The zero point is added after rounding (zeroPoint 0
+ *   here; the caller shifts the clamp bounds).
  */
 export function requantConstants(engine: Int8Engine, wScales: Float32Array, bias: Float32Array, inScale: number, out: Qparams):
   { mult: Float32Array; bias: Float32Array; zeroPoint: number } {
