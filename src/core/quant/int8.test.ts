@@ -21,7 +21,7 @@ interface Golden {
 for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
   const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
   it(`${g.model} W${g.wBits}/A${g.aBits}: the int8 emulation predicts what PyTorch's int8 model (${g.engine}) does`, async () => {
-    expect(g.pairSum, `this CPU's ${g.engine} sums u8 x s8 pairs in a saturating int16 (no VNNI), which the emulation does not model`).toBe(EXACT_PAIR_SUM);
+    expect(g.pairSum, `${g.engine} on this CPU sums pairs of u8 x s8 products in a saturating int16 (oneDNN without VNNI), which the emulation does not model`).toBe(EXACT_PAIR_SUM);
     await useBackend('wasm');
     const before = tf.memory().numTensors;
     const { parsed, weights } = await loadModelParts(join(ROOT, g.model));
