@@ -1,7 +1,8 @@
 // What the page must show, computed by the core in Node (tfjs wasm): the e2e tests' reference.
 import { loadRunInputs, useBackend } from '../scripts/nodeTf';
 import { parsePrecision } from '../src/core/experiment/precision';
-import { type Arithmetic, type RunResult, runExperiment } from '../src/core/experiment/run';
+import type { Arithmetic } from '../src/core/experiment/arithmetic';
+import { type RunResult, runExperiment } from '../src/core/experiment/run';
 
 /** A fraction as the metrics table prints it. */
 export const pct = (v: number) => `${(100 * v).toFixed(2)}%`;

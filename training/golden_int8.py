@@ -24,19 +24,19 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for stale in os.listdir(OUT):  # a file from an engine or model no longer written would still be tested
         os.remove(os.path.join(OUT, stale))
-    for engine in compare_int8.ENGINES:
-        pair_sum = int8.pair_sum_probe(engine)
-        with compare_int8.int8_process() as pool:
-            for path in compare_int8.model_paths():
-                doc, _ = golden_ptq.load(path)
-                for w_bits, a_bits in golden_ptq.PRECISIONS:
-                    g = compare_int8.golden(doc, w_bits, a_bits)
+    pair_sums = {engine: int8.pair_sum_probe(engine) for engine in compare_int8.ENGINES}
+    with compare_int8.int8_process() as pool:
+        for path in compare_int8.model_paths():
+            doc, _ = golden_ptq.load(path)
+            for w_bits, a_bits in golden_ptq.PRECISIONS:
+                g = compare_int8.golden(doc, w_bits, a_bits)
+                ref = np.array(g['logits'])
+                for engine, pair_sum in pair_sums.items():
                     q = pool.submit(compare_int8.int8_logits, path, engine, g['qparams'], w_bits, a_bits, g['split'], g['indices']).result()
                     name = f"{doc['name']}-w{w_bits}a{a_bits}-{engine}.json"
                     compare_int8.save_run(os.path.join(OUT, name), path, engine, w_bits, a_bits, g['labels'], q,
                                           split=g['split'], qparams=g['qparams'], indices=g['indices'], pairSum=pair_sum)
-                    ref = np.array(g['logits']).reshape(q.shape)
-                    print(f"{name}: top-1 agreement with the fake-quant golden {(q.argmax(1) == ref.argmax(1)).mean():.3f}")
+                    print(f"{name}: top-1 agreement with the fake-quant golden {(q.argmax(1) == ref.reshape(q.shape).argmax(1)).mean():.3f}")
 
 
 if __name__ == '__main__':

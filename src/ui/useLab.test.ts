@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrecision } from '../core/experiment/precision';
 import { DEFAULT_SETTINGS } from './url';
-import { runArithmetic } from '../core/experiment/run';
+import { runArithmetic } from '../core/experiment/arithmetic';
 import { specOf } from './useLab';
 
 describe('the arithmetic setting', () => {

@@ -4,7 +4,8 @@
 import { useEffect, useRef } from 'react';
 import { CALIBRATION_IMAGES, TRIALS } from '../core/experiment/calibration';
 import { PAPER_PRECISIONS, parsePrecision, precisionLabel } from '../core/experiment/precision';
-import { type RunResult, type RunSpec, runArithmetic } from '../core/experiment/run';
+import { runArithmetic } from '../core/experiment/arithmetic';
+import type { RunResult, RunSpec } from '../core/experiment/run';
 import { cacheKey } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
 import { cachedResult, storeResult } from './resultCache';

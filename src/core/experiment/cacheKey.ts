@@ -1,4 +1,5 @@
 // Results are cached by the model's weights hash plus every setting that changes a number.
+import { int8Of } from './arithmetic';
 import type { RunSpec } from './run';
 import { precisionLabel } from './precision';
 
@@ -12,6 +13,6 @@ export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string)
     `v${ENGINE_VERSION}`, weightsSha256.slice(0, 16), dataSha256 ? `${s.dataset}@${dataSha256.slice(0, 16)}` : s.dataset, s.testSplit, precisionLabel(s.precision),
     // float runs do not depend on the observer or the calibration draw
     quantized ? s.observer : '-', quantized ? `t${s.trial}` : '-', quantized ? `n${s.calibrationImages}` : '-', `b${s.numBins}`,
-    ...(s.arithmetic && s.arithmetic !== 'fake-quant' ? [s.arithmetic] : []), // absent for fake quant, so keys from before int8 existed stay valid
+    ...(int8Of(s.arithmetic) ? [s.arithmetic] : []), // absent for fake quant, so keys from before int8 existed stay valid
   ].join('|');
 }

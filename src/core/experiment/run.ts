@@ -11,12 +11,13 @@ import { toModelInput } from '../data/preprocess';
 import { check, InputError } from '../errors';
 import { createRng, permutation } from '../util/random';
 import type { ParsedGraph } from '../graph/format';
-import { type Int8Engine, Int8Model } from '../quant/int8';
+import { Int8Model } from '../quant/int8';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
 import type { Qparams } from '../quant/qparams';
 import { CALIBRATION_BATCH, calibrationIndices, trialSeed } from './calibration';
 import { cacheKey } from './cacheKey';
 import type { Precision } from './precision';
+import { ARITHMETICS, type Arithmetic, INT8_ENGINE, int8Of, runArithmetic } from './arithmetic';
 
 export interface RunSpec {
   dataset: string;
@@ -32,18 +33,6 @@ export interface RunSpec {
    * the rounding points), 'int8' (the int8 model torch deploys on oneDNN, emulated: int8.ts) or
    * 'int8-qnnpack' (the same on QNNPACK, torch's engine for ARM phones). */
   arithmetic?: Arithmetic;
-}
-
-export type Arithmetic = 'fake-quant' | Int8Arithmetic;
-export type Int8Arithmetic = 'int8' | 'int8-qnnpack';
-export const ARITHMETICS: readonly Arithmetic[] = ['fake-quant', 'int8', 'int8-qnnpack'];
-/** The int8 engine each int8 arithmetic emulates ('int8' is oneDNN: the name it had before QNNPACK). */
-export const INT8_ENGINE: Record<Int8Arithmetic, Int8Engine> = { int8: 'onednn', 'int8-qnnpack': 'qnnpack' };
-
-/** What a run asked for with `arithmetic` carries: int8 needs both sides quantized; FP32 (and a float
- * side) computes the same either way, so such runs carry none, and fake-quant keys stay as before int8. */
-export function runArithmetic(arithmetic: Arithmetic, precision: Precision): Int8Arithmetic | undefined {
-  return arithmetic !== 'fake-quant' && precision.wBits !== null && precision.aBits !== null ? arithmetic : undefined;
 }
 
 export interface RunInputs {
@@ -139,7 +128,7 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
   const { doc } = inputs.parsed;
   check(doc.dataset === spec.dataset, `model ${doc.name} was trained on ${doc.dataset}, not ${spec.dataset}`);
   check(Number.isInteger(spec.trial) && spec.trial >= 0, `trial must be a non-negative integer, got ${spec.trial}`);
-  const int8 = spec.arithmetic !== undefined && spec.arithmetic !== 'fake-quant' ? spec.arithmetic : undefined;
+  const int8 = int8Of(spec.arithmetic);
   check(!spec.arithmetic || ARITHMETICS.includes(spec.arithmetic), `unknown arithmetic ${spec.arithmetic}: expected one of ${ARITHMETICS.join(', ')}`);
   check(!int8 || runArithmetic(int8, spec.precision), 'int8 arithmetic needs quantized weights and activations (W and A bits)');
   const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer });

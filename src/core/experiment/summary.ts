@@ -1,6 +1,7 @@
 // Tables of results: one CSV row per run, and per (dataset, architecture, precision) the mean and
 // spread (sample standard deviation) over trials, as the paper's Figure 1 reports them.
 import { precisionLabel, precisionTitle } from './precision';
+import { int8Of } from './arithmetic';
 import type { RunResult } from './run';
 
 /** A run as the sweep stores it: without the per-image predictions and qparams, which the tables do not need. */
@@ -42,7 +43,7 @@ export function summarize(results: SweepRecord[]): Summary[] {
   }
   return [...groups.values()].map((rs) => ({
     dataset: rs[0].spec.dataset, arch: rs[0].spec.arch, trials: rs.length,
-    precision: precisionTitle(rs[0].spec.precision) + (rs[0].spec.arithmetic && rs[0].spec.arithmetic !== 'fake-quant' ? ` ${rs[0].spec.arithmetic}` : ''),
+    precision: precisionTitle(rs[0].spec.precision) + (int8Of(rs[0].spec.arithmetic) ? ` ${rs[0].spec.arithmetic}` : ''),
     error: stat(rs.map((r) => r.before.error)), eceBefore: stat(rs.map((r) => r.before.ece)), eceAfter: stat(rs.map((r) => r.after.ece)),
     nllBefore: stat(rs.map((r) => r.before.nll)), nllAfter: stat(rs.map((r) => r.after.nll)), temperature: stat(rs.map((r) => r.temperature.temperature)),
   }));

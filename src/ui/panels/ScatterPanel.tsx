@@ -1,7 +1,8 @@
 // Every run computed so far for this dataset (from the cache) as ECE against error, before and
 // after temperature scaling side by side, updated as the background fill adds runs.
 import { useEffect, useMemo, useState } from 'react';
-import { type RunResult, runArithmetic } from '../../core/experiment/run';
+import { int8Of, runArithmetic } from '../../core/experiment/arithmetic';
+import type { RunResult } from '../../core/experiment/run';
 import { EceScatter } from '../charts/EceScatter';
 import { sharedAxes } from '../charts/scatterLayout';
 import { ResultButtons } from '../download';
@@ -20,7 +21,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   useEffect(() => {
     let live = true;
     void allResults().then((rs) => live && setResults(rs.filter((r) => r.spec.dataset === dataset && r.spec.numBins === bins && r.spec.testSplit === 'test'
-      && (r.spec.arithmetic === 'fake-quant' ? undefined : r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision))));
+      && int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision))));
     return () => {
       live = false;
     };
