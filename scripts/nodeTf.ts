@@ -10,6 +10,7 @@ import { readManifest, readSplit } from '../src/core/data/bundle';
 import { subset } from '../src/core/data/dataset';
 import { toModelInput } from '../src/core/data/preprocess';
 import type { RunInputs } from '../src/core/experiment/run';
+import { calibrationIndices } from '../src/core/experiment/calibration';
 import { dirFetcher } from './bundleFiles';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -56,4 +57,13 @@ export async function goldenSample(doc: GraphDoc, split: string, indices: number
   const m = await readManifest(fetchFile);
   const sample = subset(await readSplit(fetchFile, m, split), indices, m.image);
   return { input: toModelInput(sample.images, m.image, doc.input, 0, sample.count), labels: Array.from(sample.labels) };
+}
+
+/** The first `count` images of a trial's seeded calibration draw from the model's dataset pool, as model input (NHWC). */
+export async function calibrationSample(doc: GraphDoc, seed: number, count: number): Promise<{ input: Float32Array; count: number }> {
+  const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));
+  const m = await readManifest(fetchFile);
+  const pool = await readSplit(fetchFile, m, m.poolSplit);
+  const calib = subset(pool, calibrationIndices(pool.count, seed, count), m.image);
+  return { input: toModelInput(calib.images, m.image, doc.input, 0, calib.count), count: calib.count };
 }

@@ -33,6 +33,7 @@ check "official-format fixtures (tarfile, numpy)" $PY training/make_fixtures.py
 check "golden observer qparams (torch.ao.quantization)" $PY training/golden_quant.py
 check "golden logits of shipped and random models (PyTorch)" $PY training/golden_models.py
 check "golden PTQ of shipped and random models (PyTorch)" $PY training/golden_ptq.py
+check "golden PTQ in exact arithmetic of shipped models (PyTorch)" $PY training/golden_exact.py
 check "golden int8 logits of shipped models (PyTorch, oneDNN)" $PY training/golden_int8.py
 check "import PathMNIST-layout fixture (CLI)" npm run -s import -- golden/out/fixtures/pathmnist.npz --out golden/out/pathmnist-bundle
 

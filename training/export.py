@@ -258,10 +258,12 @@ MOVES = {
 }
 
 
-def run_graph(doc, weights, x, outputs=None, tap=None):
+def run_graph(doc, weights, x, outputs=None, tap=None, dtype=torch.float32):
     """Reference executor of an exported graph in torch (NCHW), for checking the export itself.
-    outputs: a dict that receives every node's output; tap(node, y) may replace each output."""
-    arr = weight_reader(weights)
+    outputs: a dict that receives every node's output; tap(node, y) may replace each output;
+    dtype: the weights' dtype in the ops (x's must match)."""
+    read = weight_reader(weights)
+    arr = read if dtype == torch.float32 else (lambda r: read(r).to(dtype))
     env = {}
     for nd in doc['nodes']:
         a = [env[i] for i in nd['inputs']]

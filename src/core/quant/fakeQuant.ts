@@ -65,6 +65,12 @@ export function fakeQuantOps(x: tf.Tensor, { scale, zeroPoint }: Qparams, quantM
   });
 }
 
+/** fakeQuantTensor on plain float32 values, as torch's kernel computes each one. */
+export function fakeQuantValues(x: Float32Array, { scale, zeroPoint }: Qparams, quantMin: number, quantMax: number): Float32Array {
+  const inv = f(1 / scale);
+  return x.map((v) => Math.min(quantMax, Math.max(quantMin, zeroPoint + roundHalfEven(f(v * inv)))) - zeroPoint).map((q) => f(q * scale));
+}
+
 /** Per-channel symmetric (zero point 0) fake quant of a weight with output channels last. */
 export function fakeQuantWeights(w: Float32Array, scales: Float32Array, quantMin: number, quantMax: number): Float32Array {
   return dequantizeWeights(weightIntegers(w, scales, quantMin, quantMax), scales);

@@ -16,17 +16,13 @@
 // medians of 22-31% and 4-7% within 10%, so 60% still tells the observers apart with room). Top-1
 // agreement of the own-calibrated model is printed, not asserted: on that simulated CPU torch's own
 // W8/A8 MobileOne agreed with its FP32 predictions on only 50% of RetinaMNIST test images, from
-// ranges within 6% of ours.
+// ranges within 6% of ours. The issue's "logits within 1e-3 of the largest" is checked where the sum
+// order is taken out of both sides: exactPtq.test.ts (every qparam and logit equal torch's).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, loadModelParts, useBackend } from '../../../scripts/nodeTf';
-import { dirFetcher } from '../../../scripts/bundleFiles';
-import { readManifest, readSplit } from '../data/bundle';
-import { toModelInput } from '../data/preprocess';
-import { calibrationIndices } from '../experiment/calibration';
-import { subset } from '../data/dataset';
+import { ROOT, calibrationSample, goldenSample, loadModelParts, useBackend } from '../../../scripts/nodeTf';
 import { PtqModel } from './ptq';
 
 const DIR = join(ROOT, 'golden/out/ptq');
@@ -62,20 +58,17 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
       const name = parsed.doc.name;
       test = Float32Array.from(JSON.parse(readFileSync(join(DIR, `${name}-test-inputs.json`), 'utf8')).inputs_nhwc);
     } else {
-      const fetchFile = dirFetcher(join(ROOT, 'public/data', parsed.doc.dataset));
-      const m = await readManifest(fetchFile);
-      const pool = await readSplit(fetchFile, m, m.poolSplit);
-      const idx = calibrationIndices(pool.count, g.calibration.seed!, g.calibration.count);
-      const calib = subset(pool, idx, m.image);
-      for (let s = 0; s < calib.count; s += g.calibration.batch) {
-        const n = Math.min(g.calibration.batch, calib.count - s);
-        const x = tf.tensor4d(toModelInput(calib.images, m.image, parsed.doc.input, s, n), [n, 32, 32, 3]);
+      const calib = await calibrationSample(parsed.doc, g.calibration.seed!, g.calibration.count!);
+      const { batch } = g.calibration;
+      for (let s = 0; s < calib.count; s += batch) {
+        const n = Math.min(batch, calib.count - s);
+        const x = tf.tensor4d(calib.input.subarray(s * 3072, (s + n) * 3072), [n, 32, 32, 3]);
         await model.observe(x);
         x.dispose();
       }
-      const testSplit = subset(await readSplit(fetchFile, m, g.split), g.indices, m.image); // PyTorch's seeded sample
-      expect(Array.from(testSplit.labels)).toEqual(g.labels);
-      test = toModelInput(testSplit.images, m.image, parsed.doc.input, 0, testSplit.count);
+      const sample = await goldenSample(parsed.doc, g.split, g.indices); // PyTorch's seeded sample
+      expect(sample.labels).toEqual(g.labels);
+      test = sample.input;
     }
     const qp = model.freeze();
     expect(qp.length).toBe(g.qparams.length);

@@ -80,56 +80,48 @@ export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits
   return out;
 }
 
-export class PtqModel {
-  readonly fp: GraphModel;
-  private readonly q: GraphModel;
+/**
+ * The activation side of PTQ for one graph: each observed node's observers in torch's call order (a
+ * shared index is one instance), and their qparams once calibration ends. Executors feed it the float
+ * tensors they compute; PtqModel runs on tfjs, ExactPtq on the float64 reference executor.
+ */
+export class ActivationObservers {
   private readonly events = new Map<string, number[]>();
   private readonly observers: (HistogramObserver | MinMaxObserver)[] = [];
-  private readonly act?: { quantMin: number; quantMax: number };
+  readonly range: { quantMin: number; quantMax: number };
   private qparams?: Qparams[];
   batchesObserved = 0;
 
-  constructor(parsed: ParsedGraph, weights: Float32Array, readonly config: PtqConfig) {
-    this.fp = new GraphModel(parsed, weights);
-    this.q = config.wBits === null ? this.fp : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits));
-    if (config.aBits === null) return;
+  constructor(parsed: ParsedGraph, aBits: number, kind: ObserverKind) {
     const placement = readPlacement(parsed);
     for (const [node, obs] of placement.events) this.events.set(node, [...(this.events.get(node) ?? []), obs]);
-    this.act = quantRange(config.aBits, false);
+    this.range = quantRange(aBits, false);
     for (let i = 0; i < placement.observers; i++) {
-      this.observers.push(config.observer === 'minmax' ? new MinMaxObserver(this.act)
-        : new HistogramObserver({ ...this.act, dstBins: config.observer === 'histogram-bitmatched' ? 2 ** config.aBits : 256 }));
+      this.observers.push(kind === 'minmax' ? new MinMaxObserver(this.range)
+        : new HistogramObserver({ ...this.range, dstBins: kind === 'histogram-bitmatched' ? 2 ** aBits : 256 }));
     }
   }
 
-  get needsCalibration(): boolean {
-    return this.observers.length > 0;
+  /** Whether torch observes this node's output. */
+  observes(node: string): boolean {
+    return this.events.has(node);
   }
 
-  /** One calibration batch: an FP32 forward pass whose observed tensors go to their observers, in order. */
-  async observe(x: tf.Tensor4D): Promise<void> {
+  /** Refuses once the qparams are fixed. */
+  checkCalibrating(): void {
     check(!this.qparams, 'calibration is over: qparams are already fixed');
-    const seen: [GraphNode, tf.Tensor][] = [];
-    const logits = this.fp.run(x, (node, out) => {
-      if (this.events.has(node.name)) seen.push([node, tf.keep(out.clone())]);
-      return out;
-    });
-    logits.dispose();
-    try {
-      for (const [node, t] of seen) {
-        const data = (await t.data()) as Float32Array;
-        for (const obs of this.events.get(node.name)!) this.observers[obs].observe(data);
-      }
-    } finally {
-      for (const [, t] of seen) t.dispose();
-    }
-    this.batchesObserved++;
+  }
+
+  /** One node's output of a calibration pass, fed to its observers in order. */
+  observe(node: string, data: Float32Array): void {
+    this.checkCalibrating();
+    for (const obs of this.events.get(node) ?? []) this.observers[obs].observe(data);
   }
 
   /** Ends calibration: computes every observer's qparams. */
   freeze(): Qparams[] {
     if (!this.qparams) {
-      check(!this.needsCalibration || this.batchesObserved > 0, 'cannot quantize activations: the calibration set is empty');
+      check(this.batchesObserved > 0, 'cannot quantize activations: the calibration set is empty');
       this.qparams = this.observers.map((o) => o.qparams());
     }
     return this.qparams;
@@ -141,16 +133,69 @@ export class PtqModel {
     this.qparams = qparams.map((q) => ({ ...q }));
   }
 
+  /** The fake quants a node's output gets at inference, in order (none where torch does not observe). */
+  at(node: string): Qparams[] {
+    const qp = this.freeze();
+    return (this.events.get(node) ?? []).map((obs) => qp[obs]);
+  }
+}
+
+export class PtqModel {
+  readonly fp: GraphModel;
+  private readonly q: GraphModel;
+  private readonly act?: ActivationObservers;
+
+  constructor(parsed: ParsedGraph, weights: Float32Array, readonly config: PtqConfig) {
+    this.fp = new GraphModel(parsed, weights);
+    this.q = config.wBits === null ? this.fp : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits));
+    if (config.aBits !== null) this.act = new ActivationObservers(parsed, config.aBits, config.observer);
+  }
+
+  get needsCalibration(): boolean {
+    return this.act !== undefined;
+  }
+
+  get batchesObserved(): number {
+    return this.act?.batchesObserved ?? 0;
+  }
+
+  /** One calibration batch: an FP32 forward pass whose observed tensors go to their observers, in order. */
+  async observe(x: tf.Tensor4D): Promise<void> {
+    const act = this.act;
+    check(act, 'this precision has float activations: there is nothing to calibrate');
+    act.checkCalibrating();
+    const seen: [GraphNode, tf.Tensor][] = [];
+    const logits = this.fp.run(x, (node, out) => {
+      if (act.observes(node.name)) seen.push([node, tf.keep(out.clone())]);
+      return out;
+    });
+    logits.dispose();
+    try {
+      for (const [node, t] of seen) act.observe(node.name, (await t.data()) as Float32Array);
+    } finally {
+      for (const [, t] of seen) t.dispose();
+    }
+    act.batchesObserved++;
+  }
+
+  /** Ends calibration: computes every observer's qparams (none for float activations). */
+  freeze(): Qparams[] {
+    return this.act?.freeze() ?? [];
+  }
+
+  /** Fixes qparams from elsewhere (another calibration, PyTorch's) instead of calibrating. */
+  useQparams(qparams: Qparams[]): void {
+    check(this.act, 'this precision has float activations: it takes no qparams');
+    this.act.useQparams(qparams);
+  }
+
   /** Fake-quant logits (N, classes). The caller disposes them. */
   run(x: tf.Tensor4D): tf.Tensor2D {
-    if (!this.needsCalibration) return this.q.run(x);
-    const qp = this.freeze();
-    const { quantMin, quantMax } = this.act!;
-    return this.q.run(x, (node, out) => {
-      let y = out;
-      for (const obs of this.events.get(node.name) ?? []) y = fakeQuantTensor(y, qp[obs], quantMin, quantMax);
-      return y;
-    });
+    const act = this.act;
+    if (!act) return this.q.run(x);
+    act.freeze();
+    const { quantMin, quantMax } = act.range;
+    return this.q.run(x, (node, out) => act.at(node.name).reduce((y, qp) => fakeQuantTensor(y, qp, quantMin, quantMax), out));
   }
 
   dispose(): void {

@@ -1,0 +1,112 @@
+"""The whole-model PTQ reference with the float summation order taken out, written to
+golden/out/ptq-exact/*.json for src/core/quant/exactPtq.test.ts.
+
+torch's float32 reference (golden_ptq.py) and the lab's tfjs executor sum convolutions in different
+orders, so activations differ in their last bits and quantization boundaries turn those bits into whole
+steps: neither can match the other, or torch on another CPU, to 1e-3 of the largest logit. Here every
+node of the exported graph is computed in float64 and rounded once to float32 (each output is its exact
+value, correctly rounded, whatever the order), then observed and fake-quantized by torch's own
+HistogramObserver and fake-quant kernel in float32, as golden_ptq.py does. The lab's exact executor
+(src/core/graph/exact.ts) computes the same thing, so the two must agree on every qparam and every logit:
+what is left to compare is the quantization itself (placement, observers, rounding), bit for bit.
+
+Also recorded: how far torch's own float32 reference lies from this one on the same images and qparams.
+
+  /usr/bin/python3 training/golden_exact.py [--test-images 32] [--calibration-images 64] [--out DIR]
+"""
+import os
+os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')  # the float32 sum order of the observers' search
+import argparse  # noqa: E402
+import glob  # noqa: E402
+import json  # noqa: E402
+
+import torch  # noqa: E402
+from torch.ao.quantization.observer import HistogramObserver  # noqa: E402
+
+import data  # noqa: E402
+import export  # noqa: E402
+import golden_ptq as ptq  # noqa: E402
+from bundle import read_manifest, read_sample  # noqa: E402
+
+OUT = os.path.join(ptq.ROOT, 'golden', 'out', 'ptq-exact')
+
+
+def exact_graph(doc, weights, x, tap=None):
+    """export.run_graph with every op in float64 and each node's output rounded once to float32 before
+    tap(node, y) sees it."""
+    def rounded(nd, y):
+        y = y.float()
+        return (tap(nd, y) if tap else y).double()
+    with torch.no_grad():
+        return export.run_graph(doc, weights, x.double(), tap=rounded, dtype=torch.float64).float()
+
+
+def calibrate(doc, weights, calib, widths):
+    """(observer indices by node name, {activation bits: torch's HistogramObservers after the calibration
+    batches}): one FP32 pass per batch feeds every width's observers."""
+    by_node = export.observers_by_node(doc)
+    sets = {a: [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** a - 1) for _ in range(doc['quant']['observers'])]
+            for a in widths}
+
+    def observe(nd, y):
+        for observers in sets.values():
+            for o in by_node[nd['name']]:
+                observers[o](y)
+        return y
+    for xb in calib:
+        exact_graph(doc, weights, xb, observe)
+    return by_node, sets
+
+
+def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits):
+    qmax = 2 ** a_bits - 1
+
+    def fake_quant(nd, y):
+        for o in by_node[nd['name']]:
+            y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], 0, qmax)
+        return y
+    return exact_graph(doc, q_weights, x, fake_quant)
+
+
+def distance(a, b):
+    """(largest |a - b| over the largest |b|, share of rows whose top-1 agrees)."""
+    return float((a - b).abs().max() / (b.abs().max() or 1)), float((a.argmax(1) == b.argmax(1)).double().mean())
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--test-images', type=int, default=32)
+    p.add_argument('--calibration-images', type=int, default=64)
+    p.add_argument('--out', default=OUT, help='folder for the goldens (exactPtq.test.ts reads QCAL_EXACT_GOLDEN)')
+    args = p.parse_args()
+    torch.set_num_threads(2)
+    torch.set_flush_denormal(True)
+    for f in glob.glob(os.path.join(args.out, '*.json')):
+        os.remove(f)
+    os.makedirs(args.out, exist_ok=True)
+    for path in sorted(glob.glob(os.path.join(ptq.ROOT, 'public', 'models', '*', '*', 'model.json'))):
+        doc, weights = ptq.load(path)
+        folder = ptq.dataset_folder(doc)
+        m = read_manifest(folder)
+        calib = ptq.calibration_batches(doc, args.calibration_images)
+        test = m['testSplits'][0]
+        indices, Xt, Yt = read_sample(folder, m, test, args.test_images)
+        x = data.to_input(Xt, doc['input']['mean'], doc['input']['std'])
+        by_node, observers = calibrate(doc, weights, calib, sorted({a for _, a in ptq.PRECISIONS}))
+        for w_bits, a_bits in ptq.PRECISIONS:
+            qp = ptq.qparams(observers[a_bits])
+            qw = ptq.quantize_weights(doc, weights, w_bits)
+            logits = fake_quant_logits(doc, qw, by_node, qp, x, a_bits)
+            # torch's float32 reference, same qparams and images: what summation order alone does
+            f32_diff, f32_agree = distance(ptq.fake_quant_logits(doc, qw, by_node, qp, x, a_bits), logits)
+            name = f"{doc['name']}-w{w_bits}a{a_bits}"
+            with open(os.path.join(args.out, f'{name}.json'), 'w') as f:
+                json.dump(dict(model=os.path.relpath(os.path.dirname(path), ptq.ROOT), wBits=w_bits, aBits=a_bits, split=test,
+                               calibration=dict(seed=ptq.trial_seed(0), count=sum(map(len, calib)), batch=ptq.BATCH),
+                               qparams=qp, indices=indices.tolist(), labels=Yt.tolist(), logits=logits.reshape(-1).tolist(),
+                               torchFloat32=dict(maxDiff=f32_diff, top1=f32_agree)), f)
+            print(f'{name}: torch float32 against exact: max diff {f32_diff:.2e} of the largest logit, top-1 {f32_agree:.3f}')
+
+
+if __name__ == '__main__':
+    main()
