@@ -21,7 +21,6 @@ import glob  # noqa: E402
 import json  # noqa: E402
 
 import torch  # noqa: E402
-from torch.ao.quantization.observer import HistogramObserver  # noqa: E402
 
 import data  # noqa: E402
 import export  # noqa: E402
@@ -31,41 +30,14 @@ from bundle import read_manifest, read_sample  # noqa: E402
 OUT = os.path.join(ptq.ROOT, 'golden', 'out', 'ptq-exact')
 
 
-def exact_graph(doc, weights, x, tap=None):
+def exact_graph(doc, weights, x, outputs=None, tap=None):
     """export.run_graph with every op in float64 and each node's output rounded once to float32 before
     tap(node, y) sees it."""
     def rounded(nd, y):
         y = y.float()
         return (tap(nd, y) if tap else y).double()
     with torch.no_grad():
-        return export.run_graph(doc, weights, x.double(), tap=rounded, dtype=torch.float64).float()
-
-
-def calibrate(doc, weights, calib, widths):
-    """(observer indices by node name, {activation bits: torch's HistogramObservers after the calibration
-    batches}): one FP32 pass per batch feeds every width's observers."""
-    by_node = export.observers_by_node(doc)
-    sets = {a: [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** a - 1) for _ in range(doc['quant']['observers'])]
-            for a in widths}
-
-    def observe(nd, y):
-        for observers in sets.values():
-            for o in by_node[nd['name']]:
-                observers[o](y)
-        return y
-    for xb in calib:
-        exact_graph(doc, weights, xb, observe)
-    return by_node, sets
-
-
-def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits):
-    qmax = 2 ** a_bits - 1
-
-    def fake_quant(nd, y):
-        for o in by_node[nd['name']]:
-            y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], 0, qmax)
-        return y
-    return exact_graph(doc, q_weights, x, fake_quant)
+        return export.run_graph(doc, weights, x.double(), outputs=outputs, tap=rounded, dtype=torch.float64).float()
 
 
 def distance(a, b):
@@ -92,11 +64,11 @@ def main():
         test = m['testSplits'][0]
         indices, Xt, Yt = read_sample(folder, m, test, args.test_images)
         x = data.to_input(Xt, doc['input']['mean'], doc['input']['std'])
-        by_node, observers = calibrate(doc, weights, calib, sorted({a for _, a in ptq.PRECISIONS}))
+        by_node, observers = ptq.calibrate_widths(doc, weights, calib, sorted({a for _, a in ptq.PRECISIONS}), exact_graph)
         for w_bits, a_bits in ptq.PRECISIONS:
             qp = ptq.qparams(observers[a_bits])
             qw = ptq.quantize_weights(doc, weights, w_bits)
-            logits = fake_quant_logits(doc, qw, by_node, qp, x, a_bits)
+            logits = ptq.fake_quant_logits(doc, qw, by_node, qp, x, a_bits, run=exact_graph)
             # torch's float32 reference, same qparams and images: what summation order alone does
             f32_diff, f32_agree = distance(ptq.fake_quant_logits(doc, qw, by_node, qp, x, a_bits), logits)
             name = f"{doc['name']}-w{w_bits}a{a_bits}"

@@ -77,19 +77,28 @@ def quantize_weights(doc, weights, bits, only=None):
     return buf.tobytes()
 
 
-def calibrate(doc, weights, calib, a_bits):
+def calibrate(doc, weights, calib, a_bits, run=export.run_graph):
     """(observer indices by node name, torch's HistogramObservers after the calibration batches)."""
+    by_node, sets = calibrate_widths(doc, weights, calib, [a_bits], run)
+    return by_node, sets[a_bits]
+
+
+def calibrate_widths(doc, weights, calib, widths, run=export.run_graph):
+    """(observer indices by node name, {activation bits: HistogramObservers}): one FP32 pass per batch by
+    run (export.run_graph or a variant with its signature) feeds every width's observers."""
     by_node = export.observers_by_node(doc)
-    observers = [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** a_bits - 1) for _ in range(doc['quant']['observers'])]
+    sets = {a: [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** a - 1) for _ in range(doc['quant']['observers'])]
+            for a in widths}
 
     def observe(nd, y):
-        for o in by_node[nd['name']]:
-            observers[o](y)
+        for observers in sets.values():
+            for o in by_node[nd['name']]:
+                observers[o](y)
         return y
     with torch.no_grad():
         for xb in calib:
-            export.run_graph(doc, weights, xb, tap=observe)
-    return by_node, observers
+            run(doc, weights, xb, tap=observe)
+    return by_node, sets
 
 
 def replay(doc, weights, calib, x_test, w_bits, a_bits):
@@ -104,9 +113,10 @@ def qparams(observers):
     return [[float(s), int(z)] for s, z in (o.calculate_qparams() for o in observers)]
 
 
-def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits, outputs=None):
-    """Logits of the graph with fake-quantized weights q_weights and activations fake-quantized with qp;
-    outputs, a dict, receives every node's output."""
+def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits, outputs=None, run=export.run_graph):
+    """Logits of the graph (run by run: export.run_graph or a variant with its signature) with
+    fake-quantized weights q_weights and activations fake-quantized with qp; outputs, a dict, receives
+    every node's output."""
     qmax = 2 ** a_bits - 1
 
     def fake_quant(nd, y):
@@ -114,7 +124,7 @@ def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits, outputs=None):
             y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], 0, qmax)
         return y
     with torch.no_grad():
-        return export.run_graph(doc, q_weights, x, outputs=outputs, tap=fake_quant)
+        return run(doc, q_weights, x, outputs=outputs, tap=fake_quant)
 
 
 def write(name, doc_path, split, calib_info, qparams, logits, indices, labels, w_bits, a_bits):

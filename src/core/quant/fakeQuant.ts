@@ -68,7 +68,7 @@ export function fakeQuantOps(x: tf.Tensor, { scale, zeroPoint }: Qparams, quantM
 /** fakeQuantTensor on plain float32 values, as torch's kernel computes each one. */
 export function fakeQuantValues(x: Float32Array, { scale, zeroPoint }: Qparams, quantMin: number, quantMax: number): Float32Array {
   const inv = f(1 / scale);
-  return x.map((v) => Math.min(quantMax, Math.max(quantMin, zeroPoint + roundHalfEven(f(v * inv)))) - zeroPoint).map((q) => f(q * scale));
+  return x.map((v) => f((Math.min(quantMax, Math.max(quantMin, zeroPoint + roundHalfEven(f(v * inv)))) - zeroPoint) * scale));
 }
 
 /** Per-channel symmetric (zero point 0) fake quant of a weight with output channels last. */
