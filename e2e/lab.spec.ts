@@ -76,7 +76,7 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
 });
 
-test('the int8 arithmetics, chosen from their dropdown, show what the core computes in Node and go into the URL', async ({ page }) => {
+test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what the core computes in Node and go into the URL', async ({ page }) => {
   test.setTimeout(360_000);
   const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&trial=1&backend=wasm');
@@ -92,6 +92,16 @@ test('the int8 arithmetics, chosen from their dropdown, show what the core compu
     await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
     await page.screenshot(shot(`single-view-w4a8-${arithmetic}`));
   }
+  // torch 1.13's own clamps (8-bit ends below 8 bits), with fake quant
+  const want = await expected('w4a8', 0, undefined, 'dtype');
+  await page.getByLabel('Integer range below 8 bits').selectOption('dtype');
+  await page.getByLabel('Arithmetic').selectOption('fake-quant');
+  await expect(page).toHaveURL(/clamp=dtype(&|$)/);
+  await expect(page.getByText("on wasm, with 8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx).")).toBeVisible({ timeout: 200_000 });
+  await expect(row('top-1 error')).toContainText(pct(want.before.error));
+  await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
+  await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
+  await page.screenshot(shot('single-view-w4a8-clamp-dtype'));
 });
 
 test('trial "all" pools the three trials\' bins and shows the sweep summary\'s mean and spread', async ({ page }) => {

@@ -2,6 +2,8 @@
 //   npm run sweep [-- --datasets retinamnist,cifar10] [--trials 3] [--out results] [--fresh]
 //                 [--arithmetic int8|int8-qnnpack]   (quantized runs as the deployed int8 model computes them on
 //                                       oneDNN or QNNPACK; out: results/int8 or results/int8-qnnpack)
+//                 [--clamp dtype]        (integers below 8 bits clamped only at 8-bit ends, as PyTorch 1.13's
+//                                       convert_fx does; out: results/[<arithmetic>/]clamp-dtype)
 // Writes <out>/sweep.json (every run), sweep.csv (one row per run) and sweep.md (mean and spread over trials).
 // sweep.json is rewritten after every run, and a run already in it under the same cache key (weights hash
 // and every setting, see cacheKey.ts) is taken from it rather than computed again, unless --fresh: so a
@@ -14,7 +16,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
 import { CALIBRATION_IMAGES } from '../src/core/experiment/calibration';
-import { ARITHMETICS, type Arithmetic, runArithmetic } from '../src/core/experiment/arithmetic';
+import { ARITHMETICS, type Arithmetic, runArithmetic, runClamp } from '../src/core/experiment/arithmetic';
+import { CLAMPS, type Clamp } from '../src/core/quant/qparams';
 import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
 import { cacheKey } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
@@ -30,7 +33,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       datasets: { type: 'string' }, archs: { type: 'string' }, precisions: { type: 'string', default: PAPER_PRECISIONS.join(',') },
-      trials: { type: 'string', default: '3' }, out: { type: 'string' }, arithmetic: { type: 'string', default: 'fake-quant' },
+      trials: { type: 'string', default: '3' }, out: { type: 'string' }, arithmetic: { type: 'string', default: 'fake-quant' }, clamp: { type: 'string', default: 'bits' },
       backend: { type: 'string', default: 'wasm' }, fresh: { type: 'boolean', default: false },
     },
   });
@@ -41,6 +44,8 @@ async function main() {
   const precisions = values.precisions!.split(',').map(parsePrecision);
   const arithmetic = values.arithmetic as Arithmetic;
   if (!ARITHMETICS.includes(arithmetic)) throw new Error(`--arithmetic must be one of ${ARITHMETICS.join(', ')}, got ${values.arithmetic}`);
+  const clamp = values.clamp as Clamp;
+  if (!CLAMPS.includes(clamp)) throw new Error(`--clamp must be one of ${CLAMPS.join(', ')}, got ${values.clamp}`);
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${values.backend}`);
   await useBackend(values.backend);
   const jobs: { dataset: string; arch: string; spec: RunSpec }[] = [];
@@ -54,12 +59,13 @@ async function main() {
           const spec: RunSpec = { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: CALIBRATION_IMAGES };
           const int8 = runArithmetic(arithmetic, precision);
           if (int8) spec.arithmetic = int8;
+          if (runClamp(clamp, precision)) spec.clamp = 'dtype';
           jobs.push({ dataset, arch, spec });
         }
       }
     }
   }
-  const out = values.out ?? join(ROOT, 'results', ...(arithmetic === 'fake-quant' ? [] : [arithmetic]));
+  const out = values.out ?? join(ROOT, 'results', ...(arithmetic === 'fake-quant' ? [] : [arithmetic]), ...(clamp === 'bits' ? [] : ['clamp-dtype']));
   await mkdir(out, { recursive: true });
   const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
   const shas = new Map<string, string>(); // one read of each model.json, not one per job

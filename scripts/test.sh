@@ -35,6 +35,8 @@ check "golden logits of shipped and random models (PyTorch)" $PY training/golden
 check "golden PTQ of shipped and random models (PyTorch)" $PY training/golden_ptq.py
 check "golden PTQ in exact arithmetic of shipped models (PyTorch)" $PY training/golden_exact.py
 check "golden int8 logits of shipped models (PyTorch, oneDNN)" $PY training/golden_int8.py
+check "torch's own prepare_fx/convert_to_reference_fx/convert_fx equal the replay (PyTorch)" \
+  $PY training/golden_fx.py --test-images 64 --calibration-images 64 --int8-precisions w4a4
 check "import PathMNIST-layout fixture (CLI)" npm run -s import -- golden/out/fixtures/pathmnist.npz --out golden/out/pathmnist-bundle
 
 check "eslint" npx eslint .

@@ -66,10 +66,10 @@ def int8_setup(path, engine, split, indices):
     return doc, weights, test_inputs(doc, split, indices)[0]
 
 
-def int8_logits(path, engine, qp, w_bits, a_bits, split, indices):
+def int8_logits(path, engine, qp, w_bits, a_bits, split, indices, clamp='bits'):
     """The int8 model's logits (numpy); run in a fresh process (int8_process)."""
     doc, weights, x = int8_setup(path, engine, split, indices)
-    return batched(lambda xb: int8.run_int8(doc, weights, qp, xb, w_bits, a_bits), x).numpy()  # a tensor would come back by a shared fd
+    return batched(lambda xb: int8.run_int8(doc, weights, qp, xb, w_bits, a_bits, clamp=clamp), x).numpy()  # a tensor would come back by a shared fd
 
 
 def int8_process():

@@ -283,8 +283,8 @@ def run_graph(doc, weights, x, outputs=None, tap=None, dtype=torch.float32):
             y = torch.cat(a, 1)
         elif op == 'gap':
             y = a[0].mean((2, 3))
-        elif op == 'dense':
-            y = a[0] @ arr(nd['weight']) + arr(nd['bias'])
+        elif op == 'dense':  # as nn.Linear computes it (one addmm), to the last bit: golden_fx.py compares
+            y = F.linear(a[0], arr(nd['weight']).t().contiguous(), arr(nd['bias']))
         else:
             raise ValueError(f'unknown op {op}')
         env[nd['name']] = tap(nd, y) if tap else y

@@ -11,6 +11,8 @@ HistogramObserver and fake-quant kernel in float32, as golden_ptq.py does. The l
 what is left to compare is the quantization itself (placement, observers, rounding), bit for bit.
 
 Also recorded: how far torch's own float32 reference lies from this one on the same images and qparams.
+Each precision below 8 bits is written twice: clamped to its b-bit range (the default) and only at the
+8-bit ends, as torch 1.13's convert_fx and convert_to_reference_fx clamp (`-dtype.json`; golden_fx.py).
 
   /usr/bin/python3 training/golden_exact.py [--test-images 32] [--calibration-images 64] [--out DIR]
 """
@@ -25,6 +27,7 @@ import torch  # noqa: E402
 import data  # noqa: E402
 import export  # noqa: E402
 import golden_ptq as ptq  # noqa: E402
+import int8  # noqa: E402
 from bundle import read_manifest, read_sample  # noqa: E402
 
 OUT = os.path.join(ptq.ROOT, 'golden', 'out', 'ptq-exact')
@@ -65,15 +68,16 @@ def main():
         indices, Xt, Yt = read_sample(folder, m, test, args.test_images)
         x = data.to_input(Xt, doc['input']['mean'], doc['input']['std'])
         by_node, observers = ptq.calibrate_widths(doc, weights, calib, sorted({a for _, a in ptq.PRECISIONS}), exact_graph)
-        for w_bits, a_bits in ptq.PRECISIONS:
+        cases = [(w, a, c) for w, a in ptq.PRECISIONS for c in int8.CLAMPS if c == 'bits' or min(w, a) < 8]
+        for w_bits, a_bits, clamp in cases:
             qp = ptq.qparams(observers[a_bits])
-            qw = ptq.quantize_weights(doc, weights, w_bits)
-            logits = ptq.fake_quant_logits(doc, qw, by_node, qp, x, a_bits, run=exact_graph)
+            qw = ptq.quantize_weights(doc, weights, w_bits, clamp=clamp)
+            logits = ptq.fake_quant_logits(doc, qw, by_node, qp, x, a_bits, run=exact_graph, clamp=clamp)
             # torch's float32 reference, same qparams and images: what summation order alone does
-            f32_diff, f32_agree = distance(ptq.fake_quant_logits(doc, qw, by_node, qp, x, a_bits), logits)
-            name = f"{doc['name']}-w{w_bits}a{a_bits}"
+            f32_diff, f32_agree = distance(ptq.fake_quant_logits(doc, qw, by_node, qp, x, a_bits, clamp=clamp), logits)
+            name = f"{doc['name']}-w{w_bits}a{a_bits}" + ('' if clamp == 'bits' else f'-{clamp}')
             with open(os.path.join(args.out, f'{name}.json'), 'w') as f:
-                json.dump(dict(model=os.path.relpath(os.path.dirname(path), ptq.ROOT), wBits=w_bits, aBits=a_bits, split=test,
+                json.dump(dict(model=os.path.relpath(os.path.dirname(path), ptq.ROOT), wBits=w_bits, aBits=a_bits, clamp=clamp, split=test,
                                calibration=dict(seed=ptq.trial_seed(0), count=sum(map(len, calib)), batch=ptq.BATCH),
                                qparams=qp, indices=indices.tolist(), labels=Yt.tolist(), logits=logits.reshape(-1).tolist(),
                                torchFloat32=dict(maxDiff=f32_diff, top1=f32_agree)), f)

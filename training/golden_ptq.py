@@ -62,8 +62,9 @@ def calibration_batches(doc, count=CALIBRATION_IMAGES):
     return [xp[i:i + BATCH] for i in range(0, len(xp), BATCH)]
 
 
-def quantize_weights(doc, weights, bits, only=None):
-    """The weights file with every conv and dense weight (or only node `only`'s) fake-quantized."""
+def quantize_weights(doc, weights, bits, only=None, clamp='bits'):
+    """The weights file with every conv and dense weight (or only node `only`'s) fake-quantized
+    (clamp: int8.clamp_range)."""
     buf = np.frombuffer(weights, '<f4').copy()
     for nd in doc['nodes']:
         if nd['op'] not in ('conv2d', 'dense') or only not in (None, nd['name']):
@@ -72,7 +73,7 @@ def quantize_weights(doc, weights, bits, only=None):
         span = export.weight_span(r)
         C = r['shape'][2] * r['shape'][3] if nd['op'] == 'conv2d' and nd['groups'] > 1 else r['shape'][-1]
         w = torch.from_numpy(buf[span].reshape(-1, C).T.copy())  # (out channels, rest): torch's channel axis 0
-        fq, _, _ = int8.fake_quant_weight(w, bits)
+        fq, _, _ = int8.fake_quant_weight(w, bits, clamp)
         buf[span] = fq.t().reshape(-1).numpy()
     return buf.tobytes()
 
@@ -113,15 +114,15 @@ def qparams(observers):
     return [[float(s), int(z)] for s, z in (o.calculate_qparams() for o in observers)]
 
 
-def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits, outputs=None, run=export.run_graph):
+def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits, outputs=None, run=export.run_graph, clamp='bits'):
     """Logits of the graph (run by run: export.run_graph or a variant with its signature) with
-    fake-quantized weights q_weights and activations fake-quantized with qp; outputs, a dict, receives
-    every node's output."""
-    qmax = 2 ** a_bits - 1
+    fake-quantized weights q_weights and activations fake-quantized with qp (clamp: int8.clamp_range);
+    outputs, a dict, receives every node's output."""
+    qmin, qmax = int8.clamp_range(a_bits, False, clamp)
 
     def fake_quant(nd, y):
         for o in by_node[nd['name']]:
-            y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], 0, qmax)
+            y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], qmin, qmax)
         return y
     with torch.no_grad():
         return run(doc, q_weights, x, outputs=outputs, tap=fake_quant)

@@ -11,7 +11,8 @@ feed), the ops run in float on dequantized values, as convert_fx leaves them, up
 node. Weights are quantized
 per output channel (qint8, symmetric); at 4 bits first rounded into [-8, 7] as the fake-quant does,
 since qint8 itself would allow 8. At A < 8 bits every quantized output is clamped to [0, 2^A - 1]:
-the int8 kernels saturate only at the dtype's [0, 255].
+the int8 kernels saturate only at the dtype's [0, 255]. With clamp='dtype' neither happens, which is
+what torch's own convert_fx builds (golden_fx.py: the same logits, bit for bit, on both engines).
 """
 
 import torch
@@ -22,29 +23,42 @@ import export
 ENGINE = 'qnnpack'  # or 'onednn'
 
 
-def fake_quant_weight(w, bits):
+CLAMPS = ('bits', 'dtype')
+
+
+def clamp_range(bits, signed, clamp='bits'):
+    """The integers a b-bit tensor may take: its own b-bit range ('bits'), or the 8-bit dtype's ('dtype'):
+    torch 1.13's convert_fx and convert_to_reference_fx quantize with the observer's b-bit scale but
+    clamp only where qint8 and quint8 end, so their "4-bit" models keep 8-bit integer ranges."""
+    if clamp not in CLAMPS:
+        raise ValueError(f'clamp must be one of {CLAMPS}, got {clamp!r}')
+    b = bits if clamp == 'bits' else 8
+    return (-2 ** (b - 1), 2 ** (b - 1) - 1) if signed else (0, 2 ** b - 1)
+
+
+def fake_quant_weight(w, bits, clamp='bits'):
     """Weights (output channels first) fake-quantized per channel, symmetric, with torch's observer;
     also the scales and zero points."""
     qmin, qmax = -2 ** (bits - 1), 2 ** (bits - 1) - 1
     obs = PerChannelMinMaxObserver(ch_axis=0, dtype=torch.qint8, qscheme=torch.per_channel_symmetric, quant_min=qmin, quant_max=qmax)
     obs(w)
     scale, zp = obs.calculate_qparams()
-    return torch.fake_quantize_per_channel_affine(w, scale, zp.int(), 0, qmin, qmax), scale, zp
+    return torch.fake_quantize_per_channel_affine(w, scale, zp.int(), 0, *clamp_range(bits, True, clamp)), scale, zp
 
 
-def weight_qparams(w, bits):
+def weight_qparams(w, bits, clamp='bits'):
     """The weights as a qint8 tensor on the fake quant's grid."""
-    fq, scale, zp = fake_quant_weight(w, bits)
+    fq, scale, zp = fake_quant_weight(w, bits, clamp)
     return torch.quantize_per_channel(fq, scale.double(), zp.long(), 0, torch.qint8)
 
 
-def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None):
+def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None, clamp='bits'):
     """Dequantized logits of the int8 model on x (NCHW float); outputs, a dict, receives every node's
-    output (dequantized), as export.run_graph's does."""
+    output (dequantized), as export.run_graph's does; clamp: see clamp_range."""
     torch.backends.quantized.engine = ENGINE
     arr = export.weight_reader(weights)
     by_node = export.observers_by_node(doc)
-    amax = 2 ** a_bits - 1
+    amax = clamp_range(a_bits, False, clamp)[1]
 
     def requant(nd, y):
         """y with the node's last observer's qparams; an unobserved node passes on what it computed."""
@@ -71,7 +85,7 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None):
                 t, b_, l, r = nd['padding']
                 if t != b_ or l != r:
                     raise ValueError(f"node {nd['name']}: asymmetric padding has no quantized conv")
-                wq = weight_qparams(w, w_bits)
+                wq = weight_qparams(w, w_bits, clamp)
                 if a[0].is_quantized:
                     packed = torch.ops.quantized.conv2d_prepack(wq, arr(nd['bias']), nd['stride'], [t, l], [1, 1], g)
                     conv = torch.ops.quantized.conv2d_relu if nd['relu'] else torch.ops.quantized.conv2d
@@ -80,7 +94,7 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None):
                     y = torch.nn.functional.conv2d(a[0], wq.dequantize(), arr(nd['bias']), nd['stride'], [t, l], 1, g)
                     y = torch.relu(y) if nd['relu'] else y
             elif op == 'dense':
-                packed = torch.ops.quantized.linear_prepack(weight_qparams(arr(nd['weight']).t().contiguous(), w_bits), arr(nd['bias']))
+                packed = torch.ops.quantized.linear_prepack(weight_qparams(arr(nd['weight']).t().contiguous(), w_bits, clamp), arr(nd['bias']))
                 y = torch.ops.quantized.linear(a[0], packed, out[0], out[1])
             elif op == 'add':
                 y = torch.ops.quantized.add(a[0], a[1], out[0], out[1])

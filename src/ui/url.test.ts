@@ -7,9 +7,11 @@ describe('settings in the URL', () => {
     expect(parseSettings(formatSettings(s))).toEqual({ settings: s, notices: [] });
     expect(parseSettings('?trial=3').settings.trial).toBe(3);
     expect(parseSettings('?arithmetic=int8-qnnpack').settings.arithmetic).toBe('int8-qnnpack');
+    expect(parseSettings('?clamp=dtype').settings.clamp).toBe('dtype');
+    expect(parseSettings(formatSettings({ ...s, clamp: 'dtype' })).settings.clamp).toBe('dtype');
   });
   it('falls back to the default, with a notice, for each bad or unknown parameter', () => {
-    const { settings, notices } = parseSettings('?trial=4&precision=w9a8&bins=abc&arch=resnet&zoom=2&arithmetic=int4');
+    const { settings, notices } = parseSettings('?trial=4&precision=w9a8&bins=abc&arch=resnet&zoom=2&arithmetic=int4&clamp=int4');
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(notices).toEqual([
       'URL parameter trial="4" is not valid; using "1".',
@@ -18,6 +20,7 @@ describe('settings in the URL', () => {
       'URL parameter arch="resnet" is not valid; using "mobileone_s0".',
       'Unknown URL parameter "zoom" ignored.',
       'URL parameter arithmetic="int4" is not valid; using "fake-quant".',
+      'URL parameter clamp="int4" is not valid; using "bits".',
     ]);
   });
 });

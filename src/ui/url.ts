@@ -1,5 +1,6 @@
 // Settings <-> URL query, one validated codec per setting (as tensorflow/playground's state table).
 // A bad or unknown value falls back to the default and is reported as a notice.
+import { CLAMPS, type Clamp } from '../core/quant/qparams';
 
 export const DATASETS = ['pneumoniamnist', 'retinamnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -13,6 +14,13 @@ export const ARITHMETIC_LABELS: Record<(typeof ARITHMETIC_CHOICES)[number], stri
 };
 /** How a run's text names its arithmetic: '' for fake quant, which needs no mention. */
 export const arithmeticNote = (a?: string) => (a === 'int8' ? 'int8 arithmetic (oneDNN)' : a === 'int8-qnnpack' ? 'int8 arithmetic (QNNPACK)' : '');
+export const CLAMP_LABELS: Record<Clamp, string> = {
+  bits: 'b-bit (a true b-bit model)', dtype: "8-bit, as PyTorch 1.13's convert_fx leaves them",
+};
+/** How a run's text names its clamp: '' for the default. */
+export const clampNote = (c?: string) => (c === 'dtype' ? "8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)" : '');
+/** Both notes, joined: '' for the defaults. */
+export const runNote = (arithmetic?: string, clamp?: string) => [arithmeticNote(arithmetic), clampNote(clamp)].filter(Boolean).join(' and ');
 export const VIEWS = ['single', 'grid', 'scatter', 'compare'] as const;
 export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -29,6 +37,8 @@ export interface Settings {
   observer: (typeof OBSERVERS)[number];
   /** How a quantized model computes: PyTorch's fake-quant reference, or its deployed int8 model (emulated). */
   arithmetic: (typeof ARITHMETIC_CHOICES)[number];
+  /** Where a quantized model's integers clamp below 8 bits (core/quant/qparams.ts Clamp). */
+  clamp: Clamp;
   bins: number;
   /** auto: WebGPU, WebGL, wasm, cpu, the first that starts. */
   backend: (typeof BACKEND_CHOICES)[number];
@@ -41,7 +51,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', arithmetic: 'fake-quant', bins: 15, backend: 'auto', view: 'single', scaling: 'before',
+  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', arithmetic: 'fake-quant', clamp: 'bits', bins: 15, backend: 'auto', view: 'single', scaling: 'before',
   arch2: 'mobileone_s0', precision2: 'w4a4',
 };
 
@@ -72,6 +82,7 @@ export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   trial: { parse: (raw) => (raw === 'all' ? 'all' : intIn(1, 3).parse(raw)), format: String },
   observer: oneOf(OBSERVERS),
   arithmetic: oneOf(ARITHMETIC_CHOICES),
+  clamp: oneOf(CLAMPS),
   bins: intIn(5, 50),
   backend: oneOf(BACKEND_CHOICES),
   view: oneOf(VIEWS),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrecision } from '../core/experiment/precision';
 import { DEFAULT_SETTINGS } from './url';
-import { runArithmetic } from '../core/experiment/arithmetic';
+import { runArithmetic, runClamp } from '../core/experiment/arithmetic';
 import { specOf } from './useLab';
 
 describe('the arithmetic setting', () => {
@@ -15,5 +15,20 @@ describe('the arithmetic setting', () => {
     expect(runArithmetic('fake-quant', parsePrecision('w8a8'))).toBeUndefined();
     expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'w4a4' }).arithmetic).toBe('int8-qnnpack');
     expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'fp32' }).arithmetic).toBeUndefined();
+  });
+});
+
+describe('the clamp setting', () => {
+  it("asks for 8-bit clamps only where a quantized side has fewer than 8 bits: elsewhere both clamps are the same", () => {
+    const dtype = { ...DEFAULT_SETTINGS, clamp: 'dtype' as const };
+    expect(specOf({ ...dtype, precision: 'w4a8' }).clamp).toBe('dtype');
+    expect(specOf({ ...dtype, precision: 'w8a4' }).clamp).toBe('dtype');
+    expect(specOf({ ...dtype, precision: 'w4a32' }).clamp).toBe('dtype');
+    expect(specOf({ ...dtype, precision: 'w8a8' }).clamp).toBeUndefined();
+    expect(specOf({ ...dtype, precision: 'w8a32' }).clamp).toBeUndefined();
+    expect(specOf({ ...dtype, precision: 'fp32' }).clamp).toBeUndefined();
+    expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a4' }).clamp).toBeUndefined(); // the default: keys as before
+    expect(runClamp(undefined, parsePrecision('w2a2'))).toBeUndefined();
+    expect(specOf({ ...dtype, arithmetic: 'int8', precision: 'w4a4' })).toMatchObject({ arithmetic: 'int8', clamp: 'dtype' });
   });
 });

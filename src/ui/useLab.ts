@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import { CALIBRATION_IMAGES, TRIALS } from '../core/experiment/calibration';
 import { PAPER_PRECISIONS, parsePrecision, precisionLabel } from '../core/experiment/precision';
-import { runArithmetic } from '../core/experiment/arithmetic';
+import { runArithmetic, runClamp } from '../core/experiment/arithmetic';
 import type { RunResult, RunSpec } from '../core/experiment/run';
 import { cacheKey } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
@@ -18,9 +18,10 @@ import type { UserBundle, UserModel } from './userFiles';
 export function specOf(s: Settings, trial = s.trial === 'all' ? 0 : s.trial - 1): RunSpec {
   const precision = parsePrecision(s.precision);
   const arithmetic = runArithmetic(s.arithmetic, precision);
+  const clamp = runClamp(s.clamp, precision);
   return {
     dataset: s.dataset, arch: s.arch, precision, observer: s.observer, trial,
-    numBins: s.bins, testSplit: s.testSplit, calibrationImages: CALIBRATION_IMAGES, ...(arithmetic ? { arithmetic } : {}),
+    numBins: s.bins, testSplit: s.testSplit, calibrationImages: CALIBRATION_IMAGES, ...(arithmetic ? { arithmetic } : {}), ...(clamp ? { clamp } : {}),
   };
 }
 

@@ -211,6 +211,57 @@ class Trace(unittest.TestCase):
         self.assertIn('--observer must be 0 .. 28', r.stderr)
 
 
+class FxPipeline(unittest.TestCase):
+    """fx_module.py: exported graphs rebuilt as modules for torch's own prepare_fx / convert_to_reference_fx
+    (golden_fx.py runs them on the shipped models; here the random models golden_models.py writes)."""
+    def random_models(self):
+        import golden_ptq
+        root = os.path.join(data.HERE, '..', 'golden', 'out', 'random-models')
+        return {a: golden_ptq.load(os.path.join(root, a, 'model.json')) for a in models.ARCHS}
+
+    def test_the_rebuilt_module_computes_the_graph_and_torch_observes_it_where_the_export_recorded(self):
+        import export
+        import fx_module
+        for doc, weights in self.random_models().values():
+            m = fx_module.ExportedModule(doc, weights).eval()
+            x = torch.randn(3, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+            with torch.no_grad():
+                self.assertTrue(torch.equal(m(x), export.run_graph(doc, weights, x)), doc['arch'])
+            self.assertEqual(export.record_placement(m, doc, weights), doc['quant'], doc['arch'])
+
+    def test_torchs_reference_model_keeps_8_bit_ranges_below_8_bits(self):
+        import fx_module
+        import golden_ptq
+        from torch.ao.quantization.quantize_fx import convert_to_reference_fx
+        doc, weights = self.random_models()['mobileone_s0']
+        g = torch.Generator().manual_seed(2)
+        calib = [torch.randn(4, 3, 32, 32, generator=g) * 1.5 for _ in range(2)]
+        x = torch.randn(8, 3, 32, 32, generator=g) * 1.5
+        by_node, sets = golden_ptq.calibrate_widths(doc, weights, calib, [4])
+        qp = golden_ptq.qparams(sets[4])
+        prepared, names = fx_module.calibrated(doc, weights, calib, 4, 4)
+        mods = dict(prepared.named_modules())
+        self.assertEqual([[float(s), int(z)] for s, z in (mods[n].calculate_qparams() for n in names)], qp)
+        with torch.no_grad():
+            literal = convert_to_reference_fx(prepared)(x)
+        replay = {c: golden_ptq.fake_quant_logits(doc, golden_ptq.quantize_weights(doc, weights, 4, clamp=c), by_node, qp, x, 4, clamp=c)
+                  for c in ('bits', 'dtype')}
+        self.assertTrue(torch.equal(literal, replay['dtype']))
+        self.assertFalse(torch.equal(literal, replay['bits']))
+
+    def test_what_a_module_cannot_express_is_refused(self):
+        import fx_module
+        import int8
+        doc, weights = self.random_models()['ghostnet_vgg']
+        doc = json.loads(json.dumps(doc))
+        conv = next(nd for nd in doc['nodes'] if nd['op'] == 'conv2d' and nd['padding'] == [1, 1, 1, 1])
+        conv['padding'] = [0, 1, 0, 1]
+        with self.assertRaisesRegex(ValueError, 'uneven padding'):
+            fx_module.ExportedModule(doc, weights)
+        with self.assertRaisesRegex(ValueError, "clamp must be one of"):
+            int8.clamp_range(4, False, 'int4')
+
+
 class Int8Trace(unittest.TestCase):
     """compare_int8.py --trace, on the golden files (golden_ptq.py runs before these tests)."""
     def run_trace(self, *args):

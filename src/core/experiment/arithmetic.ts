@@ -1,6 +1,8 @@
 // How a quantized run computes: fake quant (PyTorch's reference model) or the int8 model one of torch's
-// engines deploys (emulated: quant/int8.ts). Kept apart from run.ts so the cache key can use it.
+// engines deploys (emulated: quant/int8.ts), and where its integers clamp below 8 bits. Kept apart from
+// run.ts so the cache key can use it.
 import type { Int8Engine } from '../quant/int8';
+import type { Clamp } from '../quant/qparams';
 import type { Precision } from './precision';
 
 export type Arithmetic = 'fake-quant' | Int8Arithmetic;
@@ -16,4 +18,11 @@ export const int8Of = (arithmetic?: Arithmetic): Int8Arithmetic | undefined => (
  * side) computes the same either way, so such runs carry none, and fake-quant keys stay as before int8. */
 export function runArithmetic(arithmetic: Arithmetic, precision: Precision): Int8Arithmetic | undefined {
   return precision.wBits !== null && precision.aBits !== null ? int8Of(arithmetic) : undefined;
+}
+
+/** What a run asked for with `clamp` carries: 'dtype' only where a quantized side has under 8 bits (at 8
+ * bits both clamps are the same), so other runs share the default's results and cache keys. */
+export function runClamp(clamp: Clamp | undefined, precision: Precision): 'dtype' | undefined {
+  const below8 = [precision.wBits, precision.aBits].some((b) => b !== null && b < 8);
+  return clamp === 'dtype' && below8 ? 'dtype' : undefined;
 }

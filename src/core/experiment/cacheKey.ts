@@ -1,5 +1,5 @@
 // Results are cached by the model's weights hash plus every setting that changes a number.
-import { int8Of } from './arithmetic';
+import { int8Of, runClamp } from './arithmetic';
 import type { RunSpec } from './run';
 import { precisionLabel } from './precision';
 
@@ -14,5 +14,6 @@ export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string)
     // float runs do not depend on the observer or the calibration draw
     quantized ? s.observer : '-', quantized ? `t${s.trial}` : '-', quantized ? `n${s.calibrationImages}` : '-', `b${s.numBins}`,
     ...(int8Of(s.arithmetic) ? [s.arithmetic] : []), // absent for fake quant, so keys from before int8 existed stay valid
+    ...(runClamp(s.clamp, s.precision) ? ['clamp-dtype'] : []), // likewise absent for the default
   ].join('|');
 }

@@ -11,6 +11,7 @@ import { runExperiment } from './run';
 import { cacheKey } from './cacheKey';
 import { parsePrecision } from './precision';
 import { subset } from '../data/dataset';
+import type { Clamp } from '../quant/qparams';
 
 const dataset = 'retinamnist';
 const arch = readdirSync(join(ROOT, 'public/models', dataset)).sort()[0];
@@ -65,6 +66,22 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(qnnpack.qparams).toEqual(fq.qparams);
     expect(qnnpack.key).toBe(`${fq.key}|int8-qnnpack`);
     expect(qnnpack.predictions.conf).not.toEqual(int8.predictions.conf);
+  }, 300_000);
+  it("should clamp at 8-bit ends on request, as PyTorch 1.13's convert_fx does, under its own cache key only below 8 bits", async () => {
+    const before = tf.memory().numTensors;
+    const w4a4 = spec({ precision: parsePrecision('w4a4') });
+    const bits = await runExperiment(inputs, w4a4);
+    const dtype = await runExperiment(inputs, { ...w4a4, clamp: 'dtype' });
+    const int8 = await runExperiment(inputs, { ...w4a4, clamp: 'dtype', arithmetic: 'int8' });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(dtype.qparams).toEqual(bits.qparams); // the same observers: only the clamps move
+    expect(dtype.key).toBe(`${bits.key}|clamp-dtype`);
+    expect(int8.key).toBe(`${bits.key}|int8|clamp-dtype`);
+    expect(dtype.predictions.conf).not.toEqual(bits.predictions.conf);
+    expect(int8.predictions.conf).not.toEqual(bits.predictions.conf);
+    // at 8 bits the two clamps are one: no key of its own
+    expect(cacheKey(inputs.parsed.doc.weights.sha256, spec({ clamp: 'dtype' }))).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
+    await expect(runExperiment(inputs, { ...w4a4, clamp: 'int4' as Clamp })).rejects.toThrow(/unknown clamp int4: expected one of bits, dtype/);
   }, 300_000);
   it('should stream the test set in a fixed shuffle with the final temperature, yet report every image in dataset order', async () => {
     // the test split sorted by class, as CIFAR-10's bundle is: the first partial must still mix classes

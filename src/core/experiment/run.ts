@@ -13,7 +13,7 @@ import { createRng, permutation } from '../util/random';
 import type { ParsedGraph } from '../graph/format';
 import { Int8Model } from '../quant/int8';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
-import type { Qparams } from '../quant/qparams';
+import { CLAMPS, type Clamp, type Qparams } from '../quant/qparams';
 import { CALIBRATION_BATCH, calibrationIndices, trialSeed } from './calibration';
 import { cacheKey } from './cacheKey';
 import type { Precision } from './precision';
@@ -33,6 +33,9 @@ export interface RunSpec {
    * the rounding points), 'int8' (the int8 model torch deploys on oneDNN, emulated: int8.ts) or
    * 'int8-qnnpack' (the same on QNNPACK, torch's engine for ARM phones). */
   arithmetic?: Arithmetic;
+  /** Where integers are clamped below 8 bits: 'bits' (default; a true b-bit model) or 'dtype' (8-bit
+   * ranges, as PyTorch 1.13's convert_fx and convert_to_reference_fx leave them). See Clamp. */
+  clamp?: Clamp;
 }
 
 export interface RunInputs {
@@ -131,7 +134,8 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
   const int8 = int8Of(spec.arithmetic);
   check(!spec.arithmetic || ARITHMETICS.includes(spec.arithmetic), `unknown arithmetic ${spec.arithmetic}: expected one of ${ARITHMETICS.join(', ')}`);
   check(!int8 || runArithmetic(int8, spec.precision), 'int8 arithmetic needs quantized weights and activations (W and A bits)');
-  const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer });
+  check(!spec.clamp || CLAMPS.includes(spec.clamp), `unknown clamp ${spec.clamp}: expected one of ${CLAMPS.join(', ')}`);
+  const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer, clamp: spec.clamp });
   let deployed: Int8Model | undefined;
   try {
     let calibration: RunResult['calibration'] = null;
@@ -154,7 +158,7 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
     }
     const qparams = model.freeze();
     // int8: calibrated as above (the same qparams), then evaluated with integer arithmetic
-    if (int8) deployed = new Int8Model(inputs.parsed, inputs.weights, spec.precision.wBits!, spec.precision.aBits!, qparams, INT8_ENGINE[int8]);
+    if (int8) deployed = new Int8Model(inputs.parsed, inputs.weights, spec.precision.wBits!, spec.precision.aBits!, qparams, INT8_ENGINE[int8], spec.clamp);
     const evaluated = deployed ?? model;
     const k = doc.classes.length;
     const valLogits = await evaluate(evaluated, inputs.val, inputs, 'validation', opts);

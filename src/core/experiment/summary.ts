@@ -1,7 +1,7 @@
 // Tables of results: one CSV row per run, and per (dataset, architecture, precision) the mean and
 // spread (sample standard deviation) over trials, as the paper's Figure 1 reports them.
 import { precisionLabel, precisionTitle } from './precision';
-import { int8Of } from './arithmetic';
+import { int8Of, runClamp } from './arithmetic';
 import type { RunResult } from './run';
 
 /** A run as the sweep stores it: without the per-image predictions and qparams, which the tables do not need. */
@@ -32,18 +32,21 @@ export function stat(xs: number[]): Stat {
   return { mean, sd };
 }
 
+const isFloat = (r: SweepRecord) => r.spec.precision.wBits === null && r.spec.precision.aBits === null;
 /** int8, int8-qnnpack, fake-quant, or '-' for FP32 (which computes the same under each). */
-const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? (r.spec.precision.wBits === null && r.spec.precision.aBits === null ? '-' : 'fake-quant');
+const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? (isFloat(r) ? '-' : 'fake-quant');
+/** bits, dtype, or '-' for FP32. */
+const clampOf = (r: SweepRecord) => (isFloat(r) ? '-' : runClamp(r.spec.clamp, r.spec.precision) ?? 'bits');
 
 export function summarize(results: SweepRecord[]): Summary[] {
   const groups = new Map<string, SweepRecord[]>();
   for (const r of results) {
-    const k = `${r.spec.dataset}|${r.spec.arch}|${precisionLabel(r.spec.precision)}|${arithmeticOf(r)}`;
+    const k = `${r.spec.dataset}|${r.spec.arch}|${precisionLabel(r.spec.precision)}|${arithmeticOf(r)}|${clampOf(r)}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()].map((rs) => ({
     dataset: rs[0].spec.dataset, arch: rs[0].spec.arch, trials: rs.length,
-    precision: precisionTitle(rs[0].spec.precision) + (int8Of(rs[0].spec.arithmetic) ? ` ${rs[0].spec.arithmetic}` : ''),
+    precision: precisionTitle(rs[0].spec.precision) + (int8Of(rs[0].spec.arithmetic) ? ` ${rs[0].spec.arithmetic}` : '') + (clampOf(rs[0]) === 'dtype' ? ' (8-bit clamps)' : ''),
     error: stat(rs.map((r) => r.before.error)), eceBefore: stat(rs.map((r) => r.before.ece)), eceAfter: stat(rs.map((r) => r.after.ece)),
     nllBefore: stat(rs.map((r) => r.before.nll)), nllAfter: stat(rs.map((r) => r.after.nll)), temperature: stat(rs.map((r) => r.temperature.temperature)),
   }));
@@ -58,9 +61,9 @@ export function toMarkdown(rows: Summary[]): string {
 }
 
 export function toCsv(results: SweepRecord[]): string {
-  const cols = ['dataset', 'arch', 'precision', 'observer', 'arithmetic', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
+  const cols = ['dataset', 'arch', 'precision', 'observer', 'arithmetic', 'clamp', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
     'temperature', 'error_ts', 'nll_ts', 'brier_ts', 'ece_ts', 'mce_ts', 'adaptive_ece_ts', 'classwise_ece_ts', 'tied_top'];
-  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, arithmeticOf(r), r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
+  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, arithmeticOf(r), clampOf(r), r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
     r.before.error, r.before.nll, r.before.brier, r.before.ece, r.before.eceInterval.lo, r.before.eceInterval.hi, r.before.mce, r.before.adaptiveEce, r.before.classwiseEce,
     r.temperature.temperature, r.after.error, r.after.nll, r.after.brier, r.after.ece, r.after.mce, r.after.adaptiveEce, r.after.classwiseEce, r.before.tiedTop ?? ''].join(','));
   return [cols.join(','), ...rows].join('\n') + '\n';

@@ -4,7 +4,8 @@
 // lab on the same images, every qparam must equal torch's and every logit must be within 1e-3 of the
 // largest (seen: all identical). torch's own float32 reference on the same images and qparams is printed
 // beside it: it misses 1e-3 in most cases (up to 0.25 of the largest logit), which is why the tfjs path
-// (ptq.test.ts) is checked by top-1 and median instead.
+// (ptq.test.ts) is checked by top-1 and median instead. Below 8 bits each case comes twice: clamped to
+// its b-bit range (the lab's default) and at the 8-bit ends, as torch 1.13's convert_fx does (Clamp 'dtype').
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -12,12 +13,13 @@ import { ROOT, calibrationSample, goldenSample, loadModelParts } from '../../../
 import { ExactGraph } from '../graph/exact';
 import { ExactPtq, observeExact } from './exactPtq';
 import { ActivationObservers } from './ptq';
+import type { Clamp } from './qparams';
 
 // QCAL_EXACT_GOLDEN: a folder written by golden_exact.py --out, for larger one-off runs than CI's
 const DIR = process.env.QCAL_EXACT_GOLDEN ?? join(ROOT, 'golden/out/ptq-exact');
 if (!existsSync(DIR)) throw new Error(`${DIR} is missing: run /usr/bin/python3 training/golden_exact.py`);
 interface Golden {
-  model: string; wBits: number; aBits: number; split: string;
+  model: string; wBits: number; aBits: number; clamp: Clamp; split: string;
   calibration: { seed: number; count: number; batch: number };
   qparams: [number, number][]; indices: number[]; labels: number[]; logits: number[];
   torchFloat32: { maxDiff: number; top1: number };
@@ -27,9 +29,10 @@ const goldens = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
   .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Golden);
 const models = [...new Set(goldens.map((g) => g.model))];
 
-it('has exact goldens for every precision of every shipped model', () => {
+it('has exact goldens for every precision of every shipped model, below 8 bits with both clamps', () => {
   expect(models.length).toBe(9);
-  expect(goldens.length).toBe(27);
+  expect(goldens.length).toBe(45);
+  expect(goldens.filter((g) => g.clamp === 'dtype').map((g) => `${g.wBits}${g.aBits}`)).toEqual(Array(9).fill(['44', '48']).flat());
 });
 
 for (const dir of models) {
@@ -38,9 +41,9 @@ for (const dir of models) {
     const mine = goldens.filter((g) => g.model === dir);
     const { seed, count, batch } = mine[0].calibration;
     const calib = await calibrationSample(parsed.doc, seed, count);
-    // qparams come from FP32 activations: one calibration pass serves every activation width and every W
-    const widths = [...new Set(mine.map((g) => g.aBits))];
-    const sets = widths.map((aBits) => new ActivationObservers(parsed, aBits, 'histogram'));
+    // qparams come from FP32 activations: one calibration pass serves every activation width, W and clamp
+    const kinds = [...new Set(mine.map((g) => `${g.aBits}|${g.clamp}`))];
+    const sets = kinds.map((k) => new ActivationObservers(parsed, Number(k.split('|')[0]), 'histogram', k.split('|')[1] as Clamp));
     const fp = new ExactGraph(parsed, weights);
     for (let s = 0; s < calib.count; s += batch) {
       const n = Math.min(batch, calib.count - s);
@@ -50,16 +53,17 @@ for (const dir of models) {
     expect(sample.labels).toEqual(mine[0].labels);
     const n = sample.labels.length;
     for (const g of mine) {
-      const act = sets[widths.indexOf(g.aBits)];
+      const act = sets[kinds.indexOf(`${g.aBits}|${g.clamp}`)];
       const qp = act.freeze();
       const equal = qp.filter((q, i) => q.scale === g.qparams[i][0] && q.zeroPoint === g.qparams[i][1]).length;
       const logits = new ExactPtq(parsed, weights, g.wBits, act).run(sample.input, n);
       const maxLogit = Math.max(...g.logits.map(Math.abs)) || 1;
       const diff = Math.max(...g.logits.map((v, i) => Math.abs(logits[i] - v))) / maxLogit;
       const identical = g.logits.filter((v, i) => logits[i] === v).length;
-      console.log(`${dir} W${g.wBits}A${g.aBits}: qparams equal ${equal}/${qp.length}; logits identical ${identical}/${g.logits.length}, max diff ${diff.toExponential(1)} (torch's float32 reference: ${g.torchFloat32.maxDiff.toExponential(1)}, top-1 ${g.torchFloat32.top1})`);
-      expect(equal, `W${g.wBits}A${g.aBits}: observers whose qparams equal torch's`).toBe(qp.length);
-      expect(diff, `W${g.wBits}A${g.aBits}: largest logit difference over the largest logit`).toBeLessThanOrEqual(1e-3);
+      const label = `W${g.wBits}A${g.aBits}${g.clamp === 'dtype' ? ', 8-bit clamps' : ''}`;
+      console.log(`${dir} ${label}: qparams equal ${equal}/${qp.length}; logits identical ${identical}/${g.logits.length}, max diff ${diff.toExponential(1)} (torch's float32 reference: ${g.torchFloat32.maxDiff.toExponential(1)}, top-1 ${g.torchFloat32.top1})`);
+      expect(equal, `${label}: observers whose qparams equal torch's`).toBe(qp.length);
+      expect(diff, `${label}: largest logit difference over the largest logit`).toBeLessThanOrEqual(1e-3);
     }
   }, 600_000);
 }

@@ -18,19 +18,20 @@ export function observeExact(fp: ExactGraph, sets: ActivationObservers[], x: Flo
   for (const act of sets) act.batchesObserved++;
 }
 
-/** The fake-quant model: weights on their wBits grid, activations on the calibrated observers' grids. */
+/** The fake-quant model: weights on their wBits grid, activations on the calibrated observers' grids
+ * (both clamped as the observers' `clamp` says). */
 export class ExactPtq {
   private readonly q: ExactGraph;
 
   constructor(parsed: ParsedGraph, weights: Float32Array, wBits: number, private readonly act: ActivationObservers) {
-    this.q = new ExactGraph(parsed, quantizeWeights(parsed, weights, wBits));
+    this.q = new ExactGraph(parsed, quantizeWeights(parsed, weights, wBits, act.clamp));
   }
 
   /** Fake-quant logits (n x classes) of n inputs (NHWC). */
   run(x: Float32Array, n: number): Float32Array {
     const act = this.act;
     act.freeze();
-    const { quantMin, quantMax } = act.range;
+    const { quantMin, quantMax } = act.clampRange;
     return this.q.run(x, n, (node, y) => act.at(node.name).reduce((v, qp) => fakeQuantValues(v, qp, quantMin, quantMax), y));
   }
 }

@@ -9,24 +9,26 @@ import { describe, expect, it } from 'vitest';
 import { INT8_FLOORS, agreement } from '../../../scripts/agreement';
 import { ROOT, goldenSample, loadModelParts, useBackend } from '../../../scripts/nodeTf';
 import { type Int8Engine, Int8Model } from './int8';
+import type { Clamp } from './qparams';
 
 const DIR = join(ROOT, 'golden/out/int8');
 if (!existsSync(DIR)) throw new Error('golden/out/int8 is missing: run /usr/bin/python3 training/golden_int8.py');
 const EXACT_PAIR_SUM = Math.round((2 * 255 * 127) / 512) * 512; // int8.pair_sum_probe's output step is 512; saturated: 32,768
 interface Golden {
-  model: string; wBits: number; aBits: number; split: string; engine: Int8Engine; pairSum: number;
+  model: string; wBits: number; aBits: number; clamp?: Clamp; split: string; engine: Int8Engine; pairSum: number;
   qparams: [number, number][]; indices: number[]; labels: number[]; logits: number[];
 }
 
 for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
   const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
-  it(`${g.model} W${g.wBits}/A${g.aBits}: the int8 emulation predicts what PyTorch's int8 model (${g.engine}) does`, async () => {
+  const clamped = g.clamp === 'dtype' ? ', clamped at 8-bit ends as convert_fx does' : '';
+  it(`${g.model} W${g.wBits}/A${g.aBits}${clamped}: the int8 emulation predicts what PyTorch's int8 model (${g.engine}) does`, async () => {
     expect(g.pairSum, `${g.engine} on this CPU sums pairs of u8 x s8 products in a saturating int16 (oneDNN without VNNI), which the emulation does not model`).toBe(EXACT_PAIR_SUM);
     await useBackend('wasm');
     const before = tf.memory().numTensors;
     const { parsed, weights } = await loadModelParts(join(ROOT, g.model));
     const qparams = g.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint }));
-    const model = new Int8Model(parsed, weights, g.wBits, g.aBits, qparams, g.engine);
+    const model = new Int8Model(parsed, weights, g.wBits, g.aBits, qparams, g.engine, g.clamp);
     const { input, labels } = await goldenSample(parsed.doc, g.split, g.indices);
     expect(labels).toEqual(g.labels);
     const x = tf.tensor4d(input, [labels.length, 32, 32, 3]);
@@ -38,7 +40,7 @@ for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
 
     const step = g.qparams[g.qparams.length - 1][0]; // the logits' observer comes last
     const { agree, identical: exact, maxSteps } = agreement(got, g.logits, parsed.doc.classes.length, step);
-    console.log(`${g.model} W${g.wBits}A${g.aBits} ${g.engine}: top-1 agreement ${agree}/${labels.length}, identical logits on ${exact}, largest difference ${maxSteps} steps`);
+    console.log(`${g.model} W${g.wBits}A${g.aBits}${clamped} ${g.engine}: top-1 agreement ${agree}/${labels.length}, identical logits on ${exact}, largest difference ${maxSteps} steps`);
     expect(agree / labels.length).toBeGreaterThanOrEqual(INT8_FLOORS[`W${g.wBits}/A${g.aBits}`]);
     if (model.floatLayers.size === 0) { // every layer integer: bit for bit
       expect(exact, 'images with identical logits').toBe(labels.length);

@@ -23,7 +23,7 @@ import { type Apply, GraphModel, convolve } from '../graph/execute';
 import type { GraphNode, ParsedGraph } from '../graph/format';
 import { weightValues } from '../graph/format';
 import { f, roundHalfEven } from './f32';
-import { type Qparams, quantRange } from './qparams';
+import { type Clamp, clampRange, type Qparams } from './qparams';
 import { quantizeWeights, readPlacement, weightGrids } from './ptq';
 import { requantize } from './requant';
 
@@ -52,14 +52,14 @@ export class Int8Model {
   private readonly lo: number;
   private readonly hi: number;
 
-  constructor(parsed: ParsedGraph, weights: Float32Array, wBits: number, aBits: number, qparams: Qparams[], readonly engine: Int8Engine = 'onednn') {
+  constructor(parsed: ParsedGraph, weights: Float32Array, wBits: number, aBits: number, qparams: Qparams[], readonly engine: Int8Engine = 'onednn', clamp: Clamp = 'bits') {
     check(INT8_ENGINES.includes(engine), `unknown int8 engine ${engine}: expected one of ${INT8_ENGINES.join(', ')}`);
     const placement = readPlacement(parsed);
     check(qparams.length === placement.observers, `expected qparams for ${placement.observers} observers, got ${qparams.length}`);
-    ({ quantMin: this.lo, quantMax: this.hi } = quantRange(aBits, false));
+    ({ quantMin: this.lo, quantMax: this.hi } = clampRange(aBits, false, clamp));
     for (const [node, obs] of placement.events) this.grids.set(node, qparams[obs]);
-    const grids = weightGrids(parsed, weights, wBits);
-    this.float = new GraphModel(parsed, quantizeWeights(parsed, weights, wBits, grids));
+    const grids = weightGrids(parsed, weights, wBits, clamp);
+    this.float = new GraphModel(parsed, quantizeWeights(parsed, weights, wBits, clamp, grids));
     for (const { node, q, scales } of grids) {
       this.kernels.set(node.name, { w: tf.tensor(q, node.weight.shape, 'float32'), scales, bias: weightValues(weights, node.bias) });
     }

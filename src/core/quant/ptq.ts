@@ -14,7 +14,7 @@ import { type GraphNode, type ParsedGraph, weightValues } from '../graph/format'
 import { dequantizeWeights, fakeQuantTensor, weightIntegers } from './fakeQuant';
 import { HistogramObserver } from './histogram';
 import { MinMaxObserver, perChannelScales } from './minmax';
-import { type Qparams, quantRange } from './qparams';
+import { type Clamp, clampRange, type Qparams, quantRange } from './qparams';
 
 export type ObserverKind = 'histogram' | 'histogram-bitmatched' | 'minmax';
 export const OBSERVER_KINDS: readonly ObserverKind[] = ['histogram', 'histogram-bitmatched', 'minmax'];
@@ -25,6 +25,8 @@ export interface PtqConfig {
   /** Activation bits (2..8) or null for float activations. */
   aBits: number | null;
   observer: ObserverKind;
+  /** Where integers are clamped below 8 bits (default 'bits'): see Clamp. */
+  clamp?: Clamp;
 }
 
 export interface Placement {
@@ -57,9 +59,11 @@ export interface WeightGrid {
   scales: Float32Array;
 }
 
-/** Every conv and dense weight of the graph on its grid, in node order. */
-export function weightGrids(parsed: ParsedGraph, weights: Float32Array, bits: number): WeightGrid[] {
+/** Every conv and dense weight of the graph on its grid, in node order: scales from the b-bit range,
+ * integers clamped as `clamp` says. */
+export function weightGrids(parsed: ParsedGraph, weights: Float32Array, bits: number, clamp: Clamp = 'bits'): WeightGrid[] {
   const { quantMin, quantMax } = quantRange(bits, true);
+  const ends = clampRange(bits, true, clamp);
   const grids: WeightGrid[] = [];
   for (const node of parsed.doc.nodes) {
     if (node.op !== 'conv2d' && node.op !== 'dense') continue;
@@ -67,14 +71,14 @@ export function weightGrids(parsed: ParsedGraph, weights: Float32Array, bits: nu
     // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
     const channels = node.op === 'conv2d' && node.groups > 1 ? node.weight.shape[2] * node.weight.shape[3] : node.weight.shape[node.weight.shape.length - 1];
     const scales = perChannelScales(w, channels, quantMin, quantMax);
-    grids.push({ node, q: weightIntegers(w, scales, quantMin, quantMax), scales });
+    grids.push({ node, q: weightIntegers(w, scales, ends.quantMin, ends.quantMax), scales });
   }
   return grids;
 }
 
 /** A copy of the weights with every conv and dense kernel fake-quantized per output channel (from
  * `grids` when the caller has them already). */
-export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits: number, grids = weightGrids(parsed, weights, bits)): Float32Array {
+export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits: number, clamp: Clamp = 'bits', grids = weightGrids(parsed, weights, bits, clamp)): Float32Array {
   const out = weights.slice();
   for (const { node, q, scales } of grids) out.set(dequantizeWeights(q, scales), node.weight.offset / 4);
   return out;
@@ -88,14 +92,18 @@ export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits
 export class ActivationObservers {
   private readonly events = new Map<string, number[]>();
   private readonly observers: (HistogramObserver | MinMaxObserver)[] = [];
+  /** The observers' range (scales and zero points come from it). */
   readonly range: { quantMin: number; quantMax: number };
+  /** Where the fake quants clamp: the same range, or the 8-bit one (Clamp 'dtype'). */
+  readonly clampRange: { quantMin: number; quantMax: number };
   private qparams?: Qparams[];
   batchesObserved = 0;
 
-  constructor(parsed: ParsedGraph, aBits: number, kind: ObserverKind) {
+  constructor(parsed: ParsedGraph, aBits: number, kind: ObserverKind, readonly clamp: Clamp = 'bits') {
     const placement = readPlacement(parsed);
     for (const [node, obs] of placement.events) this.events.set(node, [...(this.events.get(node) ?? []), obs]);
     this.range = quantRange(aBits, false);
+    this.clampRange = clampRange(aBits, false, clamp);
     for (let i = 0; i < placement.observers; i++) {
       this.observers.push(kind === 'minmax' ? new MinMaxObserver(this.range)
         : new HistogramObserver({ ...this.range, dstBins: kind === 'histogram-bitmatched' ? 2 ** aBits : 256 }));
@@ -147,8 +155,8 @@ export class PtqModel {
 
   constructor(parsed: ParsedGraph, weights: Float32Array, readonly config: PtqConfig) {
     this.fp = new GraphModel(parsed, weights);
-    this.q = config.wBits === null ? this.fp : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits));
-    if (config.aBits !== null) this.act = new ActivationObservers(parsed, config.aBits, config.observer);
+    this.q = config.wBits === null ? this.fp : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits, config.clamp));
+    if (config.aBits !== null) this.act = new ActivationObservers(parsed, config.aBits, config.observer, config.clamp);
   }
 
   get needsCalibration(): boolean {
@@ -194,7 +202,7 @@ export class PtqModel {
     const act = this.act;
     if (!act) return this.q.run(x);
     act.freeze();
-    const { quantMin, quantMax } = act.range;
+    const { quantMin, quantMax } = act.clampRange;
     return this.q.run(x, (node, out) => act.at(node.name).reduce((y, qp) => fakeQuantTensor(y, qp, quantMin, quantMax), out));
   }
 

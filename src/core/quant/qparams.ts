@@ -10,6 +10,22 @@ export interface Qparams {
 
 export const F32_EPS = 2 ** -23;
 
+/**
+ * Where a b-bit tensor's integers are clamped: its own b-bit range ('bits': a true b-bit model, the
+ * default), or only at the 8-bit types' ends ('dtype'), as PyTorch 1.13's convert_fx and
+ * convert_to_reference_fx do: they quantize with the b-bit observers' scale and zero point but clamp
+ * where quint8 and qint8 end, so their 4-bit models keep 8-bit integer ranges (training/golden_fx.py).
+ */
+export type Clamp = 'bits' | 'dtype';
+export const CLAMPS: readonly Clamp[] = ['bits', 'dtype'];
+
+/** The integers a b-bit tensor may take under `clamp` (its observers' range is quantRange's either way). */
+export function clampRange(bits: number, signed: boolean, clamp: Clamp = 'bits'): { quantMin: number; quantMax: number } {
+  check(CLAMPS.includes(clamp), `unknown clamp ${clamp}: expected one of ${CLAMPS.join(', ')}`);
+  const own = quantRange(bits, signed);
+  return clamp === 'bits' ? own : quantRange(8, signed);
+}
+
 /** Activations: unsigned [0, 2^b - 1]. Weights: signed symmetric [-2^(b-1), 2^(b-1) - 1]. */
 export function quantRange(bits: number, signed: boolean): { quantMin: number; quantMax: number } {
   check(Number.isInteger(bits) && bits >= 2 && bits <= 8, `bit width must be an integer from 2 to 8, got ${bits}`);

@@ -46,6 +46,11 @@ export function Explanations() {
         first; where a layer's rescaling is large (MobileOne's depthwise layers) that moves outputs by whole
         steps, so the same quantized model can score differently on a phone than on a server (MobileOne-S0
         on PneumoniaMNIST at W4/A4: 34% error on QNNPACK, 18% on oneDNN).</p>
+      <p><b>Integer range below 8 bits.</b> A true 4-bit activation has 16 levels: values past the calibrated
+        range are clipped to the last one. PyTorch 1.13's conversion keeps the step size of a 4-bit grid but
+        stores into 8-bit integers, so values past the range survive (up to 256 levels), and each weight
+        channel gains one level at its positive end. The second setting computes that model, the one a study
+        using PyTorch's tools measured; it changes 4-bit results by up to 13 points of error here.</p>
       <p><b>Temperature scaling</b> divides all logits by one number T fitted on the validation set. It
         fixes over- or under-confidence overall, but it cannot change which class wins (the error stays the
         same) nor fix a model that is over-confident in some bins and under-confident in others.</p>

@@ -3,7 +3,8 @@
 import { useDeferredValue } from 'react';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
-import { ARCHS, ARITHMETIC_CHOICES, ARITHMETIC_LABELS, BACKEND_CHOICES, OBSERVERS, type Settings, arithmeticNote } from '../url';
+import { CLAMPS } from '../../core/quant/qparams';
+import { ARCHS, ARITHMETIC_CHOICES, ARITHMETIC_LABELS, BACKEND_CHOICES, CLAMP_LABELS, OBSERVERS, type Settings, runNote } from '../url';
 import { FillPanel } from './FillPanel';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
@@ -46,7 +47,7 @@ function SingleRun({ store, results, cached }: { store: AppStore; results: RunRe
         <ReliabilityDiagram {...diagramOf(results, 'after')} title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`} />
       </div>
       <MetricsTable results={results} />
-      <p className="muted">{cached ? 'From the cache (IndexedDB).' : `Computed in ${seconds.toFixed(1)} s on ${first.backend}${arithmeticNote(first.spec.arithmetic) ? `, with ${arithmeticNote(first.spec.arithmetic)}` : ''}.`} <ResultButtons results={results} name={first.key} /></p>
+      <p className="muted">{cached ? 'From the cache (IndexedDB).' : `Computed in ${seconds.toFixed(1)} s on ${first.backend}${runNote(first.spec.arithmetic, first.spec.clamp) ? `, with ${runNote(first.spec.arithmetic, first.spec.clamp)}` : ''}.`} <ResultButtons results={results} name={first.key} /></p>
       <Gallery store={store} result={first} ofTrials={results.length} />
     </>
   );
@@ -71,6 +72,7 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
         <Select store={store} name="trial" label="Trial" options={[...[1, 2, 3].map((t) => [t, `${t} (seed ${trialSeed(t - 1)})`] as const), ['all', 'all three'] as const]} />
         <Select store={store} name="observer" label="Activation observer" options={OBSERVERS.map((o) => [o, o === 'histogram' ? 'histogram (PyTorch 1.13)' : o === 'histogram-bitmatched' ? 'histogram, bit-matched search' : 'min/max'] as const)} />
         <Select store={store} name="arithmetic" label="Arithmetic" options={ARITHMETIC_CHOICES.map((a) => [a, ARITHMETIC_LABELS[a]] as const)} />
+        <Select store={store} name="clamp" label="Integer range below 8 bits" options={CLAMPS.map((c) => [c, CLAMP_LABELS[c]] as const)} />
         <Select store={store} name="bins" label="ECE bins" options={[10, 15, 20].map((b) => [b, String(b)] as const)} />
         <Select store={store} name="backend" label="Backend" options={BACKEND_CHOICES.map((b) => [b, b === 'auto' ? 'auto (WebGPU first)' : b] as const)} />
       </div>
