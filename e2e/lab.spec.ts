@@ -38,6 +38,7 @@ async function checkExports(page: Page) {
   expect(csv).toHaveLength(2);
   expect(csv[0].split(',')).toContain('ece_ts');
   expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,fake-quant,1,1000');
+  expect([csv[0].split(',').at(-1), csv[1].split(',').at(-1)]).toEqual(['clamp', 'bits']);
 }
 
 test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes in Node', async ({ page }) => {

@@ -61,10 +61,10 @@ export function toMarkdown(rows: Summary[]): string {
 }
 
 export function toCsv(results: SweepRecord[]): string {
-  const cols = ['dataset', 'arch', 'precision', 'observer', 'arithmetic', 'clamp', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
-    'temperature', 'error_ts', 'nll_ts', 'brier_ts', 'ece_ts', 'mce_ts', 'adaptive_ece_ts', 'classwise_ece_ts', 'tied_top'];
-  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, arithmeticOf(r), clampOf(r), r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
+  const cols = ['dataset', 'arch', 'precision', 'observer', 'arithmetic', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
+    'temperature', 'error_ts', 'nll_ts', 'brier_ts', 'ece_ts', 'mce_ts', 'adaptive_ece_ts', 'classwise_ece_ts', 'tied_top', 'clamp']; // clamp last: files from before it keep their columns
+  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, arithmeticOf(r), r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
     r.before.error, r.before.nll, r.before.brier, r.before.ece, r.before.eceInterval.lo, r.before.eceInterval.hi, r.before.mce, r.before.adaptiveEce, r.before.classwiseEce,
-    r.temperature.temperature, r.after.error, r.after.nll, r.after.brier, r.after.ece, r.after.mce, r.after.adaptiveEce, r.after.classwiseEce, r.before.tiedTop ?? ''].join(','));
+    r.temperature.temperature, r.after.error, r.after.nll, r.after.brier, r.after.ece, r.after.mce, r.after.adaptiveEce, r.after.classwiseEce, r.before.tiedTop ?? '', clampOf(r)].join(','));
   return [cols.join(','), ...rows].join('\n') + '\n';
 }
