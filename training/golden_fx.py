@@ -43,32 +43,23 @@ BOUND = 1e-3  # of the largest logit, the issue's
 
 
 def test_sample(doc, count):
+    """(split, indices, model input, labels) of the seeded sample of the default test set (golden_ptq's)."""
     folder = ptq.dataset_folder(doc)
     m = read_manifest(folder)
-    _, X, Y = read_sample(folder, m, m['testSplits'][0], count)
-    return data.to_input(X, doc['input']['mean'], doc['input']['std']), Y
+    split = m['testSplits'][0]
+    indices, X, Y = read_sample(folder, m, split, count)
+    return split, indices, data.to_input(X, doc['input']['mean'], doc['input']['std']), Y
 
 
-def literal_int8_logits(path, engine, state, w_bits, a_bits, calib_count, test_count):
+def literal_int8_logits(path, engine, state, w_bits, a_bits, split, indices):
     """torch's convert_fx int8 model on `engine`, from the calibrated prepared model's state (observer
     histograms and ranges); numpy logits. Run in a fresh process (compare_int8.int8_process)."""
-    compare_int8.setup_torch()
-    torch.backends.quantized.engine = engine
-    doc, weights = ptq.load(path)
-    x, _ = test_sample(doc, test_count)
+    doc, weights, x = compare_int8.int8_setup(path, engine, split, indices)
+    torch.backends.quantized.engine = engine  # int8_setup names it for int8.py; convert_fx reads torch's
     prepared, _ = fx_module.prepared_model(doc, weights, x[:2], w_bits, a_bits)
     prepared.load_state_dict(state)
     with torch.no_grad():
         return compare_int8.batched(convert_fx(prepared), x).numpy()
-
-
-def replay_int8_logits(path, engine, qp, w_bits, a_bits, clamp, test_count):
-    """int8.py's int8 model with the replay's qparams; numpy logits, in a fresh process."""
-    compare_int8.setup_torch()
-    int8.ENGINE = engine
-    doc, weights = ptq.load(path)
-    x, _ = test_sample(doc, test_count)
-    return compare_int8.batched(lambda xb: int8.run_int8(doc, weights, qp, xb, w_bits, a_bits, clamp=clamp), x).numpy()
 
 
 def distance(a, b):
@@ -91,7 +82,7 @@ def check_model(path, args, pool, failures):
             print(f'FAILED {name}: {what}')
 
     module = fx_module.ExportedModule(doc, weights).eval()
-    x, y = test_sample(doc, args.test_images)
+    split, indices, x, y = test_sample(doc, args.test_images)
     with torch.no_grad():
         diff, _ = distance(module(x), export.run_graph(doc, weights, x))
     expect(diff <= 1e-5, f'the rebuilt module differs from the exported graph by {diff:.2e} of the largest logit')
@@ -104,7 +95,7 @@ def check_model(path, args, pool, failures):
         qp = ptq.qparams(sets[a_bits])
         prepared, names = fx_module.calibrated(doc, weights, calib, w_bits, a_bits)
         mods = dict(prepared.named_modules())
-        torch_qp = [[float(s), int(z)] for s, z in (mods[n].calculate_qparams() for n in names)]
+        torch_qp = ptq.qparams([mods[n] for n in names])
         expect(torch_qp == qp, f'{case}: prepare_fx calibrated other qparams than the replay '
                                f'({sum(a != b for a, b in zip(torch_qp, qp))} of {len(qp)} observers differ)')
         reference = convert_to_reference_fx(copy.deepcopy(prepared))  # it consumes the prepared model, still needed
@@ -120,8 +111,8 @@ def check_model(path, args, pool, failures):
               f"torch {100 * accuracy(literal, y):.2f}%, b-bit {100 * accuracy(replays['bits'], y):.2f}%", flush=True)
         state = prepared.state_dict()
         for engine in (args.engines if f'w{w_bits}a{a_bits}' in args.int8_precisions else ()):
-            lit = pool.submit(literal_int8_logits, path, engine, state, w_bits, a_bits, args.calibration_images, args.test_images).result()
-            rep = pool.submit(replay_int8_logits, path, engine, qp, w_bits, a_bits, 'dtype', args.test_images).result()
+            lit = pool.submit(literal_int8_logits, path, engine, state, w_bits, a_bits, split, indices).result()
+            rep = pool.submit(compare_int8.int8_logits, path, engine, qp, w_bits, a_bits, split, indices, 'dtype').result()
             d, same = distance(lit, rep)
             agree = float((lit.argmax(1) == rep.argmax(1)).mean())
             expect(d <= BOUND, f'{case} {engine}: convert_fx int8 against int8.py with 8-bit clamps: {d:.2e}')

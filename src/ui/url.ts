@@ -13,12 +13,12 @@ export const ARITHMETIC_LABELS: Record<(typeof ARITHMETIC_CHOICES)[number], stri
   'fake-quant': "fake quant (PyTorch's reference)", int8: 'int8 kernels, oneDNN (x86 servers; emulated)', 'int8-qnnpack': 'int8 kernels, QNNPACK (ARM phones; emulated)',
 };
 /** How a run's text names its arithmetic: '' for fake quant, which needs no mention. */
-export const arithmeticNote = (a?: string) => (a === 'int8' ? 'int8 arithmetic (oneDNN)' : a === 'int8-qnnpack' ? 'int8 arithmetic (QNNPACK)' : '');
+const arithmeticNote = (a?: string) => (a === 'int8' ? 'int8 arithmetic (oneDNN)' : a === 'int8-qnnpack' ? 'int8 arithmetic (QNNPACK)' : '');
 export const CLAMP_LABELS: Record<Clamp, string> = {
   bits: 'b-bit (a true b-bit model)', dtype: "8-bit, as PyTorch 1.13's convert_fx leaves them",
 };
 /** How a run's text names its clamp: '' for the default. */
-export const clampNote = (c?: string) => (c === 'dtype' ? "8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)" : '');
+const clampNote = (c?: string) => (c === 'dtype' ? "8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)" : '');
 /** Both notes, joined: '' for the defaults. */
 export const runNote = (arithmetic?: string, clamp?: string) => [arithmeticNote(arithmetic), clampNote(clamp)].filter(Boolean).join(' and ');
 export const VIEWS = ['single', 'grid', 'scatter', 'compare'] as const;

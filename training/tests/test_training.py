@@ -241,7 +241,7 @@ class FxPipeline(unittest.TestCase):
         qp = golden_ptq.qparams(sets[4])
         prepared, names = fx_module.calibrated(doc, weights, calib, 4, 4)
         mods = dict(prepared.named_modules())
-        self.assertEqual([[float(s), int(z)] for s, z in (mods[n].calculate_qparams() for n in names)], qp)
+        self.assertEqual(golden_ptq.qparams([mods[n] for n in names]), qp)
         with torch.no_grad():
             literal = convert_to_reference_fx(prepared)(x)
         replay = {c: golden_ptq.fake_quant_logits(doc, golden_ptq.quantize_weights(doc, weights, 4, clamp=c), by_node, qp, x, 4, clamp=c)

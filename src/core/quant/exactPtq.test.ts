@@ -42,18 +42,19 @@ for (const dir of models) {
     const { seed, count, batch } = mine[0].calibration;
     const calib = await calibrationSample(parsed.doc, seed, count);
     // qparams come from FP32 activations: one calibration pass serves every activation width, W and clamp
-    const kinds = [...new Set(mine.map((g) => `${g.aBits}|${g.clamp}`))];
-    const sets = kinds.map((k) => new ActivationObservers(parsed, Number(k.split('|')[0]), 'histogram', k.split('|')[1] as Clamp));
+    const kind = (g: Golden) => `${g.aBits}|${g.clamp}`;
+    const observers = new Map<string, ActivationObservers>();
+    for (const g of mine) if (!observers.has(kind(g))) observers.set(kind(g), new ActivationObservers(parsed, g.aBits, 'histogram', g.clamp));
     const fp = new ExactGraph(parsed, weights);
     for (let s = 0; s < calib.count; s += batch) {
       const n = Math.min(batch, calib.count - s);
-      observeExact(fp, sets, calib.input.subarray(s * 3072, (s + n) * 3072), n);
+      observeExact(fp, [...observers.values()], calib.input.subarray(s * 3072, (s + n) * 3072), n);
     }
     const sample = await goldenSample(parsed.doc, mine[0].split, mine[0].indices);
     expect(sample.labels).toEqual(mine[0].labels);
     const n = sample.labels.length;
     for (const g of mine) {
-      const act = sets[kinds.indexOf(`${g.aBits}|${g.clamp}`)];
+      const act = observers.get(kind(g))!;
       const qp = act.freeze();
       const equal = qp.filter((q, i) => q.scale === g.qparams[i][0] && q.zeroPoint === g.qparams[i][1]).length;
       const logits = new ExactPtq(parsed, weights, g.wBits, act).run(sample.input, n);
