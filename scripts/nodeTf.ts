@@ -51,8 +51,17 @@ export async function loadRunInputs(dataset: string, arch: string, testSplit?: s
   };
 }
 
-/** A golden file's test images (PyTorch's seeded sample of a split, in its order) as model input (NHWC). */
+/** A golden file's test images (PyTorch's seeded sample of a split, in its order) as model input (NHWC);
+ * for a random model (split 'random'), its stored random inputs at `indices`, unlabelled. */
 export async function goldenSample(doc: GraphDoc, split: string, indices: number[]): Promise<{ input: Float32Array; labels: number[] }> {
+  if (split === 'random') {
+    const file = join(ROOT, 'golden/out/ptq', `${doc.name}-test-inputs.json`);
+    const all = (JSON.parse(await readFile(file, 'utf8')) as { inputs_nhwc: number[] }).inputs_nhwc;
+    const size = doc.input.height * doc.input.width * doc.input.channels;
+    const input = new Float32Array(indices.length * size);
+    indices.forEach((i, k) => input.set(all.slice(i * size, (i + 1) * size), k * size));
+    return { input, labels: [] };
+  }
   const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));
   const m = await readManifest(fetchFile);
   const sample = subset(await readSplit(fetchFile, m, split), indices, m.image);

@@ -35,9 +35,10 @@ FLOORS = {(8, 8): 0.995, (4, 8): 0.995, (4, 4): 0.98}
 BATCH = 500  # test images per forward pass: bounds memory on CIFAR-10's 10,000
 
 
-def model_paths(prefix=''):
-    return [p for p in sorted(glob.glob(os.path.join(golden_ptq.ROOT, 'public', 'models', '*', '*', 'model.json')))
-            if golden_ptq.load(p)[0]['name'].startswith(prefix)]
+def model_paths(prefix='', residual=False):
+    """The shipped models whose name starts with prefix; residual: also golden_ptq's random residual one."""
+    paths = sorted(glob.glob(os.path.join(golden_ptq.ROOT, 'public', 'models', '*', '*', 'model.json')))
+    return [p for p in paths + [golden_ptq.RESIDUAL] * residual if golden_ptq.load(p)[0]['name'].startswith(prefix)]
 
 
 def batched(f, x):
@@ -50,7 +51,11 @@ def setup_torch():
 
 
 def test_inputs(doc, split, indices=None):
-    """(the split's images at `indices` (all when None) as the model's input, their labels)."""
+    """(the split's images at `indices` (all when None) as the model's input, their labels; a random
+    model's stored inputs, unlabelled, for golden_ptq.RANDOM_SPLIT)."""
+    if split == golden_ptq.RANDOM_SPLIT:
+        x = golden_ptq.random_inputs(doc)[1]
+        return (x if indices is None else x[indices]), None
     folder = golden_ptq.dataset_folder(doc)
     X, Y = read_split(folder, read_manifest(folder), split)
     if indices is not None:

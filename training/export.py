@@ -146,6 +146,8 @@ class Exporter:
                 k, s, p = [x if isinstance(x, int) else x[0] for x in (m.kernel_size, m.stride, m.padding)]
                 assert p == 0 and not m.ceil_mode and m.dilation == 1, n.name
                 self.emit(n, 'maxpool', [n.args[0]], size=[k, k], stride=[s, s])
+            elif n.op == 'call_module' and isinstance(self.mods[n.target], nn.Identity):
+                self.alias[n.name] = self.name(n.args[0])  # ResNet's plain shortcut
             elif self.is_relu(n):
                 self.emit(n, 'relu', [n.args[0]])
             elif n.op == 'call_function' and n.target is F.adaptive_avg_pool2d:
@@ -331,21 +333,30 @@ def observer_events(prepared, x):
 def record_placement(model, doc, weights):
     """Where torch's prepare_fx observes, as (exported node, observer) events in call order. Each event
     is matched to the earliest node, not before the previous event's, whose output holds the same
-    values (histograms ignore order, so a view of a node's output counts as that node)."""
+    values (histograms ignore order, so a view of a node's output counts as that node). An observer
+    called again later on values its last node holds (an nn.Identity shortcut, which the export drops:
+    torch gives it its input's observer) observes that node again (an idempotent fake quant there),
+    and the node is listed in `identities`, so fx_module.py can put the identity back."""
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(5))
     outs = {}
     with torch.no_grad():
         run_graph(doc, weights, x, outputs=outs)
     order = [n['name'] for n in doc['nodes']]
     flat = {k: torch.sort(v.reshape(-1)).values for k, v in outs.items()}
-    events, at = [], 0
+    events, at, identities = [], 0, []
     for obs, t in observer_events(prepare(model, x), x):
         v = torch.sort(t.reshape(-1)).values
         tol = 1e-4 * max(v.abs().max().item(), 1e-6)
-        match = next((i for i in range(at, len(order)) if flat[order[i]].numel() == v.numel()
-                      and (flat[order[i]] - v).abs().max().item() <= tol), None)
+        holds = lambda i: flat[order[i]].numel() == v.numel() and (flat[order[i]] - v).abs().max().item() <= tol
+        match = next((i for i in range(at, len(order)) if holds(i)), None)
         if match is None:
-            raise ValueError(f'observer {obs}: no exported node after {order[at]} holds the observed values')
+            again = next((order.index(e[0]) for e in reversed(events) if e[1] == obs), None)
+            if again is None or not holds(again):
+                raise ValueError(f'observer {obs}: no exported node after {order[at]} holds the observed values')
+            # after that node's events, so every observer still sees its tensors in call order
+            events.insert(max(k for k, e in enumerate(events) if e[0] == order[again]) + 1, [order[again], obs])
+            identities.append(order[again])
+            continue
         at = match
         events.append([order[match], obs])
-    return dict(observers=1 + max(e[1] for e in events), events=events)
+    return dict(observers=1 + max(e[1] for e in events), events=events, **({'identities': identities} if identities else {}))

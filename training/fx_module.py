@@ -54,6 +54,11 @@ class ExportedModule(nn.Module):
             export.run_graph(doc, weights, torch.zeros(1, doc['input']['channels'], doc['input']['height'],
                                                         doc['input']['width']), outputs=shapes)
         self.channels = {k: v.shape[1] for k, v in shapes.items()}
+        # nodes whose output went through an nn.Identity the export dropped (a ResNet shortcut; torch
+        # observes the identity's output again with its input's observer): the identity put back
+        self.identities = set(doc.get('quant', {}).get('identities', []))
+        for name in self.identities:
+            self.layers[_safe(name) + '_identity'] = nn.Identity()
 
     def forward(self, x):
         env = {}
@@ -78,8 +83,15 @@ class ExportedModule(nn.Module):
                 y = torch.flatten(F.adaptive_avg_pool2d(a[0], 1), 1)
             else:
                 raise ValueError(f'unknown op {op}')
-            env[nd['name']] = y
+            env[nd['name']] = self.layers[_safe(nd['name']) + '_identity'](y) if nd['name'] in self.identities else y
         return env[self.output]
+
+
+def placement(module, doc, weights):
+    """export.record_placement of a rebuilt module, with the identities it put back listed as the
+    export recorded them (its own identity modules follow their node, so torch observes them in order)."""
+    q = export.record_placement(module, doc, weights)
+    return {**q, 'identities': doc['quant']['identities']} if module.identities else q
 
 
 def _slice(x, channels, begin, size):

@@ -10,7 +10,9 @@ HistogramObserver and fake-quant kernel in float32, as golden_ptq.py does. The l
 (src/core/graph/exact.ts) computes the same thing, so the two must agree on every qparam and every logit:
 what is left to compare is the quantization itself (placement, observers, rounding), bit for bit.
 
-Also recorded: how far torch's own float32 reference lies from this one on the same images and qparams.
+The shipped models on their own data, and golden_ptq's random residual model on its random inputs
+(calibration batches stored in its files). Also recorded: how far torch's own float32 reference lies
+from this one on the same images and qparams.
 Each precision below 8 bits is written twice: clamped to its b-bit range (the default) and only at the
 8-bit ends, as torch 1.13's convert_fx and convert_to_reference_fx clamp (`-dtype.json`; golden_fx.py).
 
@@ -24,11 +26,9 @@ import json  # noqa: E402
 
 import torch  # noqa: E402
 
-import data  # noqa: E402
 import export  # noqa: E402
 import golden_ptq as ptq  # noqa: E402
 import int8  # noqa: E402
-from bundle import read_manifest, read_sample  # noqa: E402
 
 OUT = os.path.join(ptq.ROOT, 'golden', 'out', 'ptq-exact')
 
@@ -59,14 +59,14 @@ def main():
     for f in glob.glob(os.path.join(args.out, '*.json')):
         os.remove(f)
     os.makedirs(args.out, exist_ok=True)
-    for path in sorted(glob.glob(os.path.join(ptq.ROOT, 'public', 'models', '*', '*', 'model.json'))):
+    for path in sorted(glob.glob(os.path.join(ptq.ROOT, 'public', 'models', '*', '*', 'model.json'))) + [ptq.RESIDUAL]:
         doc, weights = ptq.load(path)
-        folder = ptq.dataset_folder(doc)
-        m = read_manifest(folder)
         calib = ptq.calibration_batches(doc, args.calibration_images)
-        test = m['testSplits'][0]
-        indices, Xt, Yt = read_sample(folder, m, test, args.test_images)
-        x = data.to_input(Xt, doc['input']['mean'], doc['input']['std'])
+        test, indices, x, Yt = ptq.test_sample(doc, args.test_images)
+        if Yt is None:  # a random model: its calibration inputs go into the file
+            calib_info = dict(inputs_nhwc=[c.permute(0, 2, 3, 1).reshape(-1).tolist() for c in calib], batch=len(calib[0]))
+        else:
+            calib_info = dict(seed=ptq.trial_seed(0), count=sum(map(len, calib)), batch=ptq.BATCH)
         by_node, observers = ptq.calibrate_widths(doc, weights, calib, sorted({a for _, a in ptq.PRECISIONS}), exact_graph)
         cases = [(w, a, c) for w, a in ptq.PRECISIONS for c in int8.CLAMPS if c == 'bits' or min(w, a) < 8]
         for w_bits, a_bits, clamp in cases:
@@ -78,8 +78,8 @@ def main():
             name = f"{doc['name']}-w{w_bits}a{a_bits}" + ('' if clamp == 'bits' else f'-{clamp}')
             with open(os.path.join(args.out, f'{name}.json'), 'w') as f:
                 json.dump(dict(model=os.path.relpath(os.path.dirname(path), ptq.ROOT), wBits=w_bits, aBits=a_bits, clamp=clamp, split=test,
-                               calibration=dict(seed=ptq.trial_seed(0), count=sum(map(len, calib)), batch=ptq.BATCH),
-                               qparams=qp, indices=indices.tolist(), labels=Yt.tolist(), logits=logits.reshape(-1).tolist(),
+                               calibration=calib_info, qparams=qp, indices=indices, labels=[] if Yt is None else Yt.tolist(),
+                               logits=logits.reshape(-1).tolist(),
                                torchFloat32=dict(maxDiff=f32_diff, top1=f32_agree)), f)
             print(f'{name}: torch float32 against exact: max diff {f32_diff:.2e} of the largest logit, top-1 {f32_agree:.3f}')
 

@@ -1,4 +1,5 @@
-"""torch's own FX post-training quantization, run literally on every shipped model, against the replay
+"""torch's own FX post-training quantization, run literally on every shipped model (and golden_ptq's random
+residual one, on its random inputs), against the replay
 that the goldens (golden_ptq.py, golden_exact.py, golden_int8.py) and the lab build from model.json.
 
 The replay places torch's observers and fake quants by model.json's recorded placement on the exported
@@ -32,23 +33,12 @@ import torch  # noqa: E402
 from torch.ao.quantization.quantize_fx import convert_fx, convert_to_reference_fx  # noqa: E402
 
 import compare_int8  # noqa: E402
-import data  # noqa: E402
 import export  # noqa: E402
 import fx_module  # noqa: E402
 import golden_ptq as ptq  # noqa: E402
 import int8  # noqa: E402
-from bundle import read_manifest, read_sample  # noqa: E402
 
 BOUND = 1e-3  # of the largest logit, the issue's
-
-
-def test_sample(doc, count):
-    """(split, indices, model input, labels) of the seeded sample of the default test set (golden_ptq's)."""
-    folder = ptq.dataset_folder(doc)
-    m = read_manifest(folder)
-    split = m['testSplits'][0]
-    indices, X, Y = read_sample(folder, m, split, count)
-    return split, indices, data.to_input(X, doc['input']['mean'], doc['input']['std']), Y
 
 
 def literal_int8_logits(path, engine, state, w_bits, a_bits, split, indices):
@@ -69,7 +59,8 @@ def distance(a, b):
 
 
 def accuracy(logits, labels):
-    return float((np.asarray(logits).argmax(1) == labels).mean())
+    """Top-1 accuracy as text ('-' for a random model's unlabelled inputs)."""
+    return '-' if labels is None else f'{100 * (np.asarray(logits).argmax(1) == labels).mean():.2f}%'
 
 
 def check_model(path, args, pool, failures):
@@ -82,11 +73,11 @@ def check_model(path, args, pool, failures):
             print(f'FAILED {name}: {what}')
 
     module = fx_module.ExportedModule(doc, weights).eval()
-    split, indices, x, y = test_sample(doc, args.test_images)
+    split, indices, x, y = ptq.test_sample(doc, args.test_images)
     with torch.no_grad():
         diff, _ = distance(module(x), export.run_graph(doc, weights, x))
     expect(diff <= 1e-5, f'the rebuilt module differs from the exported graph by {diff:.2e} of the largest logit')
-    expect(export.record_placement(module, doc, weights) == doc['quant'],
+    expect(fx_module.placement(module, doc, weights) == doc['quant'],
            "prepare_fx on the rebuilt module observes elsewhere than model.json's recorded placement")
     calib = ptq.calibration_batches(doc, args.calibration_images)
     by_node, sets = ptq.calibrate_widths(doc, weights, calib, sorted({a for _, a in ptq.PRECISIONS}))
@@ -107,8 +98,8 @@ def check_model(path, args, pool, failures):
         d_bits, _ = distance(literal, replays['bits'])
         expect(d_dtype <= BOUND, f'{case}: convert_to_reference_fx against the replay with 8-bit clamps: {d_dtype:.2e}')
         print(f"{name} {case} reference model: against the replay with torch's 8-bit clamps {d_dtype:.2e} "
-              f'({100 * same:.2f}% identical), with b-bit clamps {d_bits:.2e}; accuracy on {len(y)} test images: '
-              f"torch {100 * accuracy(literal, y):.2f}%, b-bit {100 * accuracy(replays['bits'], y):.2f}%", flush=True)
+              f'({100 * same:.2f}% identical), with b-bit clamps {d_bits:.2e}; accuracy on {len(x)} test images: '
+              f"torch {accuracy(literal, y)}, b-bit {accuracy(replays['bits'], y)}", flush=True)
         state = prepared.state_dict()
         for engine in (args.engines if f'w{w_bits}a{a_bits}' in args.int8_precisions else ()):
             lit = pool.submit(literal_int8_logits, path, engine, state, w_bits, a_bits, split, indices).result()
@@ -117,7 +108,7 @@ def check_model(path, args, pool, failures):
             agree = float((lit.argmax(1) == rep.argmax(1)).mean())
             expect(d <= BOUND, f'{case} {engine}: convert_fx int8 against int8.py with 8-bit clamps: {d:.2e}')
             print(f'{name} {case} {engine} int8 model (convert_fx) against int8.py: {d:.2e} ({100 * same:.2f}% identical, '
-                  f'top-1 {100 * agree:.2f}%); accuracy {100 * accuracy(lit, y):.2f}%', flush=True)
+                  f'top-1 {100 * agree:.2f}%); accuracy {accuracy(lit, y)}', flush=True)
 
 
 def main():
@@ -136,7 +127,7 @@ def main():
     compare_int8.setup_torch()
     failures = []
     with compare_int8.int8_process() as pool:
-        for path in compare_int8.model_paths(args.models):
+        for path in compare_int8.model_paths(args.models, residual=True):
             check_model(path, args, pool, failures)
     print(f'{len(failures)} failures' if failures else 'torch FX pipeline and replay agree everywhere')
     sys.exit(1 if failures else 0)

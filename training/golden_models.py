@@ -4,7 +4,9 @@ test (src/core/graph/parity.test.ts): golden/out/models/<dataset>-<arch>.json.
 
 Also exports a randomly initialised model of each architecture (random BatchNorm statistics, so
 folding matters) to golden/out/random-models/<arch>/ with its logits on random inputs, so that the
-executor is checked on all three architectures whatever has been trained.
+executor is checked on all three architectures whatever has been trained; and one of `Residual`, a
+small ResNet none of the three resembles (residual adds, each fused with its ReLU by prepare_fx, a
+max-pool, a strided 1x1 shortcut): the kind of model a user brings, for the PTQ and int8 goldens.
 
   /usr/bin/python3 training/golden_models.py [--images 1000]
 """
@@ -14,6 +16,8 @@ import json
 import os
 
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 import data
 import models
@@ -23,11 +27,38 @@ from bundle import read_manifest, read_sample
 ROOT = os.path.join(data.HERE, '..')
 OUT = os.path.join(ROOT, 'golden', 'out', 'models')
 
+
+class BasicBlock(nn.Module):
+    """ResNet's: relu(bn(conv(relu(bn(conv(x))))) + shortcut(x)), the shortcut a strided 1x1 conv + BN
+    where the shape changes."""
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
+        self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
+        self.shortcut = nn.Identity() if stride == 1 and cin == cout else \
+            nn.Sequential(nn.Conv2d(cin, cout, 1, stride, 0, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        return F.relu(y + self.shortcut(x))
+
+
+class Residual(nn.Module):
+    def __init__(self, classes):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+        self.blocks = nn.Sequential(nn.MaxPool2d(2, 2), BasicBlock(16, 16, 1), BasicBlock(16, 32, 2))
+        self.fc = nn.Linear(32, classes)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(self.blocks(self.stem(x)), 1), 1))
+
+
 def random_models():
     g = torch.Generator().manual_seed(11)
     torch.manual_seed(11)  # models.build's He init draws from the global RNG: seeded, every run exports the same models
-    for arch in models.ARCHS:
-        m = models.build(arch, 7).eval()
+    for arch in [*models.ARCHS, 'residual']:
+        m = (Residual(7) if arch == 'residual' else models.build(arch, 7)).eval()
         models.randomise_bn(m, g, mean=0.2, bias=0.2)
         if arch == 'mobileone_s0':
             m.reparameterize()

@@ -32,6 +32,10 @@ PRECISIONS = ((8, 8), (4, 8), (4, 4))
 # kernels by CPU), so the check needs enough images that one flip is a small share.
 RANDOM_TEST_IMAGES = 64
 CALIBRATION_IMAGES, BATCH = 1024, 32
+RANDOM_SPLIT = 'random'  # the test "split" of a random model: its stored random inputs
+# A random model none of the shipped architectures resembles (residual adds fused with their ReLU, an
+# identity shortcut), which the exact, int8 and FX goldens check beside the shipped models.
+RESIDUAL = os.path.join(ROOT, 'golden', 'out', 'random-models', 'residual', 'model.json')
 
 
 def trial_seed(trial):
@@ -53,8 +57,36 @@ def dataset_folder(doc):
     return os.path.join(ROOT, 'public', 'data', doc['dataset'])
 
 
+def random_inputs(doc):
+    """A random model's (dataset 'none') calibration batches and test inputs, NCHW: the seeded draws main()
+    stores with its goldens."""
+    def nchw(v):
+        i = doc['input']
+        return torch.tensor(v).reshape(-1, i['height'], i['width'], i['channels']).permute(0, 3, 1, 2).contiguous()
+    with open(os.path.join(OUT, f"{doc['name']}-w8a8.json")) as f:
+        calib = json.load(f)['calibration']['inputs_nhwc']
+    with open(os.path.join(OUT, f"{doc['name']}-test-inputs.json")) as f:
+        return [nchw(b) for b in calib], nchw(json.load(f)['inputs_nhwc'])
+
+
+def test_sample(doc, count):
+    """(split, indices, model input, labels) of the seeded sample of the model's default test set; for a
+    random model, its first `count` random test inputs, unlabelled (split RANDOM_SPLIT, labels None)."""
+    if doc['dataset'] == 'none':
+        x = random_inputs(doc)[1][:count]
+        return RANDOM_SPLIT, list(range(len(x))), x, None
+    folder = dataset_folder(doc)
+    m = read_manifest(folder)
+    split = m['testSplits'][0]
+    indices, X, Y = read_sample(folder, m, split, count)
+    return split, indices.tolist(), data.to_input(X, doc['input']['mean'], doc['input']['std']), Y
+
+
 def calibration_batches(doc, count=CALIBRATION_IMAGES):
-    """The lab's trial-0 calibration draw from the model's dataset pool, as model input in batches of 32."""
+    """The lab's trial-0 calibration draw from the model's dataset pool, as model input in batches of 32;
+    for a random model, its stored random batches (count ignored)."""
+    if doc['dataset'] == 'none':
+        return random_inputs(doc)[0]
     folder = dataset_folder(doc)
     m = read_manifest(folder)
     Xp, _ = read_split(folder, m, m['poolSplit'])
@@ -158,7 +190,7 @@ def main():
         info = dict(inputs_nhwc=[c.permute(0, 2, 3, 1).reshape(-1).tolist() for c in calib], batch=4)
         for w_bits, a_bits in PRECISIONS:
             qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
-            write(doc['name'], path, 'random', info, qp, logits, [], [], w_bits, a_bits)
+            write(doc['name'], path, RANDOM_SPLIT, info, qp, logits, list(range(len(x))), [], w_bits, a_bits)
         os.makedirs(OUT, exist_ok=True)
         with open(os.path.join(OUT, f"{doc['name']}-test-inputs.json"), 'w') as f:
             json.dump(dict(inputs_nhwc=x.permute(0, 2, 3, 1).reshape(-1).tolist()), f)
@@ -166,16 +198,12 @@ def main():
     # shipped models on their own data: trial 0's calibration draw from the pool
     for path in sorted(glob.glob(os.path.join(ROOT, 'public', 'models', '*', '*', 'model.json'))):
         doc, weights = load(path)
-        folder = dataset_folder(doc)
-        m = read_manifest(folder)
         calib = calibration_batches(doc, args.calibration_images)
-        test = m['testSplits'][0]
-        indices, Xt, Yt = read_sample(folder, m, test, args.test_images)
-        x = data.to_input(Xt, doc['input']['mean'], doc['input']['std'])
+        test, indices, x, Yt = test_sample(doc, args.test_images)
         for w_bits, a_bits in PRECISIONS:
             qp, logits = replay(doc, weights, calib, x, w_bits, a_bits)
             write(doc['name'], path, test, dict(seed=trial_seed(0), count=sum(map(len, calib)), batch=BATCH), qp, logits,
-                  indices.tolist(), Yt.tolist(), w_bits, a_bits)
+                  indices, Yt.tolist(), w_bits, a_bits)
             acc = (logits.argmax(1).numpy() == Yt).mean()
             print(f"{doc['name']} W{w_bits}A{a_bits}: accuracy on {len(x)} test images {acc:.3f}")
 

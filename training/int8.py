@@ -3,9 +3,10 @@
 graph and the qparams the fake-quant replay calibrated, so both use the very same ranges.
 
 Each node observed by torch's placement (model.json's quant.events) outputs a quint8 tensor with its
-observer's qparams: the input is quantized, convs (with their fused ReLU), linear layers, adds and
-concats run as quantized ops with integer accumulation and requantization; views, max-pool and the
-global average pool stay in the quantized domain with their input's qparams. Where torch's placement
+observer's qparams: the input is quantized, convs (with their fused ReLU), linear layers, adds (one
+whose only user is an observed ReLU as prepare_fx's fused add_relu) and concats run as quantized ops
+with integer accumulation and requantization; views, max-pool and the global average pool stay in the
+quantized domain with their input's qparams. Where torch's placement
 leaves a tensor unobserved (ShuffleNetV2's concats of inputs on different grids, and the convs they
 feed), the ops run in float on dequantized values, as convert_fx leaves them, up to the next observed
 node. Weights are quantized
@@ -71,6 +72,8 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None, clamp='bits
             y = torch._make_per_tensor_quantized_tensor(y.int_repr().clamp(0, amax), y.q_scale(), y.q_zero_point())
         return y
 
+    fused_relu = {nd['inputs'][0]: nd['name'] for nd in doc['nodes'] if nd['op'] == 'relu' and by_node[nd['name']]
+                  and not by_node[nd['inputs'][0]] and sum(nd['inputs'][0] in m['inputs'] for m in doc['nodes']) == 1}
     env = {}
     with torch.no_grad():
         for nd in doc['nodes']:
@@ -97,7 +100,11 @@ def run_int8(doc, weights, qparams, x, w_bits, a_bits, outputs=None, clamp='bits
                 packed = torch.ops.quantized.linear_prepack(weight_qparams(arr(nd['weight']).t().contiguous(), w_bits, clamp), arr(nd['bias']))
                 y = torch.ops.quantized.linear(a[0], packed, out[0], out[1])
             elif op == 'add':
-                y = torch.ops.quantized.add(a[0], a[1], out[0], out[1])
+                relu = fused_relu.get(nd['name'])  # prepare_fx fuses add + relu, observed after the relu
+                if relu:
+                    y = torch.ops.quantized.add_relu(a[0], a[1], *qparams[by_node[relu][-1]])
+                else:
+                    y = torch.ops.quantized.add(a[0], a[1], out[0], out[1])
             elif op == 'concat':
                 if out:
                     y = torch.ops.quantized.cat(a, 1, out[0], out[1])

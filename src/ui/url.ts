@@ -29,7 +29,8 @@ export interface Settings {
   /** A built-in dataset, or one the user brought (which a reloaded URL cannot restore). */
   dataset: string;
   testSplit: string;
-  arch: ArchName;
+  /** A built-in architecture, or one of a model the user brought (likewise). */
+  arch: string;
   /** fp32 or wXaY (see core/experiment/precision.ts). */
   precision: string;
   /** 1-based trial, or all three (their bins pooled, their metrics as mean and spread). */
@@ -46,7 +47,7 @@ export interface Settings {
   /** Which reliability diagrams the grid shows. */
   scaling: (typeof SCALINGS)[number];
   /** The second run of the compare view: its architecture and precision (the rest is shared). */
-  arch2: ArchName;
+  arch2: string;
   precision2: string;
 }
 

@@ -5,14 +5,14 @@ import { useEffect, useRef } from 'react';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../core/experiment/precision';
 import { LabClient } from '../worker/client';
 import type { AppStore, FillState } from './store';
-import { ARCHS, type Settings } from './url';
+import type { Settings } from './url';
 import { findModel, handUserFiles, isCancel, obtain, specOf } from './useLab';
 import type { ModelEntry } from './useModelIndex';
-import { ARCH_TITLES } from './labels';
+import { archTitle, archsWithModels } from './archs';
 
 /** Every run of the dataset's models: the FP32 runs first (fast, one per model), then trial by trial. */
 export function fillPlan(models: ModelEntry[], s: Settings): Settings[] {
-  const archs = ARCHS.filter((arch) => findModel(models, { dataset: s.dataset, arch }));
+  const archs = archsWithModels(models, s.dataset);
   const quantized = PAPER_PRECISIONS.filter((p) => p !== 'fp32');
   return [
     ...archs.map((arch) => ({ ...s, arch, precision: 'fp32', trial: 1 })),
@@ -44,7 +44,7 @@ export function useFill(store: AppStore): { start(): void; stop(): void } {
       let computed = 0;
       try {
         for (const [done, cell] of plan.entries()) {
-          set({ status: 'running', done, total: plan.length, computed, current: `${ARCH_TITLES[cell.arch]} ${precisionTitle(parsePrecision(cell.precision))}, trial ${cell.trial}` });
+          set({ status: 'running', done, total: plan.length, computed, current: `${archTitle(cell.arch)} ${precisionTitle(parsePrecision(cell.precision))}, trial ${cell.trial}` });
           const { cached } = await obtain(store, c, specOf(cell), findModel(store.getState().models ?? [], cell)!);
           if (!cached) computed++;
         }

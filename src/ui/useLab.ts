@@ -10,7 +10,8 @@ import { cacheKey } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
 import { cachedResult, storeResult } from './resultCache';
 import type { AppStore } from './store';
-import { ARCHS, type Settings } from './url';
+import type { Settings } from './url';
+import { archChoices } from './archs';
 import type { ModelEntry } from './useModelIndex';
 import type { UserBundle, UserModel } from './userFiles';
 
@@ -175,7 +176,7 @@ export function useLab(store: AppStore): Lab {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'grid') return;
     store.setState({ grid: {} });
-    const cells = PAPER_PRECISIONS.flatMap((precision) => ARCHS.map((arch) => ({ ...settings, arch, precision })));
+    const cells = PAPER_PRECISIONS.flatMap((precision) => archChoices(models, settings.dataset).map((arch) => ({ ...settings, arch, precision })));
     return runInOrder(store, c, models, cells, (_, rs) => {
       const key = `${rs[0].spec.arch}|${precisionLabel(rs[0].spec.precision)}`;
       store.setState((s) => ({ grid: { ...s.grid, [key]: rs } }));

@@ -56,13 +56,22 @@ describe('readUserModel', () => {
     expect(m.weights.length).toBe(readFileSync(join(MODEL, 'weights.bin')).length);
   });
 
-  it('should refuse truncated or corrupted weights, a missing file and an architecture the views do not know', async () => {
+  it('should accept an architecture of its own, the residual network the goldens check included', async () => {
+    expect((await readUserModel(modelFiles({ arch: 'resnet18' }))).entry.arch).toBe('resnet18');
+    const dir = join(ROOT, 'golden/out/random-models/residual');
+    const files = ['model.json', 'weights.bin'].map((f) => new File([readFileSync(join(dir, f))], f));
+    expect((await readUserModel(files)).entry).toMatchObject({ dataset: 'none', arch: 'residual' });
+  });
+
+  it('should refuse truncated or corrupted weights, a missing file and an architecture name the views cannot show', async () => {
     const weights = new Uint8Array(readFileSync(join(MODEL, 'weights.bin')));
     await expect(readUserModel(modelFiles({}, weights.slice(0, weights.length - 4)))).rejects.toThrow(/truncated or wrong file/);
     const flipped = Uint8Array.from(weights);
     flipped[1000] ^= 1;
     await expect(readUserModel(modelFiles({}, flipped))).rejects.toThrow(/does not match model.json's/);
     await expect(readUserModel(modelFiles({}).slice(0, 1))).rejects.toThrow(/pick both model.json and weights.bin/);
-    await expect(readUserModel(modelFiles({ arch: 'resnet18' }))).rejects.toThrow(/is a resnet18; the lab's views compare/);
+    for (const arch of ['', 'res/net', 'a'.repeat(41)]) {
+      await expect(readUserModel(modelFiles({ arch }))).rejects.toThrow(/architecture name ".*" must be 1-40 letters/);
+    }
   });
 });

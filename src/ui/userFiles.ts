@@ -4,7 +4,7 @@
 import { type BundleManifest, blobFetcher, readManifest } from '../core/data/bundle';
 import { parseGraph, parseWeights } from '../core/graph/format';
 import { sha256Hex } from '../core/util/bytes';
-import { ARCHS, DATASETS } from './url';
+import { DATASETS } from './url';
 import type { ModelEntry } from './useModelIndex';
 
 export interface UserBundle {
@@ -20,6 +20,8 @@ export interface UserModel {
   json: Uint8Array;
   weights: Uint8Array;
 }
+
+const ARCH_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 
 const bytesOf = async (b: Blob) => new Uint8Array(await b.arrayBuffer());
 
@@ -61,8 +63,7 @@ export async function readUserModel(picked: readonly File[]): Promise<UserModel>
   const [json, weights] = await Promise.all([bytesOf(named['model.json']), bytesOf(named['weights.bin'])]);
   const { doc } = parseGraph(json, weights.length);
   await parseWeights(doc, weights);
-  if (!(ARCHS as readonly string[]).includes(doc.arch)) {
-    throw new Error(`model ${doc.name} is a ${doc.arch}; the lab's views compare ${ARCHS.join(', ')}`);
-  }
+  // its architecture becomes a column of the grid and a colour of the scatter, under its own name
+  if (!ARCH_NAME.test(doc.arch)) throw new Error(`model ${doc.name}: its architecture name "${doc.arch}" must be 1-40 letters, digits, '_', '-' or '.'`);
   return { entry: { dataset: doc.dataset, arch: doc.arch, sha256: doc.weights.sha256, user: true }, json, weights };
 }

@@ -217,7 +217,7 @@ class FxPipeline(unittest.TestCase):
     def random_models(self):
         import golden_ptq
         root = os.path.join(data.HERE, '..', 'golden', 'out', 'random-models')
-        return {a: golden_ptq.load(os.path.join(root, a, 'model.json')) for a in models.ARCHS}
+        return {a: golden_ptq.load(os.path.join(root, a, 'model.json')) for a in [*models.ARCHS, 'residual']}
 
     def test_the_rebuilt_module_computes_the_graph_and_torch_observes_it_where_the_export_recorded(self):
         import export
@@ -227,7 +227,7 @@ class FxPipeline(unittest.TestCase):
             x = torch.randn(3, 3, 32, 32, generator=torch.Generator().manual_seed(1))
             with torch.no_grad():
                 self.assertTrue(torch.equal(m(x), export.run_graph(doc, weights, x)), doc['arch'])
-            self.assertEqual(export.record_placement(m, doc, weights), doc['quant'], doc['arch'])
+            self.assertEqual(fx_module.placement(m, doc, weights), doc['quant'], doc['arch'])
 
     def test_torchs_reference_model_keeps_8_bit_ranges_below_8_bits(self):
         import fx_module

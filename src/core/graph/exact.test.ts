@@ -56,7 +56,7 @@ async function compare({ parsed, weights }: { parsed: ParsedGraph; weights: Floa
   return Math.max(...got.map((v, i) => Math.abs(v - want[i]))) / scale;
 }
 
-for (const arch of ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0']) {
+for (const arch of ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0', 'residual']) {
   it(`should compute a random ${arch} as the tfjs executor does, up to float32 rounding`, async () => {
     expect(await compare(await loadModelParts(join(ROOT, 'golden/out/random-models', arch)))).toBeLessThanOrEqual(1e-4);
   }, 120_000);

@@ -72,8 +72,8 @@ for (const file of goldens) {
   });
 }
 
-describe('randomly initialised models of all three architectures (folded BN, re-parameterised MobileOne)', () => {
-  for (const arch of ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0']) {
+describe('randomly initialised models of all three architectures (folded BN, re-parameterised MobileOne) and a residual one', () => {
+  for (const arch of ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0', 'residual']) {
     it(`should compute ${arch}'s PyTorch logits on the wasm backend to 1e-4 of the largest`, async () => {
       await useBackend('wasm');
       const dir = join(ROOT, 'golden/out/random-models', arch);

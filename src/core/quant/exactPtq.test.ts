@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT, calibrationSample, goldenSample, loadModelParts } from '../../../scripts/nodeTf';
 import { ExactGraph } from '../graph/exact';
+import type { GraphDoc } from '../graph/format';
 import { ExactPtq, observeExact } from './exactPtq';
 import { ActivationObservers } from './ptq';
 import type { Clamp } from './qparams';
@@ -20,7 +21,8 @@ const DIR = process.env.QCAL_EXACT_GOLDEN ?? join(ROOT, 'golden/out/ptq-exact');
 if (!existsSync(DIR)) throw new Error(`${DIR} is missing: run /usr/bin/python3 training/golden_exact.py`);
 interface Golden {
   model: string; wBits: number; aBits: number; clamp: Clamp; split: string;
-  calibration: { seed: number; count: number; batch: number };
+  // a shipped model's: the lab's seeded draw; the random residual model's: its random batches
+  calibration: { seed: number; count: number; batch: number } | { inputs_nhwc: number[][]; batch: number };
   qparams: [number, number][]; indices: number[]; labels: number[]; logits: number[];
   torchFloat32: { maxDiff: number; top1: number };
 }
@@ -29,30 +31,35 @@ const goldens = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
   .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Golden);
 const models = [...new Set(goldens.map((g) => g.model))];
 
-it('has exact goldens for every precision of every shipped model, below 8 bits with both clamps', () => {
-  expect(models.length).toBe(9);
-  expect(goldens.length).toBe(45);
-  expect(goldens.filter((g) => g.clamp === 'dtype').map((g) => `${g.wBits}${g.aBits}`)).toEqual(Array(9).fill(['44', '48']).flat());
+it('has exact goldens for every precision of every shipped model and the random residual one, below 8 bits with both clamps', () => {
+  expect(models.length).toBe(10);
+  expect(models).toContain('golden/out/random-models/residual');
+  expect(goldens.length).toBe(50);
+  expect(goldens.filter((g) => g.clamp === 'dtype').map((g) => `${g.wBits}${g.aBits}`)).toEqual(Array(10).fill(['44', '48']).flat());
 });
+
+/** A golden's calibration images as batches of model input (NHWC). */
+async function calibrationBatches(doc: GraphDoc, c: Golden['calibration']): Promise<Float32Array[]> {
+  if ('inputs_nhwc' in c) return c.inputs_nhwc.map((b) => Float32Array.from(b));
+  const calib = await calibrationSample(doc, c.seed, c.count);
+  const batches: Float32Array[] = [];
+  for (let s = 0; s < calib.count; s += c.batch) batches.push(calib.input.subarray(s * 3072, Math.min(calib.count, s + c.batch) * 3072));
+  return batches;
+}
 
 for (const dir of models) {
   it(`${dir}: qparams and fake-quant logits equal PyTorch's in exact arithmetic`, async () => {
     const { parsed, weights } = await loadModelParts(join(ROOT, dir));
     const mine = goldens.filter((g) => g.model === dir);
-    const { seed, count, batch } = mine[0].calibration;
-    const calib = await calibrationSample(parsed.doc, seed, count);
     // qparams come from FP32 activations: one calibration pass serves every activation width, W and clamp
     const kind = (g: Golden) => `${g.aBits}|${g.clamp}`;
     const observers = new Map<string, ActivationObservers>();
     for (const g of mine) if (!observers.has(kind(g))) observers.set(kind(g), new ActivationObservers(parsed, g.aBits, 'histogram', g.clamp));
     const fp = new ExactGraph(parsed, weights);
-    for (let s = 0; s < calib.count; s += batch) {
-      const n = Math.min(batch, calib.count - s);
-      observeExact(fp, [...observers.values()], calib.input.subarray(s * 3072, (s + n) * 3072), n);
-    }
+    for (const b of await calibrationBatches(parsed.doc, mine[0].calibration)) observeExact(fp, [...observers.values()], b, b.length / 3072);
     const sample = await goldenSample(parsed.doc, mine[0].split, mine[0].indices);
     expect(sample.labels).toEqual(mine[0].labels);
-    const n = sample.labels.length;
+    const n = mine[0].indices.length;
     for (const g of mine) {
       const act = observers.get(kind(g))!;
       const qp = act.freeze();

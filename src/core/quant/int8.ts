@@ -12,11 +12,12 @@
 // - global average pool: the integer sum times 1/K, rounded half to even on r (oneDNN's channels-last
 //   tensors; on NCHW tensors torch rounds the mean of q instead, which differs on odd zero points);
 //   the reference averages floats, so its ties at K = 4 or 16 fall either way;
+// - adds (and prepare_fx's add_relu: an add whose one user is an observed ReLU) of two integer tensors:
+//   each engine's own arithmetic, tabulated over every pair of 8-bit inputs (addTable);
 // - max-pool, slices, shuffles and concats on one grid move integers; anything torch leaves in float
 //   (ShuffleNetV2's concats of two grids and the convs they feed) runs on dequantized values with the
 //   fake-quantized weights, and is quantized again where torch observes.
-// Not emulated: oneDNN on CPUs without VNNI, which sums pairs of u8 x s8 products in a saturating int16;
-// QNNPACK's quantized add (fixed-point; none of the shipped models has an add), here computed as oneDNN does.
+// Not emulated: oneDNN on CPUs without VNNI, which sums pairs of u8 x s8 products in a saturating int16.
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../errors';
 import { type Apply, GraphModel, convolve } from '../graph/execute';
@@ -49,6 +50,9 @@ export class Int8Model {
   /** Conv and dense layers run in float on the last pass (torch leaves their inputs unquantized): where
    * tfjs's float sums part from torch's in the last bit, so where the emulation can be one flip off. */
   readonly floatLayers = new Set<string>();
+  /** Each add with both inputs on grids: where its result goes (its own observer's grid, or for add_relu
+   * its ReLU's) and, after the first pass, its table. */
+  private readonly adds = new Map<string, { grid: Qparams; relu: boolean; table?: tf.Tensor1D }>();
   private readonly lo: number;
   private readonly hi: number;
 
@@ -58,6 +62,14 @@ export class Int8Model {
     check(qparams.length === placement.observers, `expected qparams for ${placement.observers} observers, got ${qparams.length}`);
     ({ quantMin: this.lo, quantMax: this.hi } = clampRange(aBits, false, clamp));
     for (const [node, obs] of placement.events) this.grids.set(node, qparams[obs]);
+    const nodes = parsed.doc.nodes;
+    for (const n of nodes.filter((m) => m.op === 'add')) {
+      const users = nodes.filter((m) => m.inputs.includes(n.name));
+      const own = this.grids.get(n.name);
+      const relu = users.length === 1 && users[0].op === 'relu' ? this.grids.get(users[0].name) : undefined;
+      if (own) this.adds.set(n.name, { grid: own, relu: false });
+      else if (relu) this.adds.set(n.name, { grid: relu, relu: true });
+    }
     const grids = weightGrids(parsed, weights, wBits, clamp);
     this.float = new GraphModel(parsed, quantizeWeights(parsed, weights, wBits, clamp, grids));
     for (const { node, q, scales } of grids) {
@@ -75,6 +87,11 @@ export class Int8Model {
       let grid: Qparams | undefined;
       if ((n.op === 'conv2d' || n.op === 'dense') && grids[0] && out) {
         [y, grid] = [this.integerLinear(n, ins[0], grids[0], out), out];
+      } else if (n.op === 'add' && grids[0] && grids[1] && this.adds.has(n.name)) {
+        const add = this.adds.get(n.name)!;
+        add.table ??= tf.keep(tf.tensor1d(addTable(this.engine, grids[0], grids[1], add.grid, add.relu, this.lo, this.hi)));
+        const index = tf.add(tf.mul(tf.add(ins[0], grids[0].zeroPoint), 256), tf.add(ins[1], grids[1].zeroPoint));
+        [y, grid] = [tf.gather(add.table, tf.cast(index, 'int32')), add.grid];
       } else if (n.op === 'gap' && grids[0]) {
         [y, grid] = [averagePool(ins[0]), grids[0]];
       } else if (grids.length > 0 && grids.every((g) => sameGrid(g, grids[0])) && integerOp(n)) {
@@ -116,6 +133,8 @@ export class Int8Model {
     this.float.dispose();
     for (const k of this.kernels.values()) tf.dispose([k.w, k.requant?.mult, k.requant?.bias].filter((t) => t !== undefined));
     this.kernels.clear();
+    for (const a of this.adds.values()) a.table?.dispose();
+    this.adds.clear();
   }
 }
 
@@ -150,6 +169,65 @@ export function requantConstants(engine: Int8Engine, wScales: Float32Array, bias
     bias: bias.map((b, c) => f(b * biasScale[c])),
     zeroPoint: out.zeroPoint,
   };
+}
+
+/**
+ * quantized::add (add_relu when relu) of inputs on grids a and b into `out`, as the engine computes it,
+ * for every pair of 8-bit inputs: entry qa * 256 + qb holds r = q - zp_out, clamped to [lo, hi] as the
+ * int8 model is (int8.py). Each entry is computed exactly in double and rounded where the kernel rounds;
+ * golden_int8.py checks every entry against torch on 15 grids per engine.
+ * - oneDNN (torch's x86 qadd kernel, vectorised): each input dequantized by a fused multiply-add,
+ *   fma(s, q, f(s * -zp)), the two summed in float32, ReLU, then round_half_even(sum * f(1 / s_out)) + zp.
+ *   (Where the two inputs differ in memory format torch takes its scalar loop, f(s * (q - zp)), which
+ *   parted from this on one pair of the 65,536 on 3 of 40 random grids; the int8 models' adds see
+ *   channels-last tensors.)
+ * - QNNPACK: fixed point. Multipliers m = round(s / s_out * 2^shift), the larger in [2^21, 2^22);
+ *   acc = m_a (qa - zp_a) + m_b (qb - zp_b) in int32, shifted right rounding half away from zero,
+ *   plus zp_out; add_relu clamps at zp_out. Grids its parameters are not made for are refused: a
+ *   scale ratio under 2^-14 or from 2^8 (torch refuses them too) or a larger ratio under 2^-10 (its
+ *   shift would pass 31, which QNNPACK's asserts exclude).
+ */
+export function addTable(engine: Int8Engine, a: Qparams, b: Qparams, out: Qparams, relu: boolean, lo: number, hi: number): Float32Array {
+  const sum = engine === 'qnnpack' ? qnnpackAdd(a, b, out) : onednnAdd(a, b, out);
+  const min = relu ? Math.max(lo, out.zeroPoint) : lo; // the ReLU at zero is the zero point on the grid
+  const table = new Float32Array(256 * 256);
+  for (let qa = 0; qa < 256; qa++) {
+    for (let qb = 0; qb < 256; qb++) table[qa * 256 + qb] = Math.min(hi, Math.max(min, sum(qa, qb))) - out.zeroPoint;
+  }
+  return table;
+}
+
+const clamp8 = (q: number) => Math.min(255, Math.max(0, q));
+
+function onednnAdd(a: Qparams, b: Qparams, out: Qparams): (qa: number, qb: number) => number {
+  const [sa, sb] = [f(a.scale), f(b.scale)];
+  const [pa, pb] = [f(sa * f(-a.zeroPoint)), f(sb * f(-b.zeroPoint))];
+  const inv = f(1 / f(out.scale));
+  // s * q + p is exact in double (both multiples of s's last bit, under 2^33 of them): one rounding, as fma
+  return (qa, qb) => clamp8(roundHalfEven(f(f(f(sa * qa + pa) + f(sb * qb + pb)) * inv)) + out.zeroPoint);
+}
+
+function qnnpackAdd(a: Qparams, b: Qparams, out: Qparams): (qa: number, qb: number) => number {
+  const [ra, rb] = [f(f(a.scale) / f(out.scale)), f(f(b.scale) / f(out.scale))];
+  const exponent = exponentOf(Math.max(ra, rb));
+  check(Math.min(ra, rb) >= 2 ** -14 && exponent < 8 && exponent >= -10,
+    `QNNPACK cannot add on these grids: input over output scales ${ra} and ${rb} (each must be at least 2^-14, the larger from 2^-10 to under 2^8)`);
+  const shift = 21 - exponent;
+  const [ma, mb] = [roundHalfEven(ra * 2 ** shift), roundHalfEven(rb * 2 ** shift)];
+  const [unit, half] = [2 ** shift, 2 ** (shift - 1)];
+  return (qa, qb) => {
+    const acc = ma * (qa - a.zeroPoint) + mb * (qb - b.zeroPoint); // int32 in the kernel, exact here
+    const floor = Math.floor(acc / unit);
+    const rem = acc - floor * unit;
+    return clamp8(floor + (rem > half || (rem === half && acc >= 0) ? 1 : 0) + out.zeroPoint);
+  };
+}
+
+/** The binary exponent of a positive normal float32, read from its bits. */
+function exponentOf(x: number): number {
+  const v = new DataView(new ArrayBuffer(4));
+  v.setFloat32(0, x);
+  return (v.getUint32(0) >>> 23) - 127;
 }
 
 /** Ops that move or compare integers without arithmetic, so they run on r as on floats. */

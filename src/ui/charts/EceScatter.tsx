@@ -4,14 +4,13 @@
 import { memo, useRef } from 'react';
 import type { RunResult } from '../../core/experiment/run';
 import { ExportButtons } from '../download';
-import { ARCHS, type ArchName } from '../url';
+import { archColor } from '../archs';
 import { XAxis, YAxis } from './axes';
 import { type Frame, linear } from './scale';
-import { type ScatterAxes, type ScatterPoint, scatterLegend, scatterPoints } from './scatterLayout';
+import { type ScatterAxes, type ScatterPoint, scatterArchs, scatterLegend, scatterPoints } from './scatterLayout';
 import { useKeyHover } from './useKeyHover';
 import { useWidth } from './useWidth';
 
-const ARCH_COLORS: Record<ArchName, string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
 const HEIGHT = 320;
 
 export const EceScatter = memo(function EceScatter({ results, scaling, axes }: { results: RunResult[]; scaling: 'before' | 'after'; axes: ScatterAxes }) {
@@ -21,7 +20,8 @@ export const EceScatter = memo(function EceScatter({ results, scaling, axes }: {
   const points = scatterPoints(results, scaling);
   const { hover: hovered, setHover, keyProps } = useKeyHover(points.length); // the arrows step through the runs in cache order
   const hover: ScatterPoint | null = hovered === null ? null : points[hovered] ?? null;
-  const byArch = [...points].sort((a, b) => ARCHS.indexOf(a.arch) - ARCHS.indexOf(b.arch));
+  const archs = scatterArchs(results);
+  const byArch = [...points].sort((a, b) => archs.indexOf(a.arch) - archs.indexOf(b.arch));
   const summary = `${title}: ` + byArch.map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`).join('; ');
   const legend = scatterLegend(results, 48, width - 16);
   const frame: Frame = { width, height: HEIGHT, left: 48, right: 16, top: legend.height + 8, bottom: 40 };
@@ -38,13 +38,13 @@ export const EceScatter = memo(function EceScatter({ results, scaling, axes }: {
         <g fontSize={11} fill="currentColor">
           {legend.items.map((item) => (
             <g key={item.label} transform={`translate(${item.x}, ${item.y})`}>
-              <circle r={item.r} fill={item.arch ? ARCH_COLORS[item.arch] : '#888'} fillOpacity={0.75} />
+              <circle r={item.r} fill={item.arch ? archColor(item.arch, archs) : '#888'} fillOpacity={0.75} />
               <text x={item.r + 6} y={4}>{item.label}</text>
             </g>
           ))}
         </g>
         {points.map((p, i) => (
-          <circle key={i} cx={x(p.error)} cy={y(p.ece)} r={p.r} fill={ARCH_COLORS[p.arch] ?? '#888'} fillOpacity={0.75}
+          <circle key={i} cx={x(p.error)} cy={y(p.ece)} r={p.r} fill={archColor(p.arch, archs)} fillOpacity={0.75}
             stroke={i === hovered ? 'currentColor' : '#fff'} strokeWidth={i === hovered ? 2 : 0.5}
             onMouseEnter={() => setHover(i)} onMouseLeave={() => setHover(null)} />
         ))}

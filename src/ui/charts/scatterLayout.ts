@@ -4,13 +4,12 @@
 // (colour = architecture, size = precision) drawn inside the SVG so an exported figure carries them.
 import type { RunResult } from '../../core/experiment/run';
 import { precisionTitle, type Precision } from '../../core/experiment/precision';
-import { ARCH_TITLES } from '../labels';
-import { ARCHS, type ArchName } from '../url';
+import { archTitle, orderArchs } from '../archs';
 import { niceTicks } from './scale';
 
-export interface ScatterPoint { arch: ArchName; error: number; ece: number; r: number; label: string }
+export interface ScatterPoint { arch: string; error: number; ece: number; r: number; label: string }
 export interface ScatterAxes { errorTicks: number[]; eceTicks: number[] }
-export interface LegendItem { x: number; y: number; label: string; r: number; arch?: ArchName }
+export interface LegendItem { x: number; y: number; label: string; r: number; arch?: string }
 
 const bitsOf = (p: Precision) => (p.wBits ?? 32) + (p.aBits ?? 32);
 
@@ -31,11 +30,14 @@ export function scatterPoints(results: RunResult[], scaling: 'before' | 'after')
   const radius = markerRadius(results);
   return results.map((r) => {
     const rep = scaling === 'before' ? r.before : r.after;
-    const arch = r.spec.arch as ArchName;
+    const arch = r.spec.arch;
     return { arch, error: 100 * rep.error, ece: 100 * rep.ece, r: radius(r.spec.precision),
-      label: `${ARCH_TITLES[arch] ?? arch} ${precisionTitle(r.spec.precision)} trial ${r.spec.trial + 1}` };
+      label: `${archTitle(arch)} ${precisionTitle(r.spec.precision)} trial ${r.spec.trial + 1}` };
   });
 }
+
+/** The architectures of the runs, in legend order (which also sets the user's architectures' colours). */
+export const scatterArchs = (results: RunResult[]): string[] => orderArchs(results.map((r) => r.spec.arch));
 
 /** Axes covering both panels' points: error is the same before and after scaling, ECE is not. */
 export function sharedAxes(results: RunResult[]): ScatterAxes {
@@ -53,12 +55,12 @@ const CHAR = 6.2; // average glyph width at 11 px, for laying legend items out w
  * height they take, which becomes the plot's top margin.
  */
 export function scatterLegend(results: RunResult[], left: number, right: number): { items: LegendItem[]; height: number } {
-  const archs = ARCHS.filter((a) => results.some((r) => r.spec.arch === a));
+  const archs = scatterArchs(results);
   const radius = markerRadius(results);
   const precisions = new Map<string, Precision>();
   for (const r of results) precisions.set(precisionTitle(r.spec.precision), r.spec.precision);
   const entries = [
-    ...archs.map((a) => ({ label: ARCH_TITLES[a], r: 5, arch: a })),
+    ...archs.map((a) => ({ label: archTitle(a), r: 5, arch: a })),
     ...[...precisions.entries()].sort(([, a], [, b]) => bitsOf(b) - bitsOf(a)).map(([label, p]) => ({ label, r: radius(p) })),
   ];
   const items: LegendItem[] = [];

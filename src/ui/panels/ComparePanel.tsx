@@ -1,9 +1,8 @@
 // Any two runs side by side: reliability diagrams before and after scaling, and their metrics.
 import { precisionTitle } from '../../core/experiment/precision';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
-import { ARCH_TITLES } from '../labels';
+import { archTitle } from '../archs';
 import type { AppStore } from '../store';
-import type { ArchName } from '../url';
 import { DeltaTable, MetricsTable } from './MetricsTable';
 import { diagramOf, temperatureText } from '../trials';
 
@@ -16,7 +15,7 @@ export function ComparePanel({ store }: { store: AppStore }) {
           const rs = runs[i];
           if (!rs) return <p key={i} className="muted">Run {i === 0 ? 'A' : 'B'}: waiting...</p>;
           const { spec } = rs[0];
-          const name = `${i === 0 ? 'A' : 'B'}: ${ARCH_TITLES[spec.arch as ArchName]} ${precisionTitle(spec.precision)}${rs.length > 1 ? ` (${rs.length} trials)` : ''}`;
+          const name = `${i === 0 ? 'A' : 'B'}: ${archTitle(spec.arch)} ${precisionTitle(spec.precision)}${rs.length > 1 ? ` (${rs.length} trials)` : ''}`;
           return (
             <section key={i} aria-label={`Run ${name}`}>
               <h3>{name}</h3>

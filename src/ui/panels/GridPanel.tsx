@@ -2,20 +2,20 @@
 // dataset, before or after temperature scaling, filled cell by cell as runs finish.
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
-import { ARCHS } from '../url';
-import { ARCH_TITLES, PRECISIONS } from '../labels';
+import { archTitle, archsWithModels } from '../archs';
+import { PRECISIONS } from '../labels';
 import { diagramOf, reportStat } from '../trials';
 
 export function GridPanel({ store }: { store: AppStore }) {
   const grid = store((s) => s.grid);
   const models = store((s) => s.models) ?? [];
   const { dataset, scaling } = store((s) => s.settings);
-  const archs = ARCHS.filter((a) => models.some((m) => m.dataset === dataset && m.arch === a));
+  const archs = archsWithModels(models, dataset);
   if (archs.length === 0) return <p role="alert">No model has been trained on {dataset} yet.</p>;
   return (
     <table className="grid" aria-label={`Reliability grid, ${scaling} temperature scaling`}>
       <thead>
-        <tr><th scope="col">precision</th>{archs.map((a) => <th key={a} scope="col">{ARCH_TITLES[a]}</th>)}</tr>
+        <tr><th scope="col">precision</th>{archs.map((a) => <th key={a} scope="col">{archTitle(a)}</th>)}</tr>
       </thead>
       <tbody>
         {PRECISIONS.map(([p, title]) => (
@@ -26,7 +26,7 @@ export function GridPanel({ store }: { store: AppStore }) {
               const error = rs && reportStat(rs, scaling, (r) => r.error).mean;
               return (
                 <td key={a}>
-                  {rs ? <ReliabilityDiagram {...diagramOf(rs, scaling)} height={150} title={`${ARCH_TITLES[a]}, ${title}: error ${(100 * error!).toFixed(1)}%`} />
+                  {rs ? <ReliabilityDiagram {...diagramOf(rs, scaling)} height={150} title={`${archTitle(a)}, ${title}: error ${(100 * error!).toFixed(1)}%`} />
                     : <p className="muted">waiting...</p>}
                 </td>
               );

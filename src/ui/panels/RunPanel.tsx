@@ -1,17 +1,17 @@
 // Controls for one run and its single view: reliability diagrams before and after temperature
 // scaling side by side, the metrics table, and what the backend is.
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { CLAMPS } from '../../core/quant/qparams';
-import { ARCHS, ARITHMETIC_CHOICES, ARITHMETIC_LABELS, BACKEND_CHOICES, CLAMP_LABELS, OBSERVERS, type Settings, runNote } from '../url';
+import { ARITHMETIC_CHOICES, ARITHMETIC_LABELS, BACKEND_CHOICES, CLAMP_LABELS, OBSERVERS, type Settings, runNote } from '../url';
 import { FillPanel } from './FillPanel';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
 import { ComparePanel } from './ComparePanel';
 import { Gallery } from './Gallery';
 import { ResultButtons } from '../download';
-import { ARCH_TITLES } from '../labels';
+import { archChoices, archTitle } from '../archs';
 import { PrecisionControls } from './PrecisionControls';
 import { MetricsTable } from './MetricsTable';
 import type { RunResult } from '../../core/experiment/run';
@@ -59,14 +59,17 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
   const run = useDeferredValue(store((s) => s.run));
   const backend = store((s) => s.backend);
   const view = store((s) => s.settings.view);
+  const dataset = store((s) => s.settings.dataset);
+  const models = store((s) => s.models);
+  const archs = useMemo(() => archChoices(models ?? [], dataset).map((a) => [a, archTitle(a)] as const), [models, dataset]);
   return (
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
       <div className="controls">
         <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid'], ['scatter', 'ECE vs error'], ['compare', 'compare two runs']] as const} />
-        {(view === 'single' || view === 'compare') && <Select store={store} name="arch" label={view === 'compare' ? 'A: architecture' : 'Architecture'} options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
+        {(view === 'single' || view === 'compare') && <Select store={store} name="arch" label={view === 'compare' ? 'A: architecture' : 'Architecture'} options={archs} />}
         {(view === 'single' || view === 'compare') && <PrecisionControls store={store} name="precision" label={view === 'compare' ? 'A: precision' : 'Precision'} />}
-        {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={ARCHS.map((a) => [a, ARCH_TITLES[a]] as const)} />}
+        {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={archs} />}
         {view === 'compare' && <PrecisionControls store={store} name="precision2" label="B: precision" />}
         {view === 'grid' && <Select store={store} name="scaling" label="Diagrams" options={[['before', 'before temperature scaling'], ['after', 'after temperature scaling']] as const} />}
         <Select store={store} name="trial" label="Trial" options={[...[1, 2, 3].map((t) => [t, `${t} (seed ${trialSeed(t - 1)})`] as const), ['all', 'all three'] as const]} />

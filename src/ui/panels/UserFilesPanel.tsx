@@ -38,7 +38,7 @@ export function UserFilesPanel({ lab }: { lab: Lab }) {
           const n = Object.values(b.manifest.splits).reduce((k, s) => k + s.count, 0);
           return `Loaded ${b.manifest.title} (${b.manifest.name}): ${n.toLocaleString('en')} images in ${Object.keys(b.manifest.splits).length} splits, ${b.manifest.classes.length} classes.`;
         }} />
-      <Picker id="user-model" label="Model files" hint="model.json and weights.bin, as training/export.py writes them; it replaces a shipped model of the same dataset and architecture."
+      <Picker id="user-model" label="Model files" hint="model.json and weights.bin, as training/export.py writes them; it replaces a shipped model of the same dataset and architecture, or joins the architectures under its own name."
         onFiles={async (files) => {
           const m = await readUserModel(files);
           lab.addModel(m);
