@@ -68,6 +68,17 @@ export async function goldenSample(doc: GraphDoc, split: string, indices: number
   return { input: toModelInput(sample.images, m.image, doc.input, 0, sample.count), labels: Array.from(sample.labels) };
 }
 
+/** A golden file's calibration images as batches of model input (NHWC): the lab's seeded draw of a shipped
+ * model's trial, or a random model's batches stored in the file. */
+export async function goldenCalibration(doc: GraphDoc, c: { seed?: number; count?: number; batch: number; inputs_nhwc?: number[][] }): Promise<Float32Array[]> {
+  if (c.inputs_nhwc) return c.inputs_nhwc.map((b) => Float32Array.from(b));
+  const calib = await calibrationSample(doc, c.seed!, c.count!);
+  const size = calib.input.length / calib.count;
+  const batches: Float32Array[] = [];
+  for (let s = 0; s < calib.count; s += c.batch) batches.push(calib.input.subarray(s * size, Math.min(calib.count, s + c.batch) * size));
+  return batches;
+}
+
 /** The first `count` images of a trial's seeded calibration draw from the model's dataset pool, as model input (NHWC). */
 export async function calibrationSample(doc: GraphDoc, seed: number, count: number): Promise<{ input: Float32Array; count: number }> {
   const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));

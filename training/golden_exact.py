@@ -27,6 +27,7 @@ import json  # noqa: E402
 import torch  # noqa: E402
 
 import export  # noqa: E402
+import compare_int8  # noqa: E402
 import golden_ptq as ptq  # noqa: E402
 import int8  # noqa: E402
 
@@ -59,7 +60,7 @@ def main():
     for f in glob.glob(os.path.join(args.out, '*.json')):
         os.remove(f)
     os.makedirs(args.out, exist_ok=True)
-    for path in sorted(glob.glob(os.path.join(ptq.ROOT, 'public', 'models', '*', '*', 'model.json'))) + [ptq.RESIDUAL]:
+    for path in compare_int8.model_paths(residual=True):
         doc, weights = ptq.load(path)
         calib = ptq.calibration_batches(doc, args.calibration_images)
         test, indices, x, Yt = ptq.test_sample(doc, args.test_images)

@@ -9,9 +9,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT, calibrationSample, goldenSample, loadModelParts } from '../../../scripts/nodeTf';
+import { ROOT, goldenCalibration, goldenSample, loadModelParts } from '../../../scripts/nodeTf';
 import { ExactGraph } from '../graph/exact';
-import type { GraphDoc } from '../graph/format';
 import { ExactPtq, observeExact } from './exactPtq';
 import { ActivationObservers } from './ptq';
 import type { Clamp } from './qparams';
@@ -38,15 +37,6 @@ it('has exact goldens for every precision of every shipped model and the random 
   expect(goldens.filter((g) => g.clamp === 'dtype').map((g) => `${g.wBits}${g.aBits}`)).toEqual(Array(10).fill(['44', '48']).flat());
 });
 
-/** A golden's calibration images as batches of model input (NHWC). */
-async function calibrationBatches(doc: GraphDoc, c: Golden['calibration']): Promise<Float32Array[]> {
-  if ('inputs_nhwc' in c) return c.inputs_nhwc.map((b) => Float32Array.from(b));
-  const calib = await calibrationSample(doc, c.seed, c.count);
-  const batches: Float32Array[] = [];
-  for (let s = 0; s < calib.count; s += c.batch) batches.push(calib.input.subarray(s * 3072, Math.min(calib.count, s + c.batch) * 3072));
-  return batches;
-}
-
 for (const dir of models) {
   it(`${dir}: qparams and fake-quant logits equal PyTorch's in exact arithmetic`, async () => {
     const { parsed, weights } = await loadModelParts(join(ROOT, dir));
@@ -56,7 +46,7 @@ for (const dir of models) {
     const observers = new Map<string, ActivationObservers>();
     for (const g of mine) if (!observers.has(kind(g))) observers.set(kind(g), new ActivationObservers(parsed, g.aBits, 'histogram', g.clamp));
     const fp = new ExactGraph(parsed, weights);
-    for (const b of await calibrationBatches(parsed.doc, mine[0].calibration)) observeExact(fp, [...observers.values()], b, b.length / 3072);
+    for (const b of await goldenCalibration(parsed.doc, mine[0].calibration)) observeExact(fp, [...observers.values()], b, b.length / 3072);
     const sample = await goldenSample(parsed.doc, mine[0].split, mine[0].indices);
     expect(sample.labels).toEqual(mine[0].labels);
     const n = mine[0].indices.length;

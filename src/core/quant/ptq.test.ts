@@ -22,7 +22,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, calibrationSample, goldenSample, loadModelParts, useBackend } from '../../../scripts/nodeTf';
+import { ROOT, goldenCalibration, goldenSample, loadModelParts, useBackend } from '../../../scripts/nodeTf';
 import { PtqModel } from './ptq';
 
 const DIR = join(ROOT, 'golden/out/ptq');
@@ -48,28 +48,14 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
     const before = tf.memory().numTensors;
     const { parsed, weights } = await loadModelParts(join(ROOT, g.model));
     const model = new PtqModel(parsed, weights, { wBits: g.wBits, aBits: g.aBits, observer: 'histogram' });
-    let test: Float32Array;
-    if (g.calibration.inputs_nhwc) {
-      for (const b of g.calibration.inputs_nhwc) {
-        const x = tf.tensor4d(b, [b.length / 3072, 32, 32, 3]);
-        await model.observe(x);
-        x.dispose();
-      }
-      const name = parsed.doc.name;
-      test = Float32Array.from(JSON.parse(readFileSync(join(DIR, `${name}-test-inputs.json`), 'utf8')).inputs_nhwc);
-    } else {
-      const calib = await calibrationSample(parsed.doc, g.calibration.seed!, g.calibration.count!);
-      const { batch } = g.calibration;
-      for (let s = 0; s < calib.count; s += batch) {
-        const n = Math.min(batch, calib.count - s);
-        const x = tf.tensor4d(calib.input.subarray(s * 3072, (s + n) * 3072), [n, 32, 32, 3]);
-        await model.observe(x);
-        x.dispose();
-      }
-      const sample = await goldenSample(parsed.doc, g.split, g.indices); // PyTorch's seeded sample
-      expect(sample.labels).toEqual(g.labels);
-      test = sample.input;
+    for (const b of await goldenCalibration(parsed.doc, g.calibration)) {
+      const x = tf.tensor4d(b, [b.length / 3072, 32, 32, 3]);
+      await model.observe(x);
+      x.dispose();
     }
+    const sample = await goldenSample(parsed.doc, g.split, g.indices); // PyTorch's seeded sample, or a random model's inputs
+    expect(sample.labels).toEqual(g.labels);
+    const test = sample.input;
     const qp = model.freeze();
     expect(qp.length).toBe(g.qparams.length);
     expect(Math.abs(qp[0].scale - g.qparams[0][0]) / g.qparams[0][0], 'input observer scale').toBeLessThanOrEqual(1e-6);
