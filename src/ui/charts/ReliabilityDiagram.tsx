@@ -17,7 +17,7 @@ interface Props {
   ece: number;
   /** Says what the ECE is where it is not that of the drawn bins (several trials: their mean). */
   eceNote?: string;
-  /** Height of the reliability plot in px; the histogram gets 3/8 of it. */
+  /** Height of the reliability plot in px; the histogram gets 3/8 of it, and bars at least 40 px high. */
   height?: number;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binStats } from '../../core/calib/bins';
 import { parsePrecision } from '../../core/experiment/precision';
 import type { RunResult } from '../../core/experiment/run';
-import { reliabilityLayout } from './reliabilityLayout';
+import { MIN_STRIP_BARS, reliabilityLayout } from './reliabilityLayout';
 import { linear, niceTicks } from './scale';
 import { scatterLegend, scatterPoints, sharedAxes } from './scatterLayout';
 import { stepMark } from './useKeyHover';
@@ -56,6 +56,12 @@ describe('reliabilityLayout', () => {
     const heights = L.marks.map((m) => m.share.height / stripH);
     expect(heights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     expect(heights[9]).toBeCloseTo(5 / 8, 9); // 0.92 .. 1.0
+  });
+  it('keeps the histogram readable in a small diagram (a grid cell): bars area of at least 40 px', () => {
+    for (const height of [120, 150, 180, 240]) {
+      const { strip } = reliabilityLayout(bins, 300, height);
+      expect(strip.height - strip.top - strip.bottom).toBeGreaterThanOrEqual(MIN_STRIP_BARS);
+    }
   });
   it('draws nothing but empty columns when no image has been seen yet', () => {
     const empty = reliabilityLayout(binStats([], [], 15), 300, 150);

@@ -35,10 +35,17 @@ export interface Layout {
 
 /** One pixel between neighbouring bars, so that adjacent bins stay apart. */
 const BAR_GAP = 1;
+/** The histogram strip's margins: its x axis and title below, a little air above. */
+const STRIP_TOP = 4;
+const STRIP_BOTTOM = 34;
+/** Least height of the histogram's bars area: at 3/8 of a grid cell's plot it was 18 px, its three
+ * percent ticks overlapped and a 20% bin was a 4 px bar. */
+export const MIN_STRIP_BARS = 40;
 
 export function reliabilityLayout(bins: Bin[], width: number, height: number): Layout {
   const plot: Frame = { width, height, left: 40, right: 12, top: 8, bottom: 20 };
-  const strip: Frame = { width, height: Math.round(height * 0.375), left: 40, right: 12, top: 4, bottom: 34 };
+  const stripHeight = Math.max(Math.round(height * 0.375), STRIP_TOP + STRIP_BOTTOM + MIN_STRIP_BARS);
+  const strip: Frame = { width, height: stripHeight, left: 40, right: 12, top: STRIP_TOP, bottom: STRIP_BOTTOM };
   const inner = width - plot.left - plot.right;
   const x = (v: number) => plot.left + v * inner;
   const y = (v: number) => plot.top + (1 - v) * (plot.height - plot.top - plot.bottom);
