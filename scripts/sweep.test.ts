@@ -39,6 +39,22 @@ describe('npm run sweep', () => {
     expect(after[2].spec.precision).toEqual({ wBits: 4, aBits: 4 });
   }, 300_000);
 
+  it('should keep the runs it was not asked for, unless their model has been retrained since', () => {
+    const before = JSON.parse(read('sweep.json')).results;
+    const sha = JSON.parse(readFileSync(join(ROOT, 'public/models/retinamnist/shufflenetv2/model.json'), 'utf8')).weights.sha256;
+    // another model's run (its current weights) and a run of weights no longer shipped
+    const other = { ...before[0], key: 'other-model-run', weightsSha256: sha, spec: { ...before[0].spec, arch: 'shufflenetv2' } };
+    const stale = { ...before[0], key: 'stale-run', weightsSha256: '0'.repeat(64) };
+    writeFileSync(join(out, 'sweep.json'), JSON.stringify({ backend: 'wasm', results: [...before, other, stale] }));
+    sweep('--precisions', 'fp32');
+    const after = JSON.parse(read('sweep.json')).results;
+    // the W8/A8 and W4/A4 runs stay beside the FP32 one asked for, FP32 first; the other model's run is kept, after them
+    expect(after.map((r: { key: string }) => r.key)).toEqual([...before.map((r: { key: string }) => r.key), 'other-model-run']);
+    expect(after.map((r: { spec: { precision: { wBits: number | null } } }) => r.spec.precision.wBits)).toEqual([null, 8, 4, null]);
+    expect(read('sweep.csv').trim().split('\n')).toHaveLength(5);
+    expect(read('sweep.md')).toContain('| retinamnist | shufflenetv2 | FP32 | 1 |');
+  }, 300_000);
+
   it('should recompute everything with --fresh', () => {
     sweep('--precisions', 'fp32', '--fresh');
     const runs = JSON.parse(read('sweep.json')).results;

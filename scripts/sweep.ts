@@ -7,7 +7,9 @@
 // Writes <out>/sweep.json (every run), sweep.csv (one row per run) and sweep.md (mean and spread over trials).
 // sweep.json is rewritten after every run, and a run already in it under the same cache key (weights hash
 // and every setting, see cacheKey.ts) is taken from it rather than computed again, unless --fresh: so a
-// stopped sweep resumes, and a sweep that adds a model to a folder recomputes only that model.
+// stopped sweep resumes, and a sweep that adds a model to a folder recomputes only that model. Runs in
+// it that this sweep does not ask for stay (a folder accumulates; --fresh starts it over), unless their
+// model's weights have changed since.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -69,14 +71,23 @@ async function main() {
   await mkdir(out, { recursive: true });
   const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
   const shas = new Map<string, string>(); // one read of each model.json, not one per job
-  const weightsSha = (dataset: string, arch: string) => {
-    const dir = join(modelsDir, dataset, arch);
-    if (!shas.has(dir)) shas.set(dir, JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weights.sha256);
-    return shas.get(dir)!;
+  const weightsSha = (dataset: string, arch: string): string | undefined => {
+    const file = join(modelsDir, dataset, arch, 'model.json');
+    if (!shas.has(file) && existsSync(file)) shas.set(file, JSON.parse(readFileSync(file, 'utf8')).weights.sha256);
+    return shas.get(file);
   };
+  const jobSha = (dataset: string, arch: string): string => {
+    const sha = weightsSha(dataset, arch);
+    if (!sha) throw new Error(`no shipped model ${dataset}/${arch}; have ${readdirSync(join(modelsDir, dataset)).join(', ')}`);
+    return sha;
+  };
+  const asked = new Set(jobs.map((j) => cacheKey(jobSha(j.dataset, j.arch), j.spec)));
+  const kept = [...previous.values()].filter((r) => !asked.has(r.key) && typeof r.spec?.dataset === 'string' && typeof r.spec.arch === 'string' &&
+    r.weightsSha256 === weightsSha(r.spec.dataset, r.spec.arch));
   const results: SweepRecord[] = [];
+  const all = () => [...kept, ...results].sort(byRun);
   const save = async () => { // through a temporary file, so a sweep stopped mid-write leaves the last good one
-    await writeFile(join(out, 'sweep.json.part'), JSON.stringify({ backend: tf.getBackend(), results }, null, 1));
+    await writeFile(join(out, 'sweep.json.part'), JSON.stringify({ backend: tf.getBackend(), results: all() }, null, 1));
     await rename(join(out, 'sweep.json.part'), join(out, 'sweep.json'));
   };
   let inputs: Awaited<ReturnType<typeof loadRunInputs>> | undefined;
@@ -86,7 +97,7 @@ async function main() {
   for (const [i, job] of jobs.entries()) {
     const label = `${job.dataset} ${job.arch} ${precisionTitle(job.spec.precision)} trial ${job.spec.trial + 1}`;
     bar(i, jobs.length, label);
-    const before = previous.get(cacheKey(weightsSha(job.dataset, job.arch), job.spec));
+    const before = previous.get(cacheKey(jobSha(job.dataset, job.arch), job.spec));
     if (before) {
       results.push(before);
       reused++;
@@ -99,13 +110,22 @@ async function main() {
     results.push(slim(await runExperiment(inputs!, job.spec)));
     await save();
   }
-  bar(jobs.length, jobs.length, `done in ${((Date.now() - started) / 60000).toFixed(1)} min${reused ? `, ${reused} runs taken from ${out}/sweep.json` : ''}`);
+  bar(jobs.length, jobs.length, `done in ${((Date.now() - started) / 60000).toFixed(1)} min${reused ? `, ${reused} runs taken from ${out}/sweep.json` : ''}${kept.length ? `, ${kept.length} other runs kept there` : ''}`);
   process.stderr.write('\n');
   await save();
-  await writeFile(join(out, 'sweep.csv'), toCsv(results));
-  await writeFile(join(out, 'sweep.md'), toMarkdown(summarize(results)));
-  console.log(toMarkdown(summarize(results)));
+  await writeFile(join(out, 'sweep.csv'), toCsv(all()));
+  await writeFile(join(out, 'sweep.md'), toMarkdown(summarize(all())));
+  console.log(toMarkdown(summarize(all())));
   console.log(`tensors alive after the sweep: ${tf.memory().numTensors}`);
+}
+
+/** The tables' order: by dataset and model, then FP32 and more bits first (W8/A8, W4/A8, W4/A4), then trial. */
+function byRun(a: SweepRecord, b: SweepRecord): number {
+  const bits = (n: number | null) => n ?? 99; // FP32 first
+  const [p, q] = [a.spec, b.spec];
+  return p.dataset.localeCompare(q.dataset) || p.arch.localeCompare(q.arch) ||
+    bits(q.precision.wBits) - bits(p.precision.wBits) || bits(q.precision.aBits) - bits(p.precision.aBits) ||
+    (p.arithmetic ?? '').localeCompare(q.arithmetic ?? '') || (p.clamp ?? '').localeCompare(q.clamp ?? '') || p.trial - q.trial;
 }
 
 /** The run without its per-image predictions and qparams: large, and not needed for the tables. */
