@@ -113,9 +113,11 @@ async function main() {
   bar(jobs.length, jobs.length, `done in ${((Date.now() - started) / 60000).toFixed(1)} min${reused ? `, ${reused} runs taken from ${out}/sweep.json` : ''}${kept.length ? `, ${kept.length} other runs kept there` : ''}`);
   process.stderr.write('\n');
   await save();
-  await writeFile(join(out, 'sweep.csv'), toCsv(all()));
-  await writeFile(join(out, 'sweep.md'), toMarkdown(summarize(all())));
-  console.log(toMarkdown(summarize(all())));
+  const runs = all();
+  const table = toMarkdown(summarize(runs));
+  await writeFile(join(out, 'sweep.csv'), toCsv(runs));
+  await writeFile(join(out, 'sweep.md'), table);
+  console.log(table);
   console.log(`tensors alive after the sweep: ${tf.memory().numTensors}`);
 }
 
