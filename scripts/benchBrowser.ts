@@ -4,27 +4,14 @@
 // reliability grid, the longest main-thread task meanwhile; then the worker's tensor count and the
 // page's JS heap after each of 20 consecutive runs (both must stay flat).
 //   npm run build && npm run bench:browser [-- --backends wasm,webgpu,webgl,cpu --full wasm --runs 20 --grid --grid-limit 1800 --snapshots 1,6,20]
-import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { type Browser, type CDPSession, type Page, chromium } from '@playwright/test';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, serveVite } from './browser';
 import { ROOT } from './nodeTf';
 
 const PORT = 4175;
 const BASE = `http://127.0.0.1:${PORT}`;
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'];
 const MODEL = 'dataset=retinamnist&arch=mobileone_s0';
-
-async function serve(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return server;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('vite preview did not start (run npm run build first)');
-}
 
 /** A long animation frame as the benchmark reports it: when (s after watching began), how long, and where the time went. */
 interface SlowFrame { at: number; duration: number; blocking: number; render: number; scripts: string[] }
@@ -87,13 +74,24 @@ async function backendFigures(browser: Browser, backend: string, full: boolean, 
   let gridSeconds = 'not run';
   if (gridLimit > 0) {
     const table = page.getByRole('table', { name: /Reliability grid/ });
+    const drawn = () => table.getByRole('figure').count();
     try {
       gridSeconds = (await timed(async () => {
+        const start = performance.now();
         await page.getByLabel('View').selectOption('grid');
-        await table.getByText('waiting...').first().waitFor({ state: 'detached', timeout: gridLimit * 1000 });
+        // waits in slices, saying how far it got, so that an hours-long grid shows its pace as it goes
+        for (;;) {
+          const left = gridLimit * 1000 - (performance.now() - start);
+          try {
+            return await table.getByText('waiting...').first().waitFor({ state: 'detached', timeout: Math.max(1, Math.min(left, 600_000)) });
+          } catch (e) {
+            if (left <= 600_000) throw e;
+            console.error(`${backend} grid: ${await drawn()} diagrams drawn after ${((performance.now() - start) / 1000).toFixed(0)} s`);
+          }
+        }
       })).toFixed(1);
     } catch { // a slow software backend: say how far it got rather than lose the other figures
-      gridSeconds = `over ${gridLimit} (${await table.getByRole('figure').count()} diagrams drawn)`;
+      gridSeconds = `over ${gridLimit} (${await drawn()} diagrams drawn)`;
     }
   }
   const longest = await longestTask(page);
@@ -185,8 +183,8 @@ async function main() {
     snapshots: { type: 'string', default: '' },
   } });
   const full = values.full!.split(',');
-  const server = await serve();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS });
+  const server = await serveVite(ROOT, 'preview', PORT);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
   try {
     console.log(`chromium ${browser.version()} headless, ${MODEL.replace('&', ', ')}; seconds, longest main-thread task in ms`);
     const backends = values.backends!.split(',').filter(Boolean); // --backends '' measures only the 20 runs
