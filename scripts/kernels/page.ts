@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readManifest, readSplit } from '../../src/core/data/bundle';
 import { toModelInput } from '../../src/core/data/preprocess';
 import { parsePrecision } from '../../src/core/experiment/precision';
-import { parseGraph, parseWeights } from '../../src/core/graph/format';
 import { PtqModel } from '../../src/core/quant/ptq';
 import { pickBackend } from '../../src/worker/backend';
+import { fetchBytes, fetchModel } from '../../src/worker/load';
 import type { BackendName } from '../../src/worker/protocol';
 
 export interface KernelProfileSpec {
@@ -35,12 +35,6 @@ export interface KernelProfile {
   logits: number[];
 }
 
-const fetchBytes = async (path: string) => {
-  const res = await fetch(path);
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-};
-
 async function timings(reps: number, once: () => Promise<unknown>): Promise<number[]> {
   await once(); // warm-up: shader compilation, kernel caches
   const out: number[] = [];
@@ -55,10 +49,7 @@ async function timings(reps: number, once: () => Promise<unknown>): Promise<numb
 async function profileKernels(spec: KernelProfileSpec): Promise<KernelProfile> {
   const { backend } = await pickBackend(spec.backend);
   for (const [k, v] of Object.entries(spec.tfjsFlags)) tf.env().set(k, v);
-  const dir = `/models/${spec.dataset}/${spec.arch}/`;
-  const [json, bytes] = await Promise.all([fetchBytes(`${dir}model.json`), fetchBytes(`${dir}weights.bin`)]);
-  const parsed = parseGraph(json, bytes.length);
-  const weights = await parseWeights(parsed.doc, bytes);
+  const { parsed, weights } = await fetchModel(`/models/${spec.dataset}/${spec.arch}/`);
   const fetchFile = (path: string) => fetchBytes(`/data/${spec.dataset}/${path}`);
   const manifest = await readManifest(fetchFile);
   const pool = await readSplit(fetchFile, manifest, manifest.poolSplit);

@@ -3,19 +3,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { calibrationReport } from '../core/calib/report';
 import { blobFetcher, readManifest, readSplit } from '../core/data/bundle';
-import { parseGraph, parseWeights } from '../core/graph/format';
 import { type RunInputs, runExperiment } from '../core/experiment/run';
 import { pickBackend } from './backend';
+import { fetchBytes, fetchModel, parseModel } from './load';
 import type { Request, Response } from './protocol';
 
 const post = (m: Response) => (self as unknown as Worker).postMessage(m);
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
 
 /** Memoised loads: a failed one is forgotten, so it is retried next time. */
 function memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
@@ -42,9 +36,7 @@ async function loadInputs(dataset: string, arch: string, testSplit: string): Pro
   const model = memo(modelCache, `${dataset}/${arch}`, async () => {
     const dir = `${base}models/${dataset}/${arch}/`;
     const user = userModels.get(`${dataset}/${arch}`);
-    const [json, bytes] = user ? [user.json, user.weights] : await Promise.all([fetchBytes(`${dir}model.json`), fetchBytes(`${dir}weights.bin`)]);
-    const parsed = parseGraph(json, bytes.length);
-    return { parsed, weights: await parseWeights(parsed.doc, bytes) };
+    return user ? parseModel(user.json, user.weights) : fetchModel(dir);
   });
   const data = memo(dataCache, `${dataset}/${testSplit}`, async () => {
     const files = userData.get(dataset);
