@@ -38,11 +38,16 @@ export async function loadModelDir(dir: string): Promise<GraphModel> {
 
 /** Everything runExperiment needs for a shipped model and its dataset bundle. */
 export async function loadRunInputs(dataset: string, arch: string, testSplit?: string): Promise<RunInputs> {
-  const { parsed, weights } = await loadModelParts(join(ROOT, 'public/models', dataset, arch));
-  const fetchFile = dirFetcher(join(ROOT, 'public/data', dataset));
+  return loadRunInputsFrom(join(ROOT, 'public/models', dataset, arch), join(ROOT, 'public/data', dataset), testSplit);
+}
+
+/** The same for a model folder (model.json, weights.bin) and a bundle folder anywhere. */
+export async function loadRunInputsFrom(modelDir: string, dataDir: string, testSplit?: string): Promise<RunInputs> {
+  const { parsed, weights } = await loadModelParts(modelDir);
+  const fetchFile = dirFetcher(dataDir);
   const m = await readManifest(fetchFile);
   const test = testSplit ?? m.testSplits[0];
-  if (!m.testSplits.includes(test)) throw new Error(`${dataset} has no test split ${test}; valid: ${m.testSplits.join(', ')}`);
+  if (!m.testSplits.includes(test)) throw new Error(`${m.name} has no test split ${test}; valid: ${m.testSplits.join(', ')}`);
   return {
     parsed, weights, image: m.image,
     pool: await readSplit(fetchFile, m, m.poolSplit),

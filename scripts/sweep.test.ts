@@ -1,6 +1,7 @@
-// The sweep CLI end to end on the smallest shipped model: what it writes, and that a second sweep into
-// the same folder takes finished runs from sweep.json instead of computing them again.
+// The sweep CLI end to end on the smallest shipped model: what it writes, that a second sweep into the
+// same folder takes finished runs from sweep.json instead of computing them again, and model and bundle folders of one's own.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,26 @@ describe('npm run sweep', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0].before.error).not.toBe(0.123456);
   }, 300_000);
+
+  it('should sweep a model folder on a bundle folder given by --models and --data, the bundle part of the key', () => {
+    const mine = join(out, 'mine');
+    const args = ['--import', 'tsx', join(ROOT, 'scripts/sweep.ts'), '--models', join(ROOT, 'public/models/retinamnist/mobileone_s0'),
+      '--data', join(ROOT, 'public/data/retinamnist'), '--precisions', 'fp32', '--trials', '1', '--out', mine];
+    execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const [run] = JSON.parse(readFileSync(join(mine, 'sweep.json'), 'utf8')).results;
+    const manifest = readFileSync(join(ROOT, 'public/data/retinamnist/manifest.json'));
+    expect(run.key).toContain(`|retinamnist@${createHash('sha256').update(manifest).digest('hex').slice(0, 16)}|`);
+    const [shipped] = JSON.parse(read('sweep.json')).results; // the same model and data, found by name in public/
+    expect(run.before).toEqual(shipped.before);
+  }, 300_000);
+
+  it('should refuse --models beside --datasets, and --models or --data without --out', () => {
+    const model = join(ROOT, 'public/models/retinamnist/mobileone_s0');
+    const cli = (...args: string[]) => () => execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/sweep.ts'), ...args], { cwd: ROOT, stdio: 'pipe' });
+    expect(cli('--models', model, '--datasets', 'retinamnist', '--out', out)).toThrow(/--models names the models itself/);
+    expect(cli('--models', model)).toThrow(/--models and --data need --out DIR/);
+    expect(cli('--models', out, '--out', out)).toThrow(/model.json is missing: --models takes model folders/);
+  }, 60_000);
 
   it('should refuse a damaged sweep.json with a clear error and leave it as it was', () => {
     writeFileSync(join(out, 'sweep.json'), '{"backend": "wasm", "results": [');

@@ -4,26 +4,32 @@
 //                                       oneDNN or QNNPACK; out: results/int8 or results/int8-qnnpack)
 //                 [--clamp dtype]        (integers below 8 bits clamped only at 8-bit ends, as PyTorch 1.13's
 //                                       convert_fx does; out: results/[<arithmetic>/]clamp-dtype)
+//   npm run sweep -- --models DIR[,DIR] [--data BUNDLE[,BUNDLE]] --out DIR [...]
+//                                       (models of your own, as training/export.py writes them, on the bundle
+//                                       folder of their dataset, as `npm run import` writes it; a model's dataset
+//                                       not given by --data is read from public/data/<dataset>)
+// A calibration pool smaller than the 1,024 images a trial calibrates on is drawn with replacement (a notice says so).
 // Writes <out>/sweep.json (every run), sweep.csv (one row per run) and sweep.md (mean and spread over trials).
 // sweep.json is rewritten after every run, and a run already in it under the same cache key (weights hash
 // and every setting, see cacheKey.ts) is taken from it rather than computed again, unless --fresh: so a
 // stopped sweep resumes, and a sweep that adds a model to a folder recomputes only that model. Runs in
 // it that this sweep does not ask for stay (a folder accumulates; --fresh starts it over), unless their
 // model's weights have changed since.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
-import { CALIBRATION_IMAGES } from '../src/core/experiment/calibration';
+import { CALIBRATION_IMAGES, replacementNote, withReplacement } from '../src/core/experiment/calibration';
 import { ARITHMETICS, type Arithmetic, runArithmetic, runClamp } from '../src/core/experiment/arithmetic';
 import { CLAMPS, type Clamp } from '../src/core/quant/qparams';
 import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
 import { cacheKey } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
-import { ROOT, loadRunInputs, useBackend } from './nodeTf';
+import { ROOT, loadRunInputsFrom, useBackend } from './nodeTf';
 
 const bar = (done: number, total: number, label: string) => {
   const w = 30;
@@ -37,10 +43,16 @@ async function main() {
       datasets: { type: 'string' }, archs: { type: 'string' }, precisions: { type: 'string', default: PAPER_PRECISIONS.join(',') },
       trials: { type: 'string', default: '3' }, out: { type: 'string' }, arithmetic: { type: 'string', default: 'fake-quant' }, clamp: { type: 'string', default: 'bits' },
       backend: { type: 'string', default: 'wasm' }, fresh: { type: 'boolean', default: false },
+      models: { type: 'string' }, data: { type: 'string' },
     },
   });
   const modelsDir = join(ROOT, 'public/models');
-  const datasets = values.datasets?.split(',') ?? readdirSync(modelsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  if (values.models && (values.datasets || values.archs)) throw new Error('--models names the models itself: leave out --datasets and --archs');
+  if ((values.models || values.data) && !values.out) throw new Error('--models and --data need --out DIR (results/ holds the shipped models\' sweeps)');
+  const bundles = bundleDirs(values.data?.split(',') ?? []);
+  const userModels = values.models ? modelDirs(values.models.split(',')) : undefined;
+  const datasets = userModels ? [...new Set(userModels.map((m) => m.dataset))] : values.datasets?.split(',') ??
+    readdirSync(modelsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const trials = Number(values.trials);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
   const precisions = values.precisions!.split(',').map(parsePrecision);
@@ -52,8 +64,8 @@ async function main() {
   await useBackend(values.backend);
   const jobs: { dataset: string; arch: string; spec: RunSpec }[] = [];
   for (const dataset of datasets) {
-    if (!existsSync(join(modelsDir, dataset))) throw new Error(`no shipped models for ${dataset}; have ${readdirSync(modelsDir).join(', ')}`);
-    const archs = values.archs?.split(',') ?? readdirSync(join(modelsDir, dataset)).sort();
+    if (!userModels && !existsSync(join(modelsDir, dataset))) throw new Error(`no shipped models for ${dataset}; have ${readdirSync(modelsDir).join(', ')}`);
+    const archs = userModels?.filter((m) => m.dataset === dataset).map((m) => m.arch) ?? values.archs?.split(',') ?? readdirSync(join(modelsDir, dataset)).sort();
     for (const arch of archs) {
       for (const precision of precisions) {
         const float = precision.wBits === null && precision.aBits === null;
@@ -70,9 +82,11 @@ async function main() {
   const out = values.out ?? join(ROOT, 'results', ...(arithmetic === 'fake-quant' ? [] : [arithmetic]), ...(clamp === 'bits' ? [] : ['clamp-dtype']));
   await mkdir(out, { recursive: true });
   const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
+  const modelDir = (dataset: string, arch: string) =>
+    userModels?.find((m) => m.dataset === dataset && m.arch === arch)?.dir ?? join(modelsDir, dataset, arch);
   const shas = new Map<string, string>(); // one read of each model.json, not one per job
   const weightsSha = (dataset: string, arch: string): string | undefined => {
-    const file = join(modelsDir, dataset, arch, 'model.json');
+    const file = join(modelDir(dataset, arch), 'model.json');
     if (!shas.has(file) && existsSync(file)) shas.set(file, JSON.parse(readFileSync(file, 'utf8')).weights.sha256);
     return shas.get(file);
   };
@@ -81,7 +95,14 @@ async function main() {
     if (!sha) throw new Error(`no shipped model ${dataset}/${arch}; have ${readdirSync(join(modelsDir, dataset)).join(', ')}`);
     return sha;
   };
-  const asked = new Set(jobs.map((j) => cacheKey(jobSha(j.dataset, j.arch), j.spec)));
+  const data = new Map(datasets.map((d) => [d, bundles.get(d) ?? shippedBundle(d)]));
+  const calibrates = precisions.some((p) => p.aBits !== null);
+  for (const [dataset, b] of data) {
+    if (calibrates && withReplacement(b.pool, CALIBRATION_IMAGES)) console.error(`notice: ${dataset} (${b.dir}): ${replacementNote(CALIBRATION_IMAGES, b.pool)}`);
+  }
+  // a bundle of the user's is part of the key, as in the page: another one may come under the same name
+  const jobKey = (j: typeof jobs[number]) => cacheKey(jobSha(j.dataset, j.arch), j.spec, data.get(j.dataset)!.sha256, data.get(j.dataset)!.pool);
+  const asked = new Set(jobs.map(jobKey));
   const kept = [...previous.values()].filter((r) => !asked.has(r.key) && typeof r.spec?.dataset === 'string' && typeof r.spec.arch === 'string' &&
     r.weightsSha256 === weightsSha(r.spec.dataset, r.spec.arch));
   const results: SweepRecord[] = [];
@@ -90,24 +111,25 @@ async function main() {
     await writeFile(join(out, 'sweep.json.part'), JSON.stringify({ backend: tf.getBackend(), results: all() }, null, 1));
     await rename(join(out, 'sweep.json.part'), join(out, 'sweep.json'));
   };
-  let inputs: Awaited<ReturnType<typeof loadRunInputs>> | undefined;
+  let inputs: Awaited<ReturnType<typeof loadRunInputsFrom>> | undefined;
   let loaded = '';
   let reused = 0;
   const started = Date.now();
   for (const [i, job] of jobs.entries()) {
     const label = `${job.dataset} ${job.arch} ${precisionTitle(job.spec.precision)} trial ${job.spec.trial + 1}`;
     bar(i, jobs.length, label);
-    const before = previous.get(cacheKey(jobSha(job.dataset, job.arch), job.spec));
+    const key = jobKey(job);
+    const before = previous.get(key);
     if (before) {
       results.push(before);
       reused++;
       continue;
     }
     if (loaded !== `${job.dataset}/${job.arch}`) {
-      inputs = await loadRunInputs(job.dataset, job.arch);
+      inputs = await loadRunInputsFrom(modelDir(job.dataset, job.arch), data.get(job.dataset)!.dir);
       loaded = `${job.dataset}/${job.arch}`;
     }
-    results.push(slim(await runExperiment(inputs!, job.spec)));
+    results.push({ ...slim(await runExperiment(inputs!, job.spec)), key });
     await save();
   }
   bar(jobs.length, jobs.length, `done in ${((Date.now() - started) / 60000).toFixed(1)} min${reused ? `, ${reused} runs taken from ${out}/sweep.json` : ''}${kept.length ? `, ${kept.length} other runs kept there` : ''}`);
@@ -119,6 +141,44 @@ async function main() {
   await writeFile(join(out, 'sweep.md'), table);
   console.log(table);
   console.log(`tensors alive after the sweep: ${tf.memory().numTensors}`);
+}
+
+interface BundleDir { dir: string; pool: number; sha256?: string }
+
+const readJson = (file: string, what: string) => {
+  if (!existsSync(file)) throw new Error(`${file} is missing: ${what}`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+};
+
+/** --data: bundle folders by their manifest's name, with their pool size and the manifest's hash. */
+function bundleDirs(dirs: string[]): Map<string, BundleDir> {
+  const out = new Map<string, BundleDir>();
+  for (const d of dirs.map((x) => resolve(x))) {
+    const file = join(d, 'manifest.json');
+    const m = readJson(file, '--data takes bundle folders, as `npm run import` writes them');
+    if (out.has(m.name)) throw new Error(`--data: ${out.get(m.name)!.dir} and ${d} are both bundles of ${m.name}`);
+    out.set(m.name, { dir: d, pool: m.splits[m.poolSplit].count, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
+  }
+  return out;
+}
+
+/** A dataset's bundle in public/data (shipped, or imported there). */
+function shippedBundle(dataset: string): BundleDir {
+  const dir = join(ROOT, 'public/data', dataset);
+  const m = readJson(join(dir, 'manifest.json'), `no bundle of ${dataset} in public/data; pass its folder with --data DIR`);
+  return { dir, pool: m.splits[m.poolSplit].count };
+}
+
+/** --models: model folders (model.json, weights.bin) by the dataset and architecture their model.json names. */
+function modelDirs(dirs: string[]): { dir: string; dataset: string; arch: string }[] {
+  const out: { dir: string; dataset: string; arch: string }[] = [];
+  for (const dir of dirs.map((x) => resolve(x))) {
+    const doc = readJson(join(dir, 'model.json'), '--models takes model folders, as training/export.py writes them');
+    const twin = out.find((m) => m.dataset === doc.dataset && m.arch === doc.arch);
+    if (twin) throw new Error(`--models: ${twin.dir} and ${dir} are both ${doc.arch} models of ${doc.dataset}`);
+    out.push({ dir, dataset: doc.dataset, arch: doc.arch });
+  }
+  return out;
 }
 
 /** The tables' order: by dataset and model, then FP32 and more bits first (W8/A8, W4/A8, W4/A4), then trial. */

@@ -4,6 +4,7 @@ Every dataset comes out as a Dataset of uint8 NHWC images (1 or 3 channels) per 
 class names. Preprocessing (to_input) is the one the lab repeats in src/core/data/preprocess.ts:
 grey -> 3 channels, (x - mean) / std per channel in 0..255 units, then zero padding to 32x32.
 """
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -75,9 +76,22 @@ def load_npz(path, name, classes, flip=True):
     return Dataset(name, classes, splits, flip=flip, pool_index=np.arange(len(splits['train'][1])))
 
 
+def is_bundle(name):
+    return os.path.isfile(os.path.join(name, 'manifest.json'))
+
+
+def source_of(name):
+    """Where a dataset comes from, as a run records it: a bundle folder's absolute path (so that the run
+    can be exported from anywhere) and its manifest's sha256, or a built-in name and None."""
+    if not is_bundle(name):
+        return name, None
+    with open(os.path.join(name, 'manifest.json'), 'rb') as f:
+        return os.path.abspath(name), hashlib.sha256(f.read()).hexdigest()
+
+
 def load(name):
     """A built-in dataset by name, or a bundle by path (a folder holding manifest.json)."""
-    if os.path.isfile(os.path.join(name, 'manifest.json')):
+    if is_bundle(name):
         from bundle import read_bundle
         return read_bundle(name)
     if name == 'cifar10':

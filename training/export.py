@@ -1,17 +1,24 @@
 """Exports a trained model as a qcal graph: model.json (nodes) + weights.bin (little-endian float32,
-tfjs layouts) + sha256 of the weights. The vocabulary matches src/core/graph/format.ts.
+tfjs layouts) + sha256 of the weights, and the run's log.json. The vocabulary matches
+src/core/graph/format.ts.
 
+  /usr/bin/python3 training/export.py RUN OUT [--data BUNDLE]
   /usr/bin/python3 training/export.py /var/tmp/qcal-runs/retinamnist-shufflenetv2 public/models/retinamnist/shufflenetv2
+
+RUN is a folder train.py wrote (final.pt, log.json); the test images come from where the run recorded its
+data (a bundle folder or a built-in name), or from --data. model.json records FP32 test accuracy, ECE and NLL.
 
 Steps: eval mode, MobileOne re-parameterised, torch.fx trace, BatchNorm folded into the conv before
 it, ReLU fused into the conv before it, chains of view/transpose/reshape that only permute channels
 collapsed into one `shuffle` (or `permute`) node. The exported graph is then run by a numpy-free
 reference (run_graph below, pure torch on the exported arrays) and must match the model to 1e-5.
 """
+import argparse
 import hashlib
 import json
 import operator
 import os
+import shutil
 import sys
 from collections import defaultdict
 
@@ -360,3 +367,95 @@ def record_placement(model, doc, weights):
         at = match
         events.append([order[match], obs])
     return dict(observers=1 + max(e[1] for e in events), events=events, **({'identities': identities} if identities else {}))
+
+
+
+def run_data(s, log, data_dir=None):
+    """The dataset a run (final.pt's dict s, its log.json) was trained on, and where it was found: --data if
+    given, else where the run recorded its data, else (runs from before that record) the folder or name it
+    was given and the importer's default folder public/data/<name>. A bundle whose manifest is not the one
+    the run recorded is passed over (refused, if it was --data)."""
+    import data
+    default = os.path.normpath(os.path.join(data.HERE, '..', 'public', 'data', s['dataset']))
+    tried = list(dict.fromkeys([data_dir] if data_dir else [c for c in (s.get('data'), log['config']['dataset'], default) if c]))
+    why = []
+    for c in tried:
+        builtin = not data.is_bundle(c) and (c == 'cifar10' or c in data.MEDMNIST)
+        if not (builtin or data.is_bundle(c)):
+            why.append(f'{c}: no such bundle folder (manifest.json) or built-in dataset')
+            continue
+        source, sha = data.source_of(c)
+        if s.get('data_sha256') and sha != s['data_sha256']:
+            why.append(f"{source}: manifest sha256 {str(sha)[:12]}, the run was trained on {s['data_sha256'][:12]}")
+            continue
+        ds = data.load(c)
+        if len(ds.classes) != len(s['classes']):
+            why.append(f"{source}: {len(ds.classes)} classes, the model has {len(s['classes'])}")
+            continue
+        return ds, source
+    raise SystemExit(f"the data of run {s['dataset']}-{s['arch']} is not found ({'; '.join(why)}); "
+                     'pass --data with the bundle folder it was trained on')
+
+
+def export_run(folder, out, data_dir=None):
+    """Exports the run in folder to out (model.json, weights.bin, log.json) after checking, on the real test
+    images, that the exported graph computes the trained eval-mode model (relative max difference <= 1e-5).
+    Only a checked export replaces what is in out. Returns model.json's dict."""
+    import data
+    import golden_calibration as ref
+    s = torch.load(os.path.join(folder, 'final.pt'))
+    with open(os.path.join(folder, 'log.json')) as f:
+        log = json.load(f)
+    ds, source = run_data(s, log, data_dir)
+    trained = models.build(s['arch'], len(s['classes']))
+    trained.load_state_dict(s['model'])
+    trained.eval()
+    X, Y = ds.splits['test']
+    x = data.to_input(X, s['mean'], s['std'])
+    with torch.no_grad():
+        logits = torch.cat([trained(x[i:i + 500]) for i in range(0, len(x), 500)])
+    deploy = trained.reparameterize() if isinstance(trained, models.MobileOne) else trained
+    m = ref.metrics(logits.double().numpy(), Y, 15, resamples=2)
+    by_device = {}  # some runs moved between this CPU and a lent GPU; epochs logged without a device ran on a CPU
+    for e in log['log']:
+        device = e.get('device', 'cpu')
+        by_device[device] = by_device.get(device, 0) + e['seconds']
+    meta = dict(name=f"{s['dataset']}-{s['arch']}", arch=s['arch'], dataset=s['dataset'], classes=s['classes'],
+                training=dict(epochs=log['epochs'], seed=log['config']['seed'], batch_size=log['config']['batch_size'],
+                              seconds=round(sum(e['seconds'] for e in log['log'])),
+                              seconds_by_device={k: round(v) for k, v in sorted(by_device.items())}),
+                fp32=dict(test_split='test', images=len(Y), accuracy=1 - m['error'], ece=m['ece'], nll=m['nll']))
+    out = os.path.normpath(out)
+    tmp = out + '.tmp'
+    shutil.rmtree(tmp, ignore_errors=True)
+    doc, weights = export(deploy, meta, (s['mean'], s['std']), X.shape[1:], tmp)
+    with torch.no_grad():
+        got = torch.cat([run_graph(doc, weights, x[i:i + 500]) for i in range(0, len(x), 500)])
+    rel = ((got - logits).abs().max() / logits.abs().max()).item()
+    agree = (got.argmax(1) == logits.argmax(1)).float().mean().item()
+    if rel > 1e-5 or agree < 1:
+        shutil.rmtree(tmp)
+        raise SystemExit(f'{out}: exported graph differs from the trained model (rel {rel:.2e}, top-1 agreement {agree})')
+    shutil.copy(os.path.join(folder, 'log.json'), os.path.join(tmp, 'log.json'))
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
+    print(f"{meta['name']} -> {out} (test images of {source}): accuracy {meta['fp32']['accuracy']:.4f} ECE {m['ece']:.4f} "
+          f"NLL {m['nll']:.4f} params {doc['stats']['params']} MACs {doc['stats']['macs']} export rel diff {rel:.1e}")
+    return doc
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('run', help='a folder train.py wrote (final.pt, log.json)')
+    p.add_argument('out', help='the model folder to write (model.json, weights.bin, log.json)')
+    p.add_argument('--data', help="the bundle folder the run was trained on (default: where the run recorded it)")
+    p.add_argument('--threads', type=int, default=2)
+    args = p.parse_args(argv)
+    if not os.path.isfile(os.path.join(args.run, 'final.pt')):
+        raise SystemExit(f'{args.run}: no final.pt; RUN is the folder train.py wrote for a finished run (<out>/<dataset>-<arch>)')
+    torch.set_num_threads(args.threads)
+    export_run(args.run, args.out, args.data)
+
+
+if __name__ == '__main__':
+    main()

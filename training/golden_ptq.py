@@ -43,8 +43,11 @@ def trial_seed(trial):
 
 
 def calibration_indices(pool_count, seed, count=CALIBRATION_IMAGES):
-    """The first `count` entries of a seeded Fisher-Yates permutation of the pool."""
+    """The first `count` entries of a seeded Fisher-Yates permutation of the pool; from a pool smaller
+    than `count`, `count` seeded draws with replacement (as src/core/experiment/calibration.ts)."""
     rng = mulberry32(seed)
+    if pool_count < count:
+        return [int(rng() * pool_count) for _ in range(count)]
     p = list(range(pool_count))
     for i in range(pool_count - 1, 0, -1):
         j = int(rng() * (i + 1))

@@ -3,6 +3,9 @@ the importer tests (src/core/data/importers.test.ts) and the train-on-a-bundle s
   golden/out/fixtures/cifar-10-binary.tar.gz   cifar-10-batches-bin/{data_batch_1..5,test_batch}.bin
   golden/out/fixtures/cifar-100-binary.tar.gz  cifar-100-binary/{train,test}.bin + label names
   golden/out/fixtures/pathmnist.npz            the MedMNIST v2 key layout, RGB 28x28, 9 classes
+  golden/out/fixtures/breastmnist.npz          grey 28x28, 2 learnable classes, a pool smaller than 1,024
+                                               (the bring-your-own e2e test trains on it)
+  golden/out/fixtures/bad-*.npz                 breastmnist.npz with a stray label 2, float images or float labels
   golden/out/fixtures/expected.json            what each should decode to (labels, pixel checksums)
 """
 import io
@@ -39,6 +42,26 @@ def cifar(path, top, batches, names_file, names, label_bytes, per_batch):
     return expected
 
 
+def breastmnist():
+    """Grey noise, class 1 with a brighter centre: a set a small CNN learns in an epoch or two."""
+    npz = {}
+    for s, n in (('train', 320), ('val', 64), ('test', 128)):
+        labels = (np.arange(n) % 2).astype(np.uint8)
+        r.shuffle(labels)
+        x = r.normal(110, 35, (n, 28, 28))
+        x[labels == 1, 9:19, 9:19] += r.uniform(20, 70, (int(labels.sum()), 1, 1))
+        npz[f'{s}_images'] = np.clip(x, 0, 255).astype(np.uint8)
+        npz[f'{s}_labels'] = labels[:, None]
+    np.savez_compressed(os.path.join(OUT, 'breastmnist.npz'), **npz)
+    stray = dict(npz, train_labels=npz['train_labels'].copy())
+    stray['train_labels'][7] = 2
+    np.savez_compressed(os.path.join(OUT, 'bad-stray-label.npz'), **stray)
+    np.savez_compressed(os.path.join(OUT, 'bad-float-images.npz'), **dict(npz, val_images=npz['val_images'].astype(np.float32)))
+    np.savez_compressed(os.path.join(OUT, 'bad-float-labels.npz'), **dict(npz, test_labels=npz['test_labels'].astype(np.float32)))
+    return {s: dict(count=int(npz[f'{s}_labels'].shape[0]), sum=int(npz[f'{s}_images'].astype(np.int64).sum()))
+            for s in ('train', 'val', 'test')}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     exp = {}
@@ -54,6 +77,7 @@ def main():
     np.savez_compressed(os.path.join(OUT, 'pathmnist.npz'), **npz)
     exp['pathmnist'] = {s: dict(count=int(npz[f'{s}_labels'].shape[0]), sum=int(npz[f'{s}_images'].astype(np.int64).sum()))
                         for s in ('train', 'val', 'test')}
+    exp['breastmnist'] = breastmnist()
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump(exp, f)
     print(f'wrote fixtures to {os.path.relpath(OUT)}')

@@ -2,9 +2,12 @@
 
   /usr/bin/python3 training/train.py --dataset retinamnist --arch shufflenetv2
 
+  /usr/bin/python3 training/train.py --dataset path/to/bundle --arch mobileone_s0 --epochs 5 --out DIR
+
 Checkpoints every epoch to --ckpt (outside the repo) and resumes from there after a stop. Writes
-<out>/<dataset>-<arch>/final.pt (eval-mode state dict + normalisation) and log.json (per epoch: loss,
-train and validation accuracy, seconds).
+<out>/<dataset>-<arch>/final.pt (eval-mode state dict + normalisation, the dataset's name and where its
+data came from: a bundle's absolute path and manifest sha256, or the built-in name) and log.json (the
+same record; per epoch: loss, train and validation accuracy, seconds).
 """
 import argparse
 import json
@@ -88,6 +91,14 @@ def graphed_forward(model, batch_shape, dev):
     return lambda x: graphed(x) if x.shape[0] == batch_shape[0] else eager(x)
 
 
+def config_changes(saved, cfg):
+    """(field, saved value, value now) of each field of the recipe that differs from a checkpoint's config;
+    fields added to Config after the checkpoint was made count as their defaults."""
+    defaults = asdict(Config())
+    return [(k, saved.get(k, defaults[k]), v) for k, v in asdict(cfg).items()
+            if k not in PLACE_FIELDS and saved.get(k, defaults[k]) != v]
+
+
 def run_name(cfg):
     return f'{os.path.basename(os.path.normpath(cfg.dataset))}-{cfg.arch}'
 
@@ -122,10 +133,11 @@ def train(cfg):
     ck = os.path.join(cfg.ckpt, run_name(cfg) + '.pt')
     if os.path.exists(ck):
         s = torch.load(ck, map_location='cpu')
-        defaults = asdict(Config())
-        if any(s['config'].get(k, defaults[k]) != v  # fields added later keep their defaults
-               for k, v in asdict(cfg).items() if k not in PLACE_FIELDS):
-            raise SystemExit(f'{ck} was made with another config; delete it to start over')
+        changes = config_changes(s['config'], cfg)
+        if changes:
+            said = ', '.join(f"--{k.replace('_', '-')} {old!r} there, {new!r} now" for k, old, new in changes)
+            raise SystemExit(f'{ck} was made with another config ({said}); delete it to start over, '
+                             'or give another --ckpt folder')
         model.load_state_dict(s['model']); opt.load_state_dict(s['opt']); sched.load_state_dict(s['sched'])
         gen.set_state(s['gen']); torch.set_rng_state(s['rng']); log, start = s['log'], s['epoch']
         print(f'resumed {run_name(cfg)} at epoch {start}', flush=True)
@@ -174,10 +186,11 @@ def train(cfg):
     out = os.path.join(cfg.out, run_name(cfg))
     os.makedirs(out, exist_ok=True)
     model = model.to('cpu', memory_format=torch.contiguous_format).eval()
-    torch.save(dict(arch=cfg.arch, dataset=ds.name, classes=ds.classes, mean=mean, std=std,
+    source = dict(zip(('data', 'data_sha256'), data.source_of(cfg.dataset)))  # export finds the data from here
+    torch.save(dict(arch=cfg.arch, dataset=ds.name, classes=ds.classes, mean=mean, std=std, **source,
                     model=model.state_dict()), os.path.join(out, 'final.pt'))
     with open(os.path.join(out, 'log.json'), 'w') as f:
-        json.dump(dict(config=asdict(cfg), epochs=epochs, log=log), f, indent=1)
+        json.dump(dict(config=asdict(cfg), dataset=ds.name, **source, epochs=epochs, log=log), f, indent=1)
     return model
 
 

@@ -34,8 +34,10 @@ export function specsOf(s: Settings): RunSpec[] {
 
 /** The cached result, or a fresh run (then cached). */
 export async function obtain(store: AppStore, client: LabClient, spec: RunSpec, model: ModelEntry): Promise<{ result: RunResult; cached: boolean }> {
-  // a bundle the user brought is part of the key: another one may come under the same name
-  const key = cacheKey(model.sha256, spec, store.getState().userBundles[spec.dataset]?.sha256);
+  // a bundle the user brought is part of the key: another one may come under the same name, and its pool may be
+  // smaller than the calibration draw
+  const bundle = store.getState().userBundles[spec.dataset];
+  const key = cacheKey(model.sha256, spec, bundle?.sha256, bundle?.manifest.splits[bundle.manifest.poolSplit]?.count);
   const hit = await cachedResult(key);
   if (hit) return { result: hit, cached: true };
   const result = await client.run(spec);

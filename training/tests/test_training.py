@@ -1,4 +1,6 @@
 """Architecture, export-prep and data checks. Run: cd training && /usr/bin/python3 -m unittest -v"""
+import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -137,11 +139,47 @@ class Training(unittest.TestCase):
             # ...and is refused where the recipe changed.
             other = run('--lr', '0.05')
             self.assertNotEqual(other.returncode, 0)
-            self.assertIn('was made with another config', other.stderr)
+            self.assertIn('was made with another config (--lr 0.1 there, 0.05 now)', other.stderr)
             # CUDA graphs are a GPU-only way to run the same steps: asked for on a CPU, a clear refusal.
             graphs = run('--graphs', '1')
             self.assertNotEqual(graphs.returncode, 0)
             self.assertIn('--graphs 1 needs --device cuda', graphs.stderr)
+
+
+    def test_a_resume_refusal_names_each_changed_field_of_the_recipe_only(self):
+        import train
+        saved = dataclasses.asdict(train.Config(epochs=5))
+        del saved['warmup']  # a field added after the checkpoint was made counts as its default
+        cfg = train.Config(epochs=7, lr=0.05, threads=1, out='/elsewhere')
+        self.assertEqual(train.config_changes(saved, cfg), [('epochs', 5, 7), ('lr', 0.1, 0.05)])
+        self.assertEqual(train.config_changes(saved, train.Config(epochs=5, warmup=0)), [])
+
+
+class ByoPipeline(unittest.TestCase):
+    """A run records where its data came from, so that it is exported from any folder (export.py RUN OUT)."""
+    def test_a_run_on_a_bundle_is_exported_from_elsewhere_with_the_data_it_recorded(self):
+        folder = os.path.abspath(os.path.join(FIXTURES, '..', 'pathmnist-bundle'))
+        with tempfile.TemporaryDirectory() as t:
+            train = [sys.executable, os.path.join(data.HERE, 'train.py'), '--dataset', os.path.relpath(folder, t), '--arch', 'mobileone_s0',
+                     '--epochs', '1', '--limit', '64', '--threads', '1', '--ckpt', t, '--out', t]
+            r = subprocess.run(train, capture_output=True, text=True, cwd=t)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            run = os.path.join(t, 'pathmnist-bundle-mobileone_s0')
+            final = torch.load(os.path.join(run, 'final.pt'))
+            self.assertEqual((final['dataset'], final['data']), ('pathmnist', folder))
+            with open(os.path.join(folder, 'manifest.json'), 'rb') as f:
+                self.assertEqual(final['data_sha256'], hashlib.sha256(f.read()).hexdigest())
+            export = [sys.executable, os.path.join(data.HERE, 'export.py'), run, os.path.join(t, 'model'), '--threads', '1']
+            r = subprocess.run(export, capture_output=True, text=True, cwd='/')
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(t, 'model', 'model.json')) as f:
+                doc = json.load(f)
+            self.assertEqual((doc['dataset'], doc['fp32']['images']), ('pathmnist', 45))
+            self.assertTrue(os.path.isfile(os.path.join(t, 'model', 'weights.bin')))
+            wrong = subprocess.run([*export[:4], '--data', os.path.join(ROOT, 'public', 'data', 'retinamnist')], capture_output=True, text=True)
+            self.assertNotEqual(wrong.returncode, 0)
+            self.assertIn('the run was trained on', wrong.stderr)
+            self.assertIn('pass --data', wrong.stderr)
 
 
 class Export(unittest.TestCase):

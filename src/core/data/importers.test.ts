@@ -1,9 +1,9 @@
 // Importers against files written by Python's tarfile and numpy (training/make_fixtures.py) and
-// the real MedMNIST npz files; bundles round-trip; bad files are refused.
+// the real MedMNIST npz files; bundles round-trip; bad files are refused with the file and the cause.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeBundle, readBundle } from './bundle';
-import { importCifar, importDataset, importMedmnist } from './importers';
+import { importCifar, importDataset, importMedmnist, medmnistSet } from './importers';
 import type { Dataset } from './dataset';
 
 const FIX = new URL('../../../golden/out/fixtures/', import.meta.url);
@@ -61,6 +61,23 @@ describe('MedMNIST npz', () => {
       expect(sum(ds.splits[s].images)).toBe(expected.pathmnist[s].sum);
     }
   });
+  it('should read a grey BreastMNIST-layout npz with its 2 class names, and know MedMNIST+ file names', async () => {
+    const notices: string[] = [];
+    const ds = await importMedmnist(fixture('breastmnist.npz'), 'breastmnist.npz', { notice: (m) => notices.push(m) });
+    expect(ds.classes).toEqual(['malignant', 'normal, benign']);
+    expect(ds.image).toEqual({ height: 28, width: 28, channels: 1 });
+    for (const s of ['train', 'val', 'test']) expect(sum(ds.splits[s].images)).toBe(expected.breastmnist[s].sum);
+    expect(notices).toEqual([]);
+    expect(medmnistSet('pathmnist_64')).toBe('pathmnist');
+    expect(medmnistSet('mystery')).toBeUndefined();
+  });
+  it('should say so when it names the classes by number, counting them from the labels', async () => {
+    const notices: string[] = [];
+    const ds = await importMedmnist(fixture('bad-stray-label.npz'), 'mystery.npz', { notice: (m) => notices.push(m) });
+    expect(ds.classes).toEqual(['class 0', 'class 1', 'class 2']);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^mystery.npz: "mystery" is not a MedMNIST set .* 3 classes are counted from the largest label \(2\) .*2: 1\); pass --classes/);
+  });
   for (const [name, counts, channels] of [['pneumoniamnist', [4708, 524, 624], 1], ['retinamnist', [1080, 120, 400], 3]] as const) {
     it(`should import the real ${name}.npz and round-trip it through a bundle`, async () => {
       const ds = await importMedmnist(new Uint8Array(readFileSync(new URL(`${name}/${name}.npz`, SHARED))), `${name}.npz`);
@@ -76,12 +93,25 @@ describe('MedMNIST npz', () => {
 describe('bad files are refused with a clear error', () => {
   const npz = fixture('pathmnist.npz');
   const tgz = fixture('cifar-10-binary.tar.gz');
-  it('should refuse a truncated npz or tar.gz', async () => {
-    await expect(importDataset(npz.subarray(0, npz.length - 100), 'pathmnist.npz')).rejects.toThrow(/zip|truncated/);
-    await expect(importDataset(tgz.subarray(0, tgz.length / 2), 'c.tar.gz')).rejects.toThrow(/corrupt or truncated/);
+  it('should refuse a truncated npz or tar.gz, naming the file', async () => {
+    await expect(importDataset(npz.subarray(0, npz.length - 100), 'pathmnist.npz')).rejects.toThrow(/^pathmnist.npz: .*truncated/);
+    await expect(importDataset(npz.subarray(0, npz.length / 2), 'pathmnist.npz')).rejects.toThrow(/^pathmnist.npz: .*truncated/);
+    await expect(importDataset(tgz.subarray(0, tgz.length / 2), 'c.tar.gz')).rejects.toThrow(/^c.tar.gz: .*corrupt or truncated/);
   });
-  it('should refuse a file of another format', async () => {
-    await expect(importDataset(new TextEncoder().encode('hello'), 'x.bin')).rejects.toThrow(/unknown format/);
+  it('should refuse an empty file and a file of another format', async () => {
+    await expect(importDataset(new Uint8Array(0), 'x.npz')).rejects.toThrow(/^x.npz: the file is empty \(0 bytes\)/);
+    await expect(importDataset(new TextEncoder().encode('hello'), 'x.bin')).rejects.toThrow(/^x.bin: unknown format/);
+  });
+  it('should refuse images that are not uint8 and labels that are not integers, listing what works', async () => {
+    await expect(importDataset(fixture('bad-float-images.npz'), 'b.npz')).rejects.toThrow(/^b.npz: val_images has dtype <f4; images must be uint8 \(\|u1\)/);
+    await expect(importDataset(fixture('bad-float-labels.npz'), 'b.npz')).rejects.toThrow(
+      'b.npz: test_labels: dtype <f4 is not supported; integer dtypes only (|u1, |i1, <u2, <i2, <u4, <i4, <u8, <i8), values 0..255');
+  });
+  it('should refuse a stray label past the classes of a known MedMNIST set or of --classes, naming file, split and label', async () => {
+    const stray = fixture('bad-stray-label.npz');
+    await expect(importMedmnist(stray, 'breastmnist.npz')).rejects.toThrow(
+      /^breastmnist.npz: train_labels holds label 2 \(image 7\), out of range for the 2 classes of MedMNIST's breastmnist \(0..1: malignant, normal, benign\)/);
+    await expect(importMedmnist(stray, 'mine.npz', { classes: ['a', 'b'] })).rejects.toThrow(/^mine.npz: train_labels holds label 2 \(image 7\), out of range for the 2 classes of --classes/);
   });
   it('should refuse an npz without the MedMNIST keys', async () => {
     // a zip holding one stored entry named other.npy (crc and sizes consistent)
@@ -103,7 +133,7 @@ describe('bad files are refused with a clear error', () => {
     await expect(importDataset(zip, 'x.npz')).rejects.toThrow(/key train_images missing/);
   });
   it('should refuse labels out of range and mismatched counts', async () => {
-    await expect(importMedmnist(npz, 'pathmnist.npz', { classes: ['a', 'b'] })).rejects.toThrow(/label 8 is out of range for 2 classes/);
+    await expect(importMedmnist(npz, 'pathmnist.npz', { classes: ['a', 'b'] })).rejects.toThrow(/train_labels holds label 2 \(image 2\), out of range for the 2 classes/);
     const bytes = tgz.slice();
     await expect(importCifar(bytes, 'c.tar.gz', { classes: ['only', 'two'] })).rejects.toThrow(/out of range 0..1/);
   });

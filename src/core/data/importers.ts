@@ -8,6 +8,9 @@ import { npyToUint8, parseNpy } from './npy';
 import { readTar } from './tar';
 import { readZip } from './zip';
 
+// The single-label 2D sets of MedMNIST v2, with the class names of its INFO table (chestmnist is multi-label).
+const ORGANS = ['bladder', 'femur-left', 'femur-right', 'heart', 'kidney-left', 'kidney-right', 'liver', 'lung-left', 'lung-right',
+  'pancreas', 'spleen'];
 export const MEDMNIST_CLASSES: Record<string, string[]> = {
   pathmnist: ['adipose', 'background', 'debris', 'lymphocytes', 'mucus', 'smooth muscle', 'normal colon mucosa',
     'cancer-associated stroma', 'colorectal adenocarcinoma epithelium'],
@@ -17,6 +20,13 @@ export const MEDMNIST_CLASSES: Record<string, string[]> = {
     'neutrophil', 'platelet'],
   breastmnist: ['malignant', 'normal, benign'],
   octmnist: ['choroidal neovascularization', 'diabetic macular edema', 'drusen', 'normal'],
+  dermamnist: ['actinic keratoses and intraepithelial carcinoma', 'basal cell carcinoma', 'benign keratosis-like lesions',
+    'dermatofibroma', 'melanoma', 'melanocytic nevi', 'vascular lesions'],
+  tissuemnist: ['Collecting Duct, Connecting Tubule', 'Distal Convoluted Tubule', 'Glomerular endothelial cells',
+    'Interstitial endothelial cells', 'Leukocytes', 'Podocytes', 'Proximal Tubule Segments', 'Thick Ascending Limb'],
+  organamnist: ORGANS,
+  organcmnist: ORGANS,
+  organsmnist: ORGANS,
 };
 
 const MEDMNIST_LICENSE = 'MedMNIST v2, CC BY 4.0; cite Yang et al., Scientific Data 10:41 (2023)';
@@ -27,37 +37,46 @@ export interface ImportOptions {
   classes?: string[];
   /** Seed of the validation hold-out for CIFAR archives. */
   seed?: number;
+  /** Hears what the importer decided for the user that they did not ask for (numbered classes). */
+  notice?: (message: string) => void;
 }
+
+/** The MedMNIST set a file name stands for: pathmnist.npz, or pathmnist_64.npz (MedMNIST+ sizes). */
+export const medmnistSet = (base: string): string | undefined => {
+  const set = base.replace(/_(28|64|128|224)$/, '');
+  return set in MEDMNIST_CLASSES ? set : undefined;
+};
 
 /** MedMNIST v2 npz: keys {train,val,test}_{images,labels}; grey (N,H,W) or RGB (N,H,W,3). */
 export async function importMedmnist(npz: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<Dataset> {
   const base = fileName.replace(/^.*[\\/]/, '').replace(/\.npz$/i, '').toLowerCase();
-  const entries = await readZip(npz);
+  let entries: Map<string, Uint8Array>;
+  try {
+    entries = await readZip(npz);
+  } catch (e) {
+    throw new InputError(`${fileName}: ${(e as Error).message}`);
+  }
   const splits: Record<string, Split> = {};
   let shape: number[] | undefined;
-  let maxLabel = 0;
   for (const s of ['train', 'val', 'test']) {
     for (const k of ['images', 'labels']) {
       check(entries.has(`${s}_${k}.npy`), `${fileName}: key ${s}_${k} missing; a MedMNIST npz holds ` +
         `train/val/test _images and _labels (found: ${[...entries.keys()].join(', ')})`);
     }
-    const im = parseNpy(entries.get(`${s}_images.npy`)!, `${s}_images`);
-    const lb = parseNpy(entries.get(`${s}_labels.npy`)!, `${s}_labels`);
-    check(im.dtype === '|u1', `${s}_images: expected uint8 images, got ${im.dtype}`);
+    const im = parseNpy(entries.get(`${s}_images.npy`)!, `${fileName}: ${s}_images`);
+    const lb = parseNpy(entries.get(`${s}_labels.npy`)!, `${fileName}: ${s}_labels`);
+    check(im.dtype === '|u1', `${fileName}: ${s}_images has dtype ${im.dtype}; images must be uint8 (|u1), as MedMNIST stores them`);
     check(im.shape.length === 3 || (im.shape.length === 4 && im.shape[3] === 3),
-      `${s}_images: expected shape (N, H, W) or (N, H, W, 3), got (${im.shape.join(', ')})`);
+      `${fileName}: ${s}_images: expected shape (N, H, W) or (N, H, W, 3), got (${im.shape.join(', ')})`);
     const hwc = im.shape.slice(1);
-    check(!shape || hwc.join() === shape.join(), `${s}_images: image shape (${hwc.join(', ')}) differs from train's`);
+    check(!shape || hwc.join() === shape.join(), `${fileName}: ${s}_images: image shape (${hwc.join(', ')}) differs from train's`);
     shape = hwc;
     check(lb.shape.length === 1 || (lb.shape.length === 2 && lb.shape[1] === 1),
-      `${s}_labels: expected one label per image (N, 1), got (${lb.shape.join(', ')}); multi-label sets are not supported`);
-    check(lb.shape[0] === im.shape[0], `${s}: ${lb.shape[0]} labels for ${im.shape[0]} images`);
-    const labels = npyToUint8(lb, `${s}_labels`);
-    for (const l of labels) maxLabel = Math.max(maxLabel, l);
-    splits[s] = { images: im.data, labels, count: im.shape[0] };
+      `${fileName}: ${s}_labels: expected one label per image (N, 1), got (${lb.shape.join(', ')}); multi-label sets are not supported`);
+    check(lb.shape[0] === im.shape[0], `${fileName}: ${s}: ${lb.shape[0]} labels for ${im.shape[0]} images`);
+    splits[s] = { images: im.data, labels: npyToUint8(lb, `${fileName}: ${s}_labels`), count: im.shape[0] };
   }
-  const classes = opts.classes ?? MEDMNIST_CLASSES[base] ?? Array.from({ length: maxLabel + 1 }, (_, i) => `class ${i}`);
-  check(maxLabel < classes.length, `label ${maxLabel} is out of range for ${classes.length} classes (${classes.join(', ')})`);
+  const classes = medmnistClasses(fileName, base, splits, opts);
   const ds: Dataset = {
     name: opts.name ?? base, title: `${base} (MedMNIST v2)`, classes,
     image: { height: shape![0], width: shape![1], channels: shape!.length === 3 ? 3 : 1 },
@@ -65,6 +84,33 @@ export async function importMedmnist(npz: Uint8Array, fileName: string, opts: Im
   };
   validateDataset(ds);
   return ds;
+}
+
+/**
+ * The class names: --classes, else the MedMNIST set's, and a label outside them is an error (a stray
+ * label must not become a class of its own); with neither, numbered classes up to the largest label
+ * found, with a notice saying so.
+ */
+function medmnistClasses(fileName: string, base: string, splits: Record<string, Split>, opts: ImportOptions): string[] {
+  const set = medmnistSet(base);
+  const given = opts.classes ?? (set && MEDMNIST_CLASSES[set]);
+  if (given) {
+    const from = opts.classes ? '--classes' : `MedMNIST's ${set}`;
+    for (const [s, { labels }] of Object.entries(splits)) {
+      const i = labels.findIndex((l) => l >= given.length);
+      check(i < 0, () => `${fileName}: ${s}_labels holds label ${labels[i]} (image ${i}), out of range for the ${given.length} classes of ` +
+        `${from} (0..${given.length - 1}: ${given.join(', ')}); fix the file, or pass --classes with a name for every label`);
+    }
+    return given;
+  }
+  const perClass: number[] = [];
+  for (const { labels } of Object.values(splits)) for (const l of labels) perClass[l] = (perClass[l] ?? 0) + 1;
+  const max = perClass.length - 1;
+  const counts = Array.from(perClass, (n, c) => `${c}: ${n ?? 0}`).join(', '); // a stray label shows as a class of few images
+  opts.notice?.(`${fileName}: "${base}" is not a MedMNIST set the importer knows (${Object.keys(MEDMNIST_CLASSES).join(', ')}), ` +
+    `so its ${max + 1} classes are counted from the largest label (${max}) and named class 0..class ${max} ` +
+    `(images per label, all splits: ${counts}); pass --classes a,b,... to name them and to refuse labels past them`);
+  return Array.from({ length: max + 1 }, (_, i) => `class ${i}`);
 }
 
 /** Holds out perClass images of every class, seeded; returns [rest, heldOut] index lists. */
@@ -124,7 +170,12 @@ export async function importCifar(tgz: Uint8Array, fileName: string, opts: Impor
   } catch (e) {
     throw new InputError(`${fileName}: gzip stream is corrupt or truncated (${(e as Error).message})`);
   }
-  const files = readTar(tar);
+  let files: Map<string, Uint8Array>;
+  try {
+    files = readTar(tar);
+  } catch (e) {
+    throw new InputError(`${fileName}: ${(e as Error).message}`);
+  }
   const layout = [CIFAR10, CIFAR100].find((l) => files.has(`${l.dir}/${l.test}`));
   check(layout, `${fileName}: neither ${CIFAR10.dir}/ nor ${CIFAR100.dir}/ found; expected an official CIFAR binary archive`);
   const namesText = files.get(`${layout.dir}/${layout.namesFile}`);
@@ -133,7 +184,7 @@ export async function importCifar(tgz: Uint8Array, fileName: string, opts: Impor
   const read = (f: string) => {
     const bin = files.get(`${layout.dir}/${f}`);
     check(bin, `${fileName}: ${layout.dir}/${f} missing`);
-    return cifarRecords(bin, f, layout, classes.length);
+    return cifarRecords(bin, `${fileName}: ${layout.dir}/${f}`, layout, classes.length);
   };
   const parts = layout.train.map(read);
   const full: Split = {
@@ -155,6 +206,7 @@ export async function importCifar(tgz: Uint8Array, fileName: string, opts: Impor
 
 /** Picks the importer from the file's magic bytes. */
 export async function importDataset(bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<Dataset> {
+  check(bytes.length > 0, `${fileName}: the file is empty (0 bytes); expected a MedMNIST .npz or an official cifar-10/100 binary .tar.gz`);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return importMedmnist(bytes, fileName, opts);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) return importCifar(bytes, fileName, opts);
   throw new InputError(`${fileName}: unknown format; expected a MedMNIST .npz or an official cifar-10/100 binary .tar.gz`);

@@ -1,13 +1,16 @@
 // Results are cached by the model's weights hash plus every setting that changes a number.
 import { int8Of, runClamp } from './arithmetic';
+import { withReplacement } from './calibration';
 import type { RunSpec } from './run';
 import { precisionLabel } from './precision';
 
 /** Bump when the engine's numbers change for the same inputs, so stale cache entries are ignored. */
 export const ENGINE_VERSION = 2; // 2: results carry per-image predictions
 
-/** `dataSha256`: for a bundle the user brought, the hash of its manifest (built-in data never changes under a name). */
-export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string): string {
+/** `dataSha256`: for a bundle the user brought, the hash of its manifest (built-in data never changes under a name).
+ * `poolCount`: the calibration pool's size where it may be smaller than the request (every shipped pool is not),
+ * so that draws with replacement have keys of their own. */
+export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string, poolCount?: number): string {
   const quantized = s.precision.wBits !== null || s.precision.aBits !== null;
   return [
     `v${ENGINE_VERSION}`, weightsSha256.slice(0, 16), dataSha256 ? `${s.dataset}@${dataSha256.slice(0, 16)}` : s.dataset, s.testSplit, precisionLabel(s.precision),
@@ -15,5 +18,6 @@ export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string)
     quantized ? s.observer : '-', quantized ? `t${s.trial}` : '-', quantized ? `n${s.calibrationImages}` : '-', `b${s.numBins}`,
     ...(int8Of(s.arithmetic) ? [s.arithmetic] : []), // absent for fake quant, so keys from before int8 existed stay valid
     ...(runClamp(s.clamp, s.precision) ? ['clamp-dtype'] : []), // likewise absent for the default
+    ...(s.precision.aBits !== null && poolCount !== undefined && withReplacement(poolCount, s.calibrationImages) ? ['replacement'] : []),
   ].join('|');
 }

@@ -1,5 +1,5 @@
 // The experiment runner on a shipped model: deterministic, leak-free, cancellable, consistent with the
-// FP32 figures PyTorch computed at export, and refusing an empty calibration pool.
+// FP32 figures PyTorch computed at export, drawing a small pool with replacement, and refusing an empty one.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -42,6 +42,7 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(b.before).toEqual(a.before);
     expect(b.temperature.temperature).toBe(a.temperature.temperature);
     expect(c.calibration!.seed).not.toBe(a.calibration!.seed);
+    expect(a.calibration).toEqual({ seed: 1000, images: 128 }); // a pool larger than the draw: no `pool`
     expect(c.qparams).not.toEqual(a.qparams);
     expect(a.key).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
     expect(a.key).not.toBe(c.key);
@@ -113,6 +114,12 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     const run = runExperiment(inputs, spec(), { onProgress: (p) => p.phase === 'calibrate' && p.done >= 64 && ctl.abort(), signal: ctl.signal });
     await expect(run).rejects.toThrow(/cancelled/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+  it('should calibrate a pool smaller than the request on a draw with replacement, and say so in the result and its key', async () => {
+    const small = { ...inputs, pool: subset(inputs.pool, Array.from({ length: 100 }, (_, i) => i), inputs.image) };
+    const r = await runExperiment(small, spec());
+    expect(r.calibration).toEqual({ seed: 1000, images: 128, pool: 100 });
+    expect(r.key).toBe(`${cacheKey(inputs.parsed.doc.weights.sha256, spec())}|replacement`);
   });
   it('should refuse an empty calibration pool and a model of another dataset', async () => {
     const empty = { ...inputs, pool: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } };

@@ -14,7 +14,7 @@ import type { ParsedGraph } from '../graph/format';
 import { Int8Model } from '../quant/int8';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
 import { CLAMPS, type Clamp, type Qparams } from '../quant/qparams';
-import { CALIBRATION_BATCH, calibrationIndices, trialSeed } from './calibration';
+import { CALIBRATION_BATCH, calibrationIndices, trialSeed, withReplacement } from './calibration';
 import { cacheKey } from './cacheKey';
 import type { Precision } from './precision';
 import { ARITHMETICS, type Arithmetic, INT8_ENGINE, int8Of, runArithmetic } from './arithmetic';
@@ -51,8 +51,9 @@ export interface RunResult {
   key: string;
   spec: RunSpec;
   weightsSha256: string;
-  /** Calibration seed and image count (null for float activations, which need no calibration). */
-  calibration: { seed: number; images: number } | null;
+  /** Calibration seed and image count (null for float activations, which need no calibration); `pool`, only
+   * where the pool was smaller than the request: its size, the draw having been made with replacement. */
+  calibration: { seed: number; images: number; pool?: number } | null;
   qparams: Qparams[];
   /** Per test image: predicted class and top-label confidence before scaling (for the image gallery). */
   predictions: { pred: number[]; conf: number[] };
@@ -154,7 +155,7 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
         }
         opts.onProgress?.({ phase: 'calibrate', done: s + n, total: calib.count });
       }
-      calibration = { seed, images: calib.count };
+      calibration = { seed, images: calib.count, ...(withReplacement(inputs.pool.count, calib.count) ? { pool: inputs.pool.count } : {}) };
     }
     const qparams = model.freeze();
     // int8: calibrated as above (the same qparams), then evaluated with integer arithmetic
@@ -167,7 +168,7 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
     const predictions = topLabels(testLogits, k);
     const reports = scaledReports({ logits: testLogits, labels: inputs.test.labels }, k, fit, { numBins: spec.numBins, bootstrap: { seed: 0 } });
     return {
-      key: cacheKey(doc.weights.sha256, spec), spec, weightsSha256: doc.weights.sha256, calibration, qparams, predictions,
+      key: cacheKey(doc.weights.sha256, spec, undefined, inputs.pool.count), spec, weightsSha256: doc.weights.sha256, calibration, qparams, predictions,
       temperature: reports.fit, before: reports.before, after: reports.after, backend: tf.getBackend(),
       seconds: (performance.now() - started) / 1000,
     };

@@ -29,9 +29,10 @@ function caption(results: RunResult[]): string {
   const test = `Test set (${first.before.n} images)`;
   const cal = first.calibration;
   const bound = results.some((r) => r.temperature.atBound) ? ' (at its bound)' : '';
-  if (results.length === 1) return `${test}${cal ? `, calibrated on ${cal.images} images (seed ${cal.seed})` : ''}; ${temperatureText(results)}${bound}`;
+  const drawn = cal?.pool ? ` drawn with replacement from a pool of ${cal.pool}` : '';
+  if (results.length === 1) return `${test}${cal ? `, calibrated on ${cal.images} images${drawn} (seed ${cal.seed})` : ''}; ${temperatureText(results)}${bound}`;
   const seeds = results.map((r) => r.calibration?.seed).join(', ');
-  return `${test}, mean ± standard deviation over ${results.length} trials, each calibrated on ${cal?.images} images (seeds ${seeds}); ${temperatureText(results)}${bound}`;
+  return `${test}, mean ± standard deviation over ${results.length} trials, each calibrated on ${cal?.images} images${drawn} (seeds ${seeds}); ${temperatureText(results)}${bound}`;
 }
 
 const ECE: Metric = ['ECE', (r) => r.ece, pct];

@@ -15,7 +15,7 @@ import { archChoices, archTitle } from '../archs';
 import { PrecisionControls } from './PrecisionControls';
 import { MetricsTable } from './MetricsTable';
 import type { RunResult } from '../../core/experiment/run';
-import { trialSeed } from '../../core/experiment/calibration';
+import { replacementNote, trialSeed } from '../../core/experiment/calibration';
 import { diagramOf, temperatureText } from '../trials';
 
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
@@ -47,6 +47,7 @@ function SingleRun({ store, results, cached }: { store: AppStore; results: RunRe
         <ReliabilityDiagram {...diagramOf(results, 'after')} title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`} />
       </div>
       <MetricsTable results={results} />
+      {first.calibration?.pool && <p role="note" data-testid="calibration-note">Note: {replacementNote(first.calibration.images, first.calibration.pool)}.</p>}
       <p className="muted">{cached ? 'From the cache (IndexedDB).' : `Computed in ${seconds.toFixed(1)} s on ${first.backend}${runNote(first.spec.arithmetic, first.spec.clamp) ? `, with ${runNote(first.spec.arithmetic, first.spec.clamp)}` : ''}.`} <ResultButtons results={results} name={first.key} /></p>
       <Gallery store={store} result={first} ofTrials={results.length} />
     </>
