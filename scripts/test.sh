@@ -9,11 +9,15 @@ mkdir -p test-results
 passed=0
 failed=0
 count() { passed=$((passed + $1)); failed=$((failed + $2)); }
+took() { echo "--- $1: $(( SECONDS - $2 )) s"; }
 check() { # one named check counts as one test
-  local name=$1; shift
+  local name=$1 t0=$SECONDS; shift
   echo "=== $name"
   if "$@"; then count 1 0; else count 0 1; echo "FAILED: $name"; fi
+  took "$name" "$t0"
 }
+# CI logs are read as text: no colour codes
+[ -n "${CI:-}" ] && export NO_COLOR=1 FORCE_COLOR=0
 
 # --- setup: system packages (root only), then the exact npm tree
 if ! $PY -c 'import torch, numpy' 2>/dev/null || [ ! -x /usr/bin/chromium ]; then
@@ -28,32 +32,30 @@ fi
 [ "${QCAL_SKIP_NPM_CI:-}" = 1 ] || npm ci --no-audit --no-fund || exit 1
 
 # --- golden files and fixtures from the independent references
-check "golden calibration metrics (numpy)" $PY training/golden_calibration.py
-check "official-format fixtures (tarfile, numpy)" $PY training/make_fixtures.py
-check "golden observer qparams (torch.ao.quantization)" $PY training/golden_quant.py
-check "golden logits of shipped and random models (PyTorch)" $PY training/golden_models.py
-check "golden PTQ of shipped and random models (PyTorch)" $PY training/golden_ptq.py
-check "golden PTQ in exact arithmetic of shipped models (PyTorch)" $PY training/golden_exact.py
-check "golden int8 logits of shipped models (PyTorch, oneDNN)" $PY training/golden_int8.py
+source scripts/goldens.sh
+write_goldens
 check "torch's own prepare_fx/convert_to_reference_fx/convert_fx equal the replay (PyTorch)" \
   $PY training/golden_fx.py --test-images 64 --calibration-images 64 --int8-precisions w4a4
-check "import PathMNIST-layout fixture (CLI)" npm run -s import -- golden/out/fixtures/pathmnist.npz --out golden/out/pathmnist-bundle
 
 check "eslint" npx eslint .
 check "tsc" npx tsc --noEmit
 
 echo "=== vitest"
+t0=$SECONDS
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 read -r p f < <(node -e "const r=require('./test-results/vitest.json'); console.log(r.numPassedTests, r.numFailedTests + (r.success || r.numFailedTests ? 0 : 1))" 2>/dev/null || echo "0 1")
 count "$p" "$f"
+took vitest "$t0"
 
 echo "=== python tests"
+t0=$SECONDS
 read -r p f < <(cd training && $PY -c "
 import sys, unittest
 r = unittest.TextTestRunner(verbosity=2, stream=sys.stderr).run(unittest.defaultTestLoader.discover('tests'))
 bad = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)
 print(r.testsRun - bad - len(r.skipped), bad + len(r.skipped))" || echo "0 1")
 count "$p" "$f"
+took "python tests" "$t0"
 
 if [ -d ../shared/data ]; then
   rebuild() {
@@ -65,9 +67,12 @@ fi
 
 check "production build" npm run -s build
 echo "=== playwright"
+t0=$SECONDS
 PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json
 read -r p f < <(node -e "const s=require('./test-results/playwright.json').stats; console.log(s.expected, s.unexpected + s.flaky + s.skipped)" 2>/dev/null || echo "0 1")
 count "$p" "$f"
+took playwright "$t0"
 
+echo "--- total: ${SECONDS} s"
 echo "${passed} passed, ${failed} failed"
 [ "$failed" = 0 ]
