@@ -1,5 +1,5 @@
 // Your own data, end to end, outside public/data: an official-format MedMNIST .npz (a small grey
-// BreastMNIST-layout set that training/make_fixtures.py writes) imported with the CLI into a temporary
+// BreastMNIST-layout set that training/reference/make_fixtures.py writes) imported with the CLI into a temporary
 // folder, a MobileOne trained on it for a few epochs, exported, swept, then bundle and model picked in
 // the page, which must show the sweep's numbers for the same runs. Its pool of 320 images is smaller
 // than a trial's 1,024 calibration images: the CLI and the page both say it is drawn with replacement.
@@ -33,7 +33,7 @@ const files = (dir: string) => readdirSync(dir).map((name) => ({ name, mimeType:
 test('an imported MedMNIST file trains, exports, sweeps and runs in the page with the sweep\'s numbers', async ({ page }) => {
   test.setTimeout(180_000);
   const [bundle, model, sweep] = ['breast', 'model', 'sweep'].map((d) => join(tmp, d));
-  if (!existsSync(FIXTURE)) execFileSync(PY, [join(ROOT, 'training/make_fixtures.py')], { cwd: ROOT });
+  if (!existsSync(FIXTURE)) execFileSync(PY, [join(ROOT, 'training/reference/make_fixtures.py')], { cwd: ROOT });
 
   await test.step('import, refusing to replace the bundle without --force', () => {
     expect(ok(node('importDataset.ts', FIXTURE, '--out', bundle))).toContain('breastmnist, 2 classes, 28x28x1, train 320, val 64, test 128');

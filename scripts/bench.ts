@@ -31,7 +31,7 @@ async function medianSecondsPerBatch(models: { run(x: tf.Tensor4D): tf.Tensor2D 
 }
 
 function torchBench(dir: string, batch: number, batches: number, calibImages: number, threads: number) {
-  const args = [join(ROOT, 'training/bench_torch.py'), dir, '--batch', String(batch), '--batches', String(batches), '--calibration-images', String(calibImages), '--threads', String(threads)];
+  const args = [join(ROOT, 'training/reference/bench_torch.py'), dir, '--batch', String(batch), '--batches', String(batches), '--calibration-images', String(calibImages), '--threads', String(threads)];
   return JSON.parse(execFileSync('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as { fp32_images_per_s: number; calibration_s: number };
 }
 

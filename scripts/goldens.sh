@@ -6,13 +6,13 @@ PY=${PY:-/usr/bin/python3}
 
 # name|command, in the order the writers depend on each other (golden_ptq reads golden_models' random models)
 GOLDEN_WRITERS=(
-  "golden calibration metrics (numpy)|$PY training/golden_calibration.py"
-  "official-format fixtures (tarfile, numpy)|$PY training/make_fixtures.py"
-  "golden observer qparams (torch.ao.quantization)|$PY training/golden_quant.py"
-  "golden logits of shipped and random models (PyTorch)|$PY training/golden_models.py"
-  "golden PTQ of shipped and random models (PyTorch)|$PY training/golden_ptq.py"
-  "golden PTQ in exact arithmetic of shipped models (PyTorch)|$PY training/golden_exact.py"
-  "golden int8 logits of shipped models (PyTorch, oneDNN)|$PY training/golden_int8.py"
+  "golden calibration metrics (numpy)|$PY training/reference/golden_calibration.py"
+  "official-format fixtures (tarfile, numpy)|$PY training/reference/make_fixtures.py"
+  "golden observer qparams (torch.ao.quantization)|$PY training/reference/golden_quant.py"
+  "golden logits of shipped and random models (PyTorch)|$PY training/reference/golden_models.py"
+  "golden PTQ of shipped and random models (PyTorch)|$PY training/reference/golden_ptq.py"
+  "golden PTQ in exact arithmetic of shipped models (PyTorch)|$PY training/reference/golden_exact.py"
+  "golden int8 logits of shipped models (PyTorch, oneDNN)|$PY training/reference/golden_int8.py"
   "import PathMNIST-layout fixture (CLI)|npm run -s import -- golden/out/fixtures/pathmnist.npz --out golden/out/pathmnist-bundle --force"
 )
 

@@ -1,6 +1,6 @@
 // The issue's int8 check on whole test sets: the lab's int8 emulation (src/core/quant/int8.ts) against
-// PyTorch's int8 model, run with the same qparams by training/compare_int8.py --full --save DIR.
-//   /usr/bin/python3 training/compare_int8.py --full --engines onednn --save /tmp/int8   (or qnnpack, or both)
+// PyTorch's int8 model, run with the same qparams by training/reference/compare_int8.py --full --save DIR.
+//   /usr/bin/python3 training/reference/compare_int8.py --full --engines onednn --save /tmp/int8   (or qnnpack, or both)
 //   npm run int8-check -- /tmp/int8
 // Prints, per model and precision, top-1 agreement against the floor and how many images' logits are identical.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -19,7 +19,7 @@ const BATCH = 250;
 
 async function main() {
   const dir = process.argv[2];
-  if (!dir) throw new Error('usage: npm run int8-check -- DIR (written by training/compare_int8.py --full --save DIR)');
+  if (!dir) throw new Error('usage: npm run int8-check -- DIR (written by training/reference/compare_int8.py --full --save DIR)');
   await useBackend('wasm');
   console.log('| model | precision | engine | test images | top-1 agreement | floor | identical logits |');
   console.log('|---|---|---|---|---|---|---|');

@@ -35,7 +35,7 @@ fi
 source scripts/goldens.sh
 write_goldens
 check "torch's own prepare_fx/convert_to_reference_fx/convert_fx equal the replay (PyTorch)" \
-  $PY training/golden_fx.py --test-images 64 --calibration-images 64 --int8-precisions w4a4
+  $PY training/reference/golden_fx.py --test-images 64 --calibration-images 64 --int8-precisions w4a4
 
 check "eslint" npx eslint .
 check "tsc" npx tsc --noEmit

@@ -402,7 +402,7 @@ def export_run(folder, out, data_dir=None):
     images, that the exported graph computes the trained eval-mode model (relative max difference <= 1e-5).
     Only a checked export replaces what is in out. Returns model.json's dict."""
     import data
-    import golden_calibration as ref
+    from reference import golden_calibration as ref  # numpy's metrics, as the lab's tests check them
     s = torch.load(os.path.join(folder, 'final.pt'))
     with open(os.path.join(folder, 'log.json')) as f:
         log = json.load(f)

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'reference'))  # golden_ptq, int8, fx_module
 import data  # noqa: E402
 import models  # noqa: E402
 from bundle import read_bundle, read_manifest, read_sample, read_split  # noqa: E402
@@ -210,7 +211,7 @@ class Export(unittest.TestCase):
 class Trace(unittest.TestCase):
     def run_trace(self, *extra):
         model = os.path.join(data.HERE, '..', 'public', 'models', 'retinamnist', 'mobileone_s0')
-        return subprocess.run([sys.executable, os.path.join(data.HERE, 'trace_ptq.py'), model, '--calibration-images', '64', *extra],
+        return subprocess.run([sys.executable, os.path.join(data.HERE, 'reference', 'trace_ptq.py'), model, '--calibration-images', '64', *extra],
                               capture_output=True, text=True)
 
     def test_explains_one_observer_and_reproduces_the_float_accuracy(self):
@@ -303,7 +304,7 @@ class FxPipeline(unittest.TestCase):
 class Int8Trace(unittest.TestCase):
     """compare_int8.py --trace, on the golden files (golden_ptq.py runs before these tests)."""
     def run_trace(self, *args):
-        return subprocess.run([sys.executable, os.path.join(data.HERE, 'compare_int8.py'), '--engines', 'onednn', *args],
+        return subprocess.run([sys.executable, os.path.join(data.HERE, 'reference', 'compare_int8.py'), '--engines', 'onednn', *args],
                               capture_output=True, text=True)
 
     def test_lists_every_observed_node_in_order_from_an_identical_input(self):

@@ -1,4 +1,4 @@
-// Compares the calibration core with the numpy reference (training/golden_calibration.py, run by
+// Compares the calibration core with the numpy reference (training/reference/golden_calibration.py, run by
 // `npm test` before vitest). Tolerances: metrics 1e-9 (summation order differs), bins exact counts.
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ interface Metrics {
 }
 interface Case { name: string; k: number; bins: number; logits: number[]; labels: number[]; temperature: number; before: Metrics; after: Metrics }
 
-if (!existsSync(FILE)) throw new Error('golden/out/calibration.json is missing: run /usr/bin/python3 training/golden_calibration.py');
+if (!existsSync(FILE)) throw new Error('golden/out/calibration.json is missing: run /usr/bin/python3 training/reference/golden_calibration.py');
 const golden = JSON.parse(readFileSync(FILE, 'utf8')) as { resamples: number; seed: number; cases: Case[] };
 
 function expectMetrics(got: ReturnType<typeof calibrationReport>, want: Metrics): void {

@@ -1,4 +1,4 @@
-// Importers against files written by Python's tarfile and numpy (training/make_fixtures.py) and
+// Importers against files written by Python's tarfile and numpy (training/reference/make_fixtures.py) and
 // the real MedMNIST npz files; bundles round-trip; bad files are refused with the file and the cause.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { Dataset } from './dataset';
 
 const FIX = new URL('../../../golden/out/fixtures/', import.meta.url);
 const SHARED = new URL('../../../../shared/data/', import.meta.url);
-if (!existsSync(new URL('expected.json', FIX))) throw new Error('fixtures missing: run /usr/bin/python3 training/make_fixtures.py');
+if (!existsSync(new URL('expected.json', FIX))) throw new Error('fixtures missing: run /usr/bin/python3 training/reference/make_fixtures.py');
 const expected = JSON.parse(readFileSync(new URL('expected.json', FIX), 'utf8'));
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, FIX)));
 const sum = (a: Uint8Array) => a.reduce((s, v) => s + v, 0);

@@ -2,7 +2,7 @@
 // output rounded once to float32 (stored in a Float32Array), so each output is its exact value correctly
 // rounded whatever order the sums run in. tfjs and torch sum convolutions in different float32 orders,
 // and quantization turns those last bits into whole steps; this executor takes the order out, so the
-// quantization on top of it can be checked against torch's bit for bit (training/golden_exact.py runs
+// quantization on top of it can be checked against torch's bit for bit (training/reference/golden_exact.py runs
 // torch the same way). Products of two float32 values are exact in float64 and the sums here have at
 // most a few thousand terms, so float64 rounding moves a result only when it lies within ~1e-13 of a
 // float32 rounding boundary. About 1 GFLOP/s: a checking tool, not the lab's engine.

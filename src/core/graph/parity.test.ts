@@ -1,5 +1,5 @@
 // Executor parity with PyTorch: logits of every shipped model on real test images, tfjs cpu and
-// wasm backends against torch running the same exported graph (training/golden_models.py).
+// wasm backends against torch running the same exported graph (training/reference/golden_models.py).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';

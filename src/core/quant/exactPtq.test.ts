@@ -1,5 +1,5 @@
 // The issue's whole-model check, "fake-quant logits within 1e-3 of the largest logit of PyTorch's
-// reference", with float summation order taken out of both sides (training/golden_exact.py): each node
+// reference", with float summation order taken out of both sides (training/reference/golden_exact.py): each node
 // computed exactly and rounded once to float32, then torch's observers and fake quant. Calibrated by the
 // lab on the same images, every qparam must equal torch's and every logit must be within 1e-3 of the
 // largest (seen: all identical). torch's own float32 reference on the same images and qparams is printed
@@ -17,7 +17,7 @@ import type { Clamp } from './qparams';
 
 // QCAL_EXACT_GOLDEN: a folder written by golden_exact.py --out, for larger one-off runs than CI's
 const DIR = process.env.QCAL_EXACT_GOLDEN ?? join(ROOT, 'golden/out/ptq-exact');
-if (!existsSync(DIR)) throw new Error(`${DIR} is missing: run /usr/bin/python3 training/golden_exact.py`);
+if (!existsSync(DIR)) throw new Error(`${DIR} is missing: run /usr/bin/python3 training/reference/golden_exact.py`);
 interface Golden {
   model: string; wBits: number; aBits: number; clamp: Clamp; split: string;
   // a shipped model's: the lab's seeded draw; the random residual model's: its random batches

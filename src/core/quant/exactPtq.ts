@@ -1,6 +1,6 @@
 // PTQ on the float64 reference executor (graph/exact.ts): the same placement, observers, weight and
 // activation fake quant as PtqModel, on node outputs that are each exact and rounded once to float32.
-// torch run the same way (training/golden_exact.py) must give the same qparams and logits, bit for
+// torch run the same way (training/reference/golden_exact.py) must give the same qparams and logits, bit for
 // bit, which checks the quantization itself apart from any float summation order.
 import { ExactGraph } from '../graph/exact';
 import type { ParsedGraph } from '../graph/format';

@@ -1,4 +1,4 @@
-// The int8 emulation against PyTorch's int8 model on oneDNN and on QNNPACK (training/golden_int8.py):
+// The int8 emulation against PyTorch's int8 model on oneDNN and on QNNPACK (training/reference/golden_int8.py):
 // same qparams, same test images. The issue's floors (INT8_FLOORS) are top-1 agreement of at least 99.5% at
 // W8/A8 and W4/A8 and 98% at W4/A4; the emulation is meant to be exact, so the test also bounds how far
 // its logits stray, in steps of the logits' grid.
@@ -12,7 +12,7 @@ import { type Int8Engine, Int8Model, addTable } from './int8';
 import type { Clamp } from './qparams';
 
 const DIR = join(ROOT, 'golden/out/int8');
-if (!existsSync(DIR)) throw new Error('golden/out/int8 is missing: run /usr/bin/python3 training/golden_int8.py');
+if (!existsSync(DIR)) throw new Error('golden/out/int8 is missing: run /usr/bin/python3 training/reference/golden_int8.py');
 const EXACT_PAIR_SUM = Math.round((2 * 255 * 127) / 512) * 512; // int8.pair_sum_probe's output step is 512; saturated: 32,768
 interface Golden {
   model: string; wBits: number; aBits: number; clamp?: Clamp; split: string; engine: Int8Engine; pairSum: number;

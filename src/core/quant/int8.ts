@@ -1,11 +1,11 @@
 // The int8 model PyTorch 1.13 deploys after convert_fx, on its oneDNN engine (x86 servers) or its
-// QNNPACK engine (ARM phones; its x86 SSE2 build checked here) (training/int8.py builds it), emulated
+// QNNPACK engine (ARM phones; its x86 SSE2 build checked here) (training/reference/int8.py builds it), emulated
 // with float32 tfjs ops: what "inference at 8-bit" predicts, where the fake-quant reference (ptq.ts)
 // computes each layer in float and rounds once at its output.
 //
 // An observed tensor is carried as its integers r = q - zp (float32 values, exact) with the grid
 // (scale, zp) they sit on; the rest are floats, as convert_fx leaves them. Per op, as the kernels do
-// it (each matched bit for bit against torch on whole layers, training/golden_int8.py and int8.test.ts):
+// it (each matched bit for bit against torch on whole layers, training/reference/golden_int8.py and int8.test.ts):
 // - conv and dense with a quantized input: the integer sum acc = sum r * w_q (exact in float32 while
 //   partial sums stay under 2^24; these models' largest is about 4e5), then requantized in float32 in
 //   the engine's order (requantConstants), clamped; ReLU clamps at the zero point;

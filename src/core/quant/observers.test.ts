@@ -1,4 +1,4 @@
-// Observers and fake quant against torch.ao.quantization 1.13 (training/golden_quant.py).
+// Observers and fake quant against torch.ao.quantization 1.13 (training/reference/golden_quant.py).
 import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { HistogramObserver } from './histogram';
 import { MinMaxObserver, perChannelScales } from './minmax';
 
 const FILE = new URL('../../../golden/out/observers.json', import.meta.url);
-if (!existsSync(FILE)) throw new Error('golden/out/observers.json is missing: run /usr/bin/python3 training/golden_quant.py');
+if (!existsSync(FILE)) throw new Error('golden/out/observers.json is missing: run /usr/bin/python3 training/reference/golden_quant.py');
 const golden = JSON.parse(readFileSync(FILE, 'utf8'));
 
 interface ActCase { name: string; kind: 'histogram' | 'minmax'; bits: number; dstBins: number; batches: number[][]; scale: number; zeroPoint: number; min: number; max: number }

@@ -1,4 +1,4 @@
-// Whole-model PTQ against PyTorch (training/golden_ptq.py): torch's observers, fake-quant kernels and
+// Whole-model PTQ against PyTorch (training/reference/golden_ptq.py): torch's observers, fake-quant kernels and
 // prepare_fx placement on the same calibration batches.
 //
 // What can be exact and what cannot: the observers are bit-exact on identical tensors
@@ -26,7 +26,7 @@ import { ROOT, goldenCalibration, goldenSample, loadModelParts, useBackend } fro
 import { PtqModel } from './ptq';
 
 const DIR = join(ROOT, 'golden/out/ptq');
-if (!existsSync(DIR)) throw new Error('golden/out/ptq is missing: run /usr/bin/python3 training/golden_ptq.py');
+if (!existsSync(DIR)) throw new Error('golden/out/ptq is missing: run /usr/bin/python3 training/reference/golden_ptq.py');
 interface Golden {
   model: string; wBits: number; aBits: number; split: string;
   calibration: { inputs_nhwc?: number[][]; batch: number; seed?: number; count?: number };

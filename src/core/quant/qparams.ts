@@ -14,7 +14,7 @@ export const F32_EPS = 2 ** -23;
  * Where a b-bit tensor's integers are clamped: its own b-bit range ('bits': a true b-bit model, the
  * default), or only at the 8-bit types' ends ('dtype'), as PyTorch 1.13's convert_fx and
  * convert_to_reference_fx do: they quantize with the b-bit observers' scale and zero point but clamp
- * where quint8 and qint8 end, so their 4-bit models keep 8-bit integer ranges (training/golden_fx.py).
+ * where quint8 and qint8 end, so their 4-bit models keep 8-bit integer ranges (training/reference/golden_fx.py).
  */
 export type Clamp = 'bits' | 'dtype';
 export const CLAMPS: readonly Clamp[] = ['bits', 'dtype'];

@@ -2,11 +2,11 @@
 reproduces) and the same model run with PyTorch's int8 kernels (int8.py: QNNPACK and oneDNN, the two
 engines Debian's torch 1.13 has) with the very same qparams.
 
-  /usr/bin/python3 training/compare_int8.py            # on the golden files' test images (run golden_ptq.py first)
-  /usr/bin/python3 training/compare_int8.py --full     # the issue's check: the lab's trial-0 calibration
+  /usr/bin/python3 training/reference/compare_int8.py            # on the golden files' test images (run golden_ptq.py first)
+  /usr/bin/python3 training/reference/compare_int8.py --full     # the issue's check: the lab's trial-0 calibration
       [--engines onednn] [--models cifar10-] [--test-images N]   # (1,024 images), every image of the default test set
       [--save DIR]                                     # and the int8 logits for the lab's emulation (scripts/int8Check.ts)
-  /usr/bin/python3 training/compare_int8.py --trace w8a8 --engines onednn --models retinamnist-shufflenetv2
+  /usr/bin/python3 training/reference/compare_int8.py --trace w8a8 --engines onednn --models retinamnist-shufflenetv2
       # node by node, where the two part (golden images)
 
 Whether the int8 kernels can agree depends on the CPU: oneDNN without VNNI sums pairs of u8 x s8
@@ -23,6 +23,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import torch
 
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import data
 import export
 import golden_ptq

@@ -15,7 +15,7 @@ import tarfile
 
 import numpy as np
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'golden', 'out', 'fixtures')
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'golden', 'out', 'fixtures')
 r = np.random.default_rng(5)
 
 

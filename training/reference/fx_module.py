@@ -11,6 +11,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.ao.quantization.observer import ObserverBase
 
+import os  # noqa: E402
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import export
 import models
 

@@ -3,7 +3,7 @@ images with their qparams (the shipped models and the random residual one), writ
 golden/out/int8/*-ENGINE.json for src/core/quant/int8.test.ts: the lab's integer emulation of each
 engine must agree with it. Run golden_ptq.py first.
 
-  /usr/bin/python3 training/golden_int8.py
+  /usr/bin/python3 training/reference/golden_int8.py
 
 oneDNN's result depends on the CPU: without VNNI it sums pairs of u8 x s8 products in a saturating
 int16, which the lab does not emulate; the file records this CPU's probe so the test can say so.

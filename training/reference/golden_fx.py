@@ -17,7 +17,7 @@ integer ranges (int8.clamp_range 'dtype'): a weight at a channel's positive extr
 activations above the calibrated range are kept up to 255 steps, not clipped at 15. The lab's default
 (and the issue's) is a true b-bit model ('bits'); the two are reported side by side.
 
-  /usr/bin/python3 training/golden_fx.py [--test-images 200] [--calibration-images 256] [--engines onednn,qnnpack]
+  /usr/bin/python3 training/reference/golden_fx.py [--test-images 200] [--calibration-images 256] [--engines onednn,qnnpack]
                                          [--int8-precisions w8a8,w4a8,w4a4] [--models PREFIX]
 Each int8 model runs in a fresh process (about 3 s each to start), so CI compares the int8 models at W4/A4
 only, where the clamps matter for weights and activations alike; the full run takes about 10 minutes.
@@ -33,6 +33,7 @@ import torch  # noqa: E402
 from torch.ao.quantization.quantize_fx import convert_fx, convert_to_reference_fx  # noqa: E402
 
 import compare_int8  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import export  # noqa: E402
 import fx_module  # noqa: E402
 import golden_ptq as ptq  # noqa: E402

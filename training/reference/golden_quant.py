@@ -4,7 +4,7 @@ golden/out/observers.json for src/core/quant/observers.test.ts.
 ATEN_CPU_CAPABILITY is pinned to avx2: the HistogramObserver's float32 sums depend on the vector
 width torch dispatches to, and the lab reproduces the AVX2 order.
 
-  /usr/bin/python3 training/golden_quant.py
+  /usr/bin/python3 training/reference/golden_quant.py
 """
 import os
 os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')
@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.ao.quantization.observer import HistogramObserver, MinMaxObserver, PerChannelMinMaxObserver  # noqa: E402
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'golden', 'out', 'observers.json')
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'golden', 'out', 'observers.json')
 
 
 def act_observer(kind, bits, dst_bins=None):

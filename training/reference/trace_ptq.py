@@ -5,9 +5,9 @@ observers, placement and fake-quant kernels), calibrated on a lab trial's draw, 
 - for the observer that costs most alone (or --observer K, which skips the tables): its channels'
   ranges, and its accuracy alone on other grids (no clipping, one range per channel; 4 and 8 bits).
 
-  /usr/bin/python3 training/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 8 --a 8
-  /usr/bin/python3 training/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 32 --a 4 --observer 2
-  /usr/bin/python3 training/trace_ptq.py public/models/cifar10/mobileone_s0 --w 4 --a 8 --weights-only
+  /usr/bin/python3 training/reference/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 8 --a 8
+  /usr/bin/python3 training/reference/trace_ptq.py public/models/pneumoniamnist/mobileone_s0 --w 32 --a 4 --observer 2
+  /usr/bin/python3 training/reference/trace_ptq.py public/models/cifar10/mobileone_s0 --w 4 --a 8 --weights-only
 """
 import os
 os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')
@@ -17,6 +17,8 @@ from collections import defaultdict  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import data  # noqa: E402
 import export  # noqa: E402
 import golden_ptq  # noqa: E402

@@ -4,7 +4,7 @@ kernels, placed where torch's prepare_fx observes (model.json's quant.events, re
 on the exported graph run by torch (export.run_graph). Calibration batches are the lab's: the same
 seeded draw (a Python port of src/core/util/random.ts) from the same bundle.
 
-  /usr/bin/python3 training/golden_ptq.py [--test-images 200] [--calibration-images 256]
+  /usr/bin/python3 training/reference/golden_ptq.py [--test-images 200] [--calibration-images 256]
 
 The lab calibrates on 1,024 images per trial; the check uses the first 256 of the same draw (8
 batches, so histogram merging is exercised) to keep CI's time in bounds.
@@ -19,6 +19,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.ao.quantization.observer import HistogramObserver  # noqa: E402
 
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import data  # noqa: E402
 import export  # noqa: E402
 import int8  # noqa: E402

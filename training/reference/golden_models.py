@@ -8,7 +8,7 @@ executor is checked on all three architectures whatever has been trained; and on
 small ResNet none of the three resembles (residual adds, each fused with its ReLU by prepare_fx, a
 max-pool, a strided 1x1 shortcut): the kind of model a user brings, for the PTQ and int8 goldens.
 
-  /usr/bin/python3 training/golden_models.py [--images 1000]
+  /usr/bin/python3 training/reference/golden_models.py [--images 1000]
 """
 import argparse
 import glob
@@ -19,6 +19,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import data
 import models
 import export

@@ -16,7 +16,7 @@ from this one on the same images and qparams.
 Each precision below 8 bits is written twice: clamped to its b-bit range (the default) and only at the
 8-bit ends, as torch 1.13's convert_fx and convert_to_reference_fx clamp (`-dtype.json`; golden_fx.py).
 
-  /usr/bin/python3 training/golden_exact.py [--test-images 32] [--calibration-images 64] [--out DIR]
+  /usr/bin/python3 training/reference/golden_exact.py [--test-images 32] [--calibration-images 64] [--out DIR]
 """
 import os
 os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')  # the float32 sum order of the observers' search
@@ -26,6 +26,8 @@ import json  # noqa: E402
 
 import torch  # noqa: E402
 
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import export  # noqa: E402
 import compare_int8  # noqa: E402
 import golden_ptq as ptq  # noqa: E402

@@ -2,7 +2,7 @@
 same folded model the lab runs) and torch's HistogramObserver pass over a calibration set, on random
 inputs. Prints one JSON line.
 
-  /usr/bin/python3 training/bench_torch.py public/models/retinamnist/shufflenetv2 --batch 32
+  /usr/bin/python3 training/reference/bench_torch.py public/models/retinamnist/shufflenetv2 --batch 32
 """
 import os
 os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')
@@ -12,6 +12,8 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import export  # noqa: E402
 import golden_ptq  # noqa: E402
 

@@ -19,6 +19,9 @@ what torch's own convert_fx builds (golden_fx.py: the same logits, bit for bit, 
 import torch
 from torch.ao.quantization.observer import PerChannelMinMaxObserver
 
+import os  # noqa: E402
+import sys  # noqa: E402
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))  # training/: data, export, models, bundle
 import export
 
 ENGINE = 'qnnpack'  # or 'onednn'

@@ -2,7 +2,7 @@
 src/core/calib/golden.test.ts. Independent of the TypeScript: searchsorted binning, bisection (not
 Newton) for the temperature, a Python port of the seeded PRNG for the bootstrap.
 
-  /usr/bin/python3 training/golden_calibration.py
+  /usr/bin/python3 training/reference/golden_calibration.py
 """
 import json
 import math
@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'golden', 'out', 'calibration.json')
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'golden', 'out', 'calibration.json')
 T_MIN, T_MAX = 1e-2, 1e2
 
 
