@@ -16,13 +16,25 @@ export default tseslint.config(
     ignores: ['src/core/**/*.test.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['react', 'react-dom', 'react/*', 'zustand', 'recharts'], message: 'src/core must not depend on UI libraries.' },
-          { group: ['**/ui/**', '**/worker/**'], message: 'src/core must not import the UI or the worker.' },
-          { group: ['node:*', 'fs', 'path', 'zlib', 'crypto', 'os'], message: 'src/core must run in the browser: no Node modules.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['react', 'react-dom', 'react/*', 'zustand', 'recharts'],
+              message: 'src/core must not depend on UI libraries.',
+            },
+            {
+              group: ['**/ui/**', '**/worker/**'],
+              message: 'src/core must not import the UI or the worker.',
+            },
+            {
+              group: ['node:*', 'fs', 'path', 'zlib', 'crypto', 'os'],
+              message: 'src/core must run in the browser: no Node modules.',
+            },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'window', 'document', 'self', 'process', 'postMessage', 'Buffer'],
     },
   },

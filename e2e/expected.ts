@@ -9,8 +9,24 @@ import { type RunResult, runExperiment } from '../src/core/experiment/run';
 export const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 /** RetinaMNIST MobileOne-S0 at a precision and trial (0-based), with the page's default settings. */
-export async function expected(precision: string, trial = 0, arithmetic?: Arithmetic, clamp?: Clamp): Promise<RunResult> {
+export async function expected(
+  precision: string,
+  trial = 0,
+  arithmetic?: Arithmetic,
+  clamp?: Clamp,
+): Promise<RunResult> {
   await useBackend('wasm');
   const inputs = await loadRunInputs('retinamnist', 'mobileone_s0');
-  return runExperiment(inputs, { dataset: 'retinamnist', arch: 'mobileone_s0', precision: parsePrecision(precision), observer: 'histogram', trial, numBins: 15, testSplit: 'test', calibrationImages: 1024, arithmetic, clamp });
+  return runExperiment(inputs, {
+    dataset: 'retinamnist',
+    arch: 'mobileone_s0',
+    precision: parsePrecision(precision),
+    observer: 'histogram',
+    trial,
+    numBins: 15,
+    testSplit: 'test',
+    calibrationImages: 1024,
+    arithmetic,
+    clamp,
+  });
 }

@@ -19,7 +19,8 @@ async function withBrowser(args: string[], f: (page: Page) => Promise<void>) {
 test('without WebGPU and WebGL the worker falls back to wasm, says why, and an FP32 run equals the core', async () => {
   test.setTimeout(240_000);
   const want = await expected('fp32');
-  await withBrowser([...NO_WEBGPU, '--disable-software-rasterizer'], async (page) => { // no GPU and no SwiftShader: no WebGL
+  await withBrowser([...NO_WEBGPU, '--disable-software-rasterizer'], async (page) => {
+    // no GPU and no SwiftShader: no WebGL
     await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
     const backend = page.getByRole('status', { name: 'backend' });
     await expect(backend).toContainText('Running on wasm', { timeout: 60_000 });
@@ -31,7 +32,7 @@ test('without WebGPU and WebGL the worker falls back to wasm, says why, and an F
   });
 });
 
-test('without WebGPU the worker falls back to (software) WebGL, and an FP32 run there shows the core\'s numbers', async () => {
+test("without WebGPU the worker falls back to (software) WebGL, and an FP32 run there shows the core's numbers", async () => {
   test.setTimeout(240_000);
   const want = await expected('fp32');
   await withBrowser(NO_WEBGPU, async (page) => {

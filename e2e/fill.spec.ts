@@ -2,7 +2,9 @@
 // the scatter grows as runs land, it can be stopped, and what it computed is then served from the cache.
 import { expect, test } from '@playwright/test';
 
-test('computing every run fills the cache in the background, with progress, and can be stopped', async ({ page }) => {
+test('computing every run fills the cache in the background, with progress, and can be stopped', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.goto('/?dataset=retinamnist&view=scatter&backend=wasm');
   await expect(page.getByText('No runs computed for retinamnist yet')).toBeVisible();
@@ -22,7 +24,9 @@ test('computing every run fills the cache in the background, with progress, and 
   await group.getByRole('button', { name: 'Compute every run of retinamnist' }).click();
   await expect(group).toContainText(`${ready} / 30`, { timeout: 30_000 });
   await group.getByRole('button', { name: 'Stop' }).click();
-  await expect(status).toContainText(new RegExp(`Stopped: ${ready} of 30 runs ready, 0 computed now, ${ready} from the cache\\.`));
+  await expect(status).toContainText(
+    new RegExp(`Stopped: ${ready} of 30 runs ready, 0 computed now, ${ready} from the cache\\.`),
+  );
   await page.goto('/?dataset=retinamnist&arch=shufflenetv2&precision=fp32&backend=wasm');
   await expect(page.getByText('From the cache (IndexedDB).')).toBeVisible({ timeout: 30_000 });
 });

@@ -20,7 +20,9 @@ test('choosing CIFAR-10 offers both test sets and updates the URL', async ({ pag
   await page.getByLabel('Dataset').selectOption('cifar10');
   await expect(page.getByRole('heading', { name: 'CIFAR-10' })).toBeVisible();
   await expect(page.getByRole('img', { name: /64 test images: airplane, airplane/ })).toBeVisible();
-  await expect(page.getByText(/All 64 are of class airplane: this bundle stores its images class by class/)).toBeVisible();
+  await expect(
+    page.getByText(/All 64 are of class airplane: this bundle stores its images class by class/),
+  ).toBeVisible();
   await page.getByLabel('Test set').selectOption('test-lossless');
   await expect(page).toHaveURL(/dataset=cifar10&testSplit=test-lossless/);
   await page.reload();

@@ -12,17 +12,23 @@ const TIED_PRECISION = 'w4a2';
 async function downloaded(page: Page, click: () => Promise<void>): Promise<Buffer> {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
   const chunks: Buffer[] = [];
-  for await (const c of (await d.createReadStream())) chunks.push(c as Buffer);
+  for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
 
 /** The figure's SVG parses, its PNG decodes, the results CSV has a header and one row per run. */
 async function checkExports(page: Page) {
   const fig = page.getByRole('figure', { name: /^Before temperature scaling/ });
-  const svg = (await downloaded(page, () => fig.getByRole('button', { name: 'SVG' }).click())).toString('utf8');
+  const svg = (await downloaded(page, () => fig.getByRole('button', { name: 'SVG' }).click())).toString(
+    'utf8',
+  );
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-    return { error: doc.querySelector('parsererror') !== null, surfaces: doc.querySelectorAll('svg svg').length, text: doc.documentElement.textContent };
+    return {
+      error: doc.querySelector('parsererror') !== null,
+      surfaces: doc.querySelectorAll('svg svg').length,
+      text: doc.documentElement.textContent,
+    };
   }, svg);
   expect(parsed.error).toBe(false);
   expect(parsed.surfaces).toBe(2); // the diagram and the histogram
@@ -34,7 +40,10 @@ async function checkExports(page: Page) {
     return [bmp.width, bmp.height];
   }, png.toString('base64'));
   expect(size[0]).toBeGreaterThan(300);
-  const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click())).toString('utf8').trim().split('\n');
+  const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click()))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   expect(csv).toHaveLength(2);
   expect(csv[0].split(',')).toContain('ece_ts');
   expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,fake-quant,1,1000');
@@ -47,7 +56,10 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&trial=1&backend=wasm');
   await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
-  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const row = (name: string) =>
+    metrics(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
   await expect(row('top-1 error')).toContainText(pct(want.before.error));
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.after.ece));
@@ -77,16 +89,26 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
 });
 
-test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what the core computes in Node and go into the URL', async ({ page }) => {
+test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what the core computes in Node and go into the URL', async ({
+  page,
+}) => {
   test.setTimeout(360_000);
-  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const row = (name: string) =>
+    metrics(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&trial=1&backend=wasm');
   // fake quant differs here: ECE 10.24% (oneDNN 10.18%), T 1.0200 (1.0147)
-  for (const [arithmetic, engine] of [['int8', 'oneDNN'], ['int8-qnnpack', 'QNNPACK']] as const) {
+  for (const [arithmetic, engine] of [
+    ['int8', 'oneDNN'],
+    ['int8-qnnpack', 'QNNPACK'],
+  ] as const) {
     const want = await expected('w4a8', 0, arithmetic);
     await page.getByLabel('Arithmetic').selectOption(arithmetic); // cancels the run just started
     await expect(page).toHaveURL(new RegExp(`arithmetic=${arithmetic}(&|$)`));
-    await expect(page.getByText(`on wasm, with int8 arithmetic (${engine}).`)).toBeVisible({ timeout: 200_000 });
+    await expect(page.getByText(`on wasm, with int8 arithmetic (${engine}).`)).toBeVisible({
+      timeout: 200_000,
+    });
     await expect(row('top-1 error')).toContainText(pct(want.before.error));
     await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
     await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.after.ece));
@@ -98,42 +120,64 @@ test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what
   await page.getByLabel('Integer range below 8 bits').selectOption('dtype');
   await page.getByLabel('Arithmetic').selectOption('fake-quant');
   await expect(page).toHaveURL(/clamp=dtype(&|$)/);
-  await expect(page.getByText("on wasm, with 8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx).")).toBeVisible({ timeout: 200_000 });
+  await expect(
+    page.getByText("on wasm, with 8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)."),
+  ).toBeVisible({ timeout: 200_000 });
   await expect(row('top-1 error')).toContainText(pct(want.before.error));
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
   await expect(metrics(page)).toContainText(`T = ${want.temperature.temperature.toFixed(4)}`);
   await page.screenshot(shot('single-view-w4a8-clamp-dtype'));
 });
 
-test('trial "all" pools the three trials\' bins and shows the sweep summary\'s mean and spread', async ({ page }) => {
+test('trial "all" pools the three trials\' bins and shows the sweep summary\'s mean and spread', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const [want] = summarize([await expected('w4a4', 0), await expected('w4a4', 1), await expected('w4a4', 2)]);
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&trial=all&backend=wasm');
   await expect(page.getByText(/^Trial [1-3] of 3 · /)).toBeVisible({ timeout: 60_000 });
-  await expect(metrics(page)).toContainText('mean ± standard deviation over 3 trials, each calibrated on 1024 images (seeds 1000, 1001, 1002)', { timeout: 200_000 });
-  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  await expect(metrics(page)).toContainText(
+    'mean ± standard deviation over 3 trials, each calibrated on 1024 images (seeds 1000, 1001, 1002)',
+    { timeout: 200_000 },
+  );
+  const row = (name: string) =>
+    metrics(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
   const spread = (s: { mean: number; sd: number }) => `${pct(s.mean)} ± ${pct(s.sd)}`;
   await expect(row('top-1 error')).toContainText(spread(want.error));
   await expect(row('ECE')).toContainText(spread(want.eceBefore));
   await expect(row('ECE')).toContainText(spread(want.eceAfter));
-  const fig = page.getByRole('figure', { name: /^Before temperature scaling \(3 trials\): ECE [\d.]+% \(mean of 3 trials; bins pooled\)/ });
+  const fig = page.getByRole('figure', {
+    name: /^Before temperature scaling \(3 trials\): ECE [\d.]+% \(mean of 3 trials; bins pooled\)/,
+  });
   await expect(fig).toBeVisible();
-  const counts = [...((await fig.getAttribute('aria-label'))!.matchAll(/(\d+) images/g))].map((m) => Number(m[1]));
+  const counts = [...(await fig.getAttribute('aria-label'))!.matchAll(/(\d+) images/g)].map((m) =>
+    Number(m[1]),
+  );
   expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 400); // every trial's test images, pooled
   await expect(page.getByRole('heading', { name: 'Most confident mistakes (trial 1 of 3)' })).toBeVisible();
-  const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click())).toString('utf8').trim().split('\n');
+  const csv = (await downloaded(page, () => page.getByRole('button', { name: 'Results CSV' }).click()))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   expect(csv.slice(1).map((line) => line.split(',')[5])).toEqual(['1', '2', '3']); // one row per trial
   await page.screenshot(shot('single-view-all-trials'));
 });
 
-test('a custom low-bit run equals the core, and images whose top logit ties are counted', async ({ page }) => {
+test('a custom low-bit run equals the core, and images whose top logit ties are counted', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const want = await expected(TIED_PRECISION);
   expect(want.before.tiedTop).toBeGreaterThan(0); // the precision is chosen so that some top logits tie
   await page.goto(`/?dataset=retinamnist&arch=mobileone_s0&precision=${TIED_PRECISION}&trial=1&backend=wasm`);
   await expect(page.getByLabel('Precision')).toHaveValue('custom');
   await expect(metrics(page)).toContainText('calibrated on 1024 images', { timeout: 200_000 });
-  const row = (name: string) => metrics(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const row = (name: string) =>
+    metrics(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
   await expect(row('top-1 error')).toContainText(pct(want.before.error));
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
   await expect(row('tied top logits (images)')).toContainText(String(want.before.tiedTop));
@@ -142,14 +186,22 @@ test('a custom low-bit run equals the core, and images whose top logit ties are 
   await expect(row('tied top logits (images)')).toHaveCount(0);
 });
 
-test('WebGPU is picked when the browser gives an adapter, and an FP32 run there equals wasm', async ({ page }) => {
+test('WebGPU is picked when the browser gives an adapter, and an FP32 run there equals wasm', async ({
+  page,
+}) => {
   test.setTimeout(540_000); // SwiftShader: about 2 minutes alone, over 4 beside a training run
   const want = await expected('fp32');
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
-  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on webgpu', { timeout: 60_000 });
+  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on webgpu', {
+    timeout: 60_000,
+  });
   // while the test set streams, both diagrams fill in, the scaled one with the final T (fitted on validation first)
   const t = want.temperature.temperature.toFixed(4).replace('.', '\\.');
-  await expect(page.getByRole('figure', { name: new RegExp(`^After scaling \\(T = ${t}, fitted on validation\\), so far: ECE`) })).toBeVisible({ timeout: 480_000 });
+  await expect(
+    page.getByRole('figure', {
+      name: new RegExp(`^After scaling \\(T = ${t}, fitted on validation\\), so far: ECE`),
+    }),
+  ).toBeVisible({ timeout: 480_000 });
   await expect(page.getByRole('figure', { name: /^Before scaling \(\d+ test images so far/ })).toBeVisible();
   await page.screenshot(shot('single-view-webgpu-partial'));
   await expect(metrics(page)).toBeVisible({ timeout: 480_000 });
@@ -158,14 +210,18 @@ test('WebGPU is picked when the browser gives an adapter, and an FP32 run there 
   await page.screenshot(shot('single-view-webgpu-fp32'));
 });
 
-test('a lost GPU device is reported, the worker restarts on WebGPU, the run resumes and the lab carries on', async ({ page }) => {
+test('a lost GPU device is reported, the worker restarts on WebGPU, the run resumes and the lab carries on', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
   const backend = page.getByRole('status', { name: 'backend' });
   await expect(backend).toContainText('Running on webgpu', { timeout: 60_000 });
   await expect(page.getByRole('progressbar')).toBeVisible({ timeout: 60_000 }); // the FP32 run is under way
   await page.evaluate(() => (window as Window & { qcalInjectGpuLoss?: () => void }).qcalInjectGpuLoss!());
-  const notice = page.getByRole('status').filter({ hasText: /The lab worker stopped \(the GPU device was lost \(destroyed/ });
+  const notice = page
+    .getByRole('status')
+    .filter({ hasText: /The lab worker stopped \(the GPU device was lost \(destroyed/ });
   // the worker hears of the loss between its kernels: on SwiftShader, under CI's load, that took over 5 s once
   await expect(notice).toBeVisible({ timeout: 60_000 });
   await expect(backend).toContainText('Running on webgpu', { timeout: 60_000 }); // a new worker, a new device
@@ -177,7 +233,9 @@ test('a lost GPU device is reported, the worker restarts on WebGPU, the run resu
   await expect(notice).toHaveCount(0);
 });
 
-test('switching settings quickly shows only the last one, and a missing model is explained', async ({ page }) => {
+test('switching settings quickly shows only the last one, and a missing model is explained', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm');
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
@@ -186,20 +244,36 @@ test('switching settings quickly shows only the last one, and a missing model is
   await expect(metrics(page)).not.toContainText('calibrated on'); // the FP32 run, not a stale quantized one
   await expect(page).toHaveURL(/precision=fp32/);
   // a dataset without a shipped MobileOne-S0 (read from the index, so the test follows the models that ship)
-  const index = await page.evaluate(async () => (await (await fetch('/models/index.json')).json()) as { models: { dataset: string; arch: string }[] });
-  const missing = ['pneumoniamnist', 'cifar10'].find((d) => !index.models.some((m) => m.dataset === d && m.arch === 'mobileone_s0'));
+  const index = await page.evaluate(
+    async () =>
+      (await (await fetch('/models/index.json')).json()) as { models: { dataset: string; arch: string }[] },
+  );
+  const missing = ['pneumoniamnist', 'cifar10'].find(
+    (d) => !index.models.some((m) => m.dataset === d && m.arch === 'mobileone_s0'),
+  );
   await page.getByLabel('Dataset').selectOption(missing ?? 'cifar10');
-  if (missing) await expect(page.getByRole('alert')).toContainText(`No mobileone_s0 model has been trained on ${missing} yet`);
+  if (missing)
+    await expect(page.getByRole('alert')).toContainText(
+      `No mobileone_s0 model has been trained on ${missing} yet`,
+    );
   else await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
-  await page.getByRole('navigation', { name: 'Presets' }).getByRole('button', { name: /Figure 1/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Presets' })
+    .getByRole('button', { name: /Figure 1/ })
+    .click();
   await expect(page).toHaveURL(/view=scatter/);
   await page.getByText('How to read these charts').click();
   await expect(page.getByText(/cannot change which class wins/)).toBeVisible();
 });
 
-test('the worker\'s tensor count returns to its baseline after runs, a cancelled one included', async ({ page }) => {
+test("the worker's tensor count returns to its baseline after runs, a cancelled one included", async ({
+  page,
+}) => {
   test.setTimeout(240_000);
-  const memory = () => page.evaluate(() => (window as Window & { qcalWorkerMemory?: () => Promise<{ numTensors: number }> }).qcalWorkerMemory!());
+  const memory = () =>
+    page.evaluate(() =>
+      (window as Window & { qcalWorkerMemory?: () => Promise<{ numTensors: number }> }).qcalWorkerMemory!(),
+    );
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&view=scatter&backend=wasm'); // the scatter runs nothing
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
   const base = await memory();
@@ -218,19 +292,30 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
   const grid = page.getByRole('table', { name: /Reliability grid, before temperature scaling/ });
   await expect(grid).toBeVisible();
   const fp32Row = grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'FP32' }) });
-  const archs = await grid.getByRole('columnheader').count() - 1;
+  const archs = (await grid.getByRole('columnheader').count()) - 1;
   await expect(fp32Row.getByRole('figure')).toHaveCount(archs, { timeout: 200_000 });
-  await expect(grid.getByRole('figure', { name: /MobileOne-S0 \(reduced\), W8\/A8/ })).toBeVisible({ timeout: 200_000 });
+  await expect(grid.getByRole('figure', { name: /MobileOne-S0 \(reduced\), W8\/A8/ })).toBeVisible({
+    timeout: 200_000,
+  });
   await page.screenshot(shot('grid'));
   await page.getByLabel('Diagrams').selectOption('after');
   await expect(page.getByRole('table', { name: /after temperature scaling/ })).toBeVisible();
   await expect(page).toHaveURL(/view=grid.*scaling=after|scaling=after.*view=grid/);
   await page.getByLabel('View').selectOption('scatter'); // every computed run, from the cache
-  await expect(page.getByRole('figure', { name: /^Before temperature scaling: .*MobileOne-S0 \(reduced\) FP32 trial 1: error/ })).toBeVisible();
+  await expect(
+    page.getByRole('figure', {
+      name: /^Before temperature scaling: .*MobileOne-S0 \(reduced\) FP32 trial 1: error/,
+    }),
+  ).toBeVisible();
   await expect(page.getByRole('figure', { name: /^After temperature scaling: / })).toBeVisible();
   const scatter = page.getByRole('figure', { name: /^After temperature scaling: / });
-  const svg = (await downloaded(page, () => scatter.getByRole('button', { name: 'SVG' }).click())).toString('utf8');
-  const legend = await page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent, svg);
+  const svg = (await downloaded(page, () => scatter.getByRole('button', { name: 'SVG' }).click())).toString(
+    'utf8',
+  );
+  const legend = await page.evaluate(
+    (text) => new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent,
+    svg,
+  );
   for (const key of ['MobileOne-S0 (reduced)', 'FP32', 'W8/A8']) expect(legend).toContain(key); // both keys travel with the figure
   await scatter.focus();
   await page.keyboard.press('ArrowRight'); // the first run's figures, from the keyboard
@@ -240,15 +325,23 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
 
 test('the compare view shows two runs side by side', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/?dataset=retinamnist&view=compare&arch=mobileone_s0&precision=fp32&arch2=mobileone_s0&precision2=w4a4&backend=wasm');
+  await page.goto(
+    '/?dataset=retinamnist&view=compare&arch=mobileone_s0&precision=fp32&arch2=mobileone_s0&precision2=w4a4&backend=wasm',
+  );
   const a = page.getByRole('region', { name: /Run A: MobileOne-S0 \(reduced\) FP32/ });
   const b = page.getByRole('region', { name: /Run B: MobileOne-S0 \(reduced\) W4\/A4/ });
   await expect(a).toBeVisible({ timeout: 200_000 });
   await expect(b).toBeVisible({ timeout: 200_000 });
   await expect(a.getByRole('table')).not.toContainText('calibrated on');
   await expect(b.getByRole('table')).toContainText('calibrated on 1024 images (seed 1000)');
-  const errorOf = async (run: typeof a) => parseFloat(await run.getByRole('row').filter({ hasText: 'top-1 error' }).getByRole('cell').first().innerText());
-  const delta = page.getByRole('region', { name: 'Difference B minus A' }).getByRole('row').filter({ hasText: 'top-1 error' });
+  const errorOf = async (run: typeof a) =>
+    parseFloat(
+      await run.getByRole('row').filter({ hasText: 'top-1 error' }).getByRole('cell').first().innerText(),
+    );
+  const delta = page
+    .getByRole('region', { name: 'Difference B minus A' })
+    .getByRole('row')
+    .filter({ hasText: 'top-1 error' });
   const want = (await errorOf(b)) - (await errorOf(a));
   await expect(delta).toContainText(`${want < 0 ? '\u2212' : '+'}${Math.abs(want).toFixed(2)} pp`);
   await page.screenshot(shot('compare'));
@@ -258,10 +351,14 @@ test('a crashed worker is reported, restarted, and the lab carries on', async ({
   test.setTimeout(240_000);
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
   await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
-  await page.evaluate(() => (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash!());
+  await page.evaluate(() =>
+    (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash!(),
+  );
   await expect(page.getByRole('alert')).toContainText(/The lab worker stopped .*it was restarted/);
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
   await page.getByLabel('Precision').selectOption('w8a8'); // a fresh run on the new worker
   await expect(metrics(page)).toContainText('calibrated on 1024 images', { timeout: 200_000 });
-  await expect(page.getByRole('status').filter({ hasText: /The lab worker stopped \(.*injected crash/ })).toBeVisible(); // still said
+  await expect(
+    page.getByRole('status').filter({ hasText: /The lab worker stopped \(.*injected crash/ }),
+  ).toBeVisible(); // still said
 });

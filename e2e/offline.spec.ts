@@ -12,7 +12,9 @@ test('once loaded, the lab opens and runs offline', async ({ page, context }) =>
 
   await context.setOffline(true);
   // the network is really gone for the service worker too: what was never loaded is refused
-  expect(await page.evaluate(async () => (await fetch('/models/cifar10/never-loaded.json')).status)).toBe(503);
+  expect(await page.evaluate(async () => (await fetch('/models/cifar10/never-loaded.json')).status)).toBe(
+    503,
+  );
   // another URL of the lab, and a run that needs the model, the data and the wasm backend again
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm');
   await expect(page.getByRole('heading', { name: 'RetinaMNIST' })).toBeVisible();

@@ -12,17 +12,25 @@ self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
   const key = req.mode === 'navigate' ? SHELL : req;
-  event.respondWith((async () => {
-    try {
-      const res = await fetch(req);
-      if (res.ok) {
-        const copy = res.clone();
-        event.waitUntil(caches.open(CACHE).then((c) => c.put(key, copy)));
+  event.respondWith(
+    (async () => {
+      try {
+        const res = await fetch(req);
+        if (res.ok) {
+          const copy = res.clone();
+          event.waitUntil(caches.open(CACHE).then((c) => c.put(key, copy)));
+        }
+        return res;
+      } catch {
+        const hit = await caches.match(key);
+        return (
+          hit ??
+          new Response(`offline, and ${new URL(req.url).pathname} was not loaded before`, {
+            status: 503,
+            statusText: 'Offline',
+          })
+        );
       }
-      return res;
-    } catch {
-      const hit = await caches.match(key);
-      return hit ?? new Response(`offline, and ${new URL(req.url).pathname} was not loaded before`, { status: 503, statusText: 'Offline' });
-    }
-  })());
+    })(),
+  );
 });

@@ -14,13 +14,23 @@ export interface Agreement {
 }
 
 /** `got` against `want`, both (images, k) row-major, logits on a grid of `step`. */
-export function agreement(got: ArrayLike<number>, want: ArrayLike<number>, k: number, step: number): Agreement {
+export function agreement(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  k: number,
+  step: number,
+): Agreement {
   const images = got.length / k;
-  let agree = 0, identical = 0, maxSteps = 0;
+  let agree = 0,
+    identical = 0,
+    maxSteps = 0;
   for (let n = 0; n < images; n++) {
-    let ag = 0, ar = 0, same = true;
+    let ag = 0,
+      ar = 0,
+      same = true;
     for (let j = 0; j < k; j++) {
-      const a = got[n * k + j], b = want[n * k + j];
+      const a = got[n * k + j],
+        b = want[n * k + j];
       maxSteps = Math.max(maxSteps, Math.round(Math.abs(a - b) / step));
       same &&= Math.abs(a - b) < step / 2;
       if (a > got[n * k + ag]) ag = j;

@@ -15,7 +15,11 @@ const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss))
 
 /** Seconds per batch of each model, median over `batches` rounds that alternate the models, so a
  * neighbour's load (training, other jobs on the two cores) falls on both alike. */
-async function medianSecondsPerBatch(models: { run(x: tf.Tensor4D): tf.Tensor2D }[], x: tf.Tensor4D, batches: number): Promise<number[]> {
+async function medianSecondsPerBatch(
+  models: { run(x: tf.Tensor4D): tf.Tensor2D }[],
+  x: tf.Tensor4D,
+  batches: number,
+): Promise<number[]> {
   const times = models.map(() => [] as number[]);
   for (let i = -1; i < batches; i++) {
     for (const [k, model] of models.entries()) {
@@ -31,17 +35,43 @@ async function medianSecondsPerBatch(models: { run(x: tf.Tensor4D): tf.Tensor2D 
 }
 
 function torchBench(dir: string, batch: number, batches: number, calibImages: number, threads: number) {
-  const args = [join(ROOT, 'training/reference/bench_torch.py'), dir, '--batch', String(batch), '--batches', String(batches), '--calibration-images', String(calibImages), '--threads', String(threads)];
-  return JSON.parse(execFileSync('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as { fp32_images_per_s: number; calibration_s: number };
+  const args = [
+    join(ROOT, 'training/reference/bench_torch.py'),
+    dir,
+    '--batch',
+    String(batch),
+    '--batches',
+    String(batches),
+    '--calibration-images',
+    String(calibImages),
+    '--threads',
+    String(threads),
+  ];
+  return JSON.parse(
+    execFileSync('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
+  ) as { fp32_images_per_s: number; calibration_s: number };
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'retinamnist' }, batch: { type: 'string', default: '32' }, batches: { type: 'string', default: '15' }, calibration: { type: 'string', default: '1024' } } });
-  const batch = Number(values.batch), batches = Number(values.batches), calibImages = Number(values.calibration);
+  const { values } = parseArgs({
+    options: {
+      dataset: { type: 'string', default: 'retinamnist' },
+      batch: { type: 'string', default: '32' },
+      batches: { type: 'string', default: '15' },
+      calibration: { type: 'string', default: '1024' },
+    },
+  });
+  const batch = Number(values.batch),
+    batches = Number(values.batches),
+    calibImages = Number(values.calibration);
   await useBackend('wasm');
   const base = tf.memory();
-  console.log(`tfjs ${tf.version_core} on ${tf.getBackend()} (one thread in Node), batch ${batch}, medians of ${batches} alternating batches; PyTorch ${execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)']).toString().trim()} eager at 1 and 2 threads`);
-  console.log('| model | core FP32 img/s | torch FP32 img/s, 1 thread | core / torch, 1 thread | torch FP32 img/s, 2 threads | core / torch, 2 threads | core W8/A8 fake-quant img/s | fake-quant overhead | core W8/A8 int8 img/s | int8 overhead | core calibration s | torch observer pass s (2 threads) | tensors after | bytes after |');
+  console.log(
+    `tfjs ${tf.version_core} on ${tf.getBackend()} (one thread in Node), batch ${batch}, medians of ${batches} alternating batches; PyTorch ${execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)']).toString().trim()} eager at 1 and 2 threads`,
+  );
+  console.log(
+    '| model | core FP32 img/s | torch FP32 img/s, 1 thread | core / torch, 1 thread | torch FP32 img/s, 2 threads | core / torch, 2 threads | core W8/A8 fake-quant img/s | fake-quant overhead | core W8/A8 int8 img/s | int8 overhead | core calibration s | torch observer pass s (2 threads) | tensors after | bytes after |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const arch of readdirSync(join(ROOT, 'public/models', values.dataset!)).sort()) {
     const dir = join(ROOT, 'public/models', values.dataset!, arch);
@@ -68,7 +98,9 @@ async function main() {
     const torch2 = torchBench(dir, batch, batches, calibImages, 2);
     const m = tf.memory();
     const fpRate = batch / fpSeconds;
-    console.log(`| ${arch} | ${fpRate.toFixed(0)} | ${torch1.fp32_images_per_s.toFixed(0)} | ${(fpRate / torch1.fp32_images_per_s).toFixed(2)} | ${torch2.fp32_images_per_s.toFixed(0)} | ${(fpRate / torch2.fp32_images_per_s).toFixed(2)} | ${(batch / qSeconds).toFixed(0)} | ${((qSeconds / fpSeconds - 1) * 100).toFixed(0)}% | ${(batch / int8Seconds).toFixed(0)} | ${((int8Seconds / fpSeconds - 1) * 100).toFixed(0)}% | ${calibSeconds.toFixed(1)} | ${torch2.calibration_s.toFixed(1)} | ${m.numTensors - base.numTensors} | ${m.numBytes - base.numBytes} |`);
+    console.log(
+      `| ${arch} | ${fpRate.toFixed(0)} | ${torch1.fp32_images_per_s.toFixed(0)} | ${(fpRate / torch1.fp32_images_per_s).toFixed(2)} | ${torch2.fp32_images_per_s.toFixed(0)} | ${(fpRate / torch2.fp32_images_per_s).toFixed(2)} | ${(batch / qSeconds).toFixed(0)} | ${((qSeconds / fpSeconds - 1) * 100).toFixed(0)}% | ${(batch / int8Seconds).toFixed(0)} | ${((int8Seconds / fpSeconds - 1) * 100).toFixed(0)}% | ${calibSeconds.toFixed(1)} | ${torch2.calibration_s.toFixed(1)} | ${m.numTensors - base.numTensors} | ${m.numBytes - base.numBytes} |`,
+    );
   }
   console.log(`peak RSS of this process: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 }

@@ -14,7 +14,13 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const MODEL = 'dataset=retinamnist&arch=mobileone_s0';
 
 /** A long animation frame as the benchmark reports it: when (s after watching began), how long, and where the time went. */
-interface SlowFrame { at: number; duration: number; blocking: number; render: number; scripts: string[] }
+interface SlowFrame {
+  at: number;
+  duration: number;
+  blocking: number;
+  render: number;
+  scripts: string[];
+}
 type BackendFrame = SlowFrame & { backend: string };
 
 /**
@@ -22,28 +28,54 @@ type BackendFrame = SlowFrame & { backend: string };
  * animation frames with their attribution (Long Animation Frames: which script ran, for how long, and the
  * rendering after it), so that a long task can be traced to what the page was doing.
  */
-const watchLongTasks = (page: Page) => page.evaluate(() => {
-  const w = window as Window & { longest?: number; slowFrames?: SlowFrame[] };
-  const t0 = performance.now();
-  w.longest = 0;
-  w.slowFrames = [];
-  new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.longest = Math.max(w.longest!, e.duration)))).observe({ type: 'longtask' });
-  type Script = { duration: number; invoker: string; sourceFunctionName: string; sourceURL: string; sourceCharPosition: number; forcedStyleAndLayoutDuration: number };
-  type Frame = PerformanceEntry & { blockingDuration: number; renderStart: number; scripts: Script[] };
-  new PerformanceObserver((l) => {
-    for (const f of l.getEntries() as Frame[]) {
-      const scripts = f.scripts.filter((x) => x.duration >= 5).map((x) => `${x.invoker} -> ${x.sourceFunctionName || '?'} @${x.sourceURL.split('/').pop()}:${x.sourceCharPosition} ${x.duration.toFixed(0)} ms` +
-        (x.forcedStyleAndLayoutDuration ? ` (forced layout ${x.forcedStyleAndLayoutDuration.toFixed(0)})` : ''));
-      w.slowFrames!.push({ at: (f.startTime - t0) / 1000, duration: f.duration, blocking: f.blockingDuration, render: f.renderStart ? f.startTime + f.duration - f.renderStart : 0, scripts });
-      w.slowFrames!.sort((a, b) => b.duration - a.duration).splice(5);
-    }
-  }).observe({ type: 'long-animation-frame' });
-});
-const longestTask = (page: Page) => page.evaluate(() => (window as Window & { longest?: number }).longest ?? 0);
-const slowFrames = (page: Page) => page.evaluate(() => (window as Window & { slowFrames?: SlowFrame[] }).slowFrames ?? []);
+const watchLongTasks = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as Window & { longest?: number; slowFrames?: SlowFrame[] };
+    const t0 = performance.now();
+    w.longest = 0;
+    w.slowFrames = [];
+    new PerformanceObserver((l) =>
+      l.getEntries().forEach((e) => (w.longest = Math.max(w.longest!, e.duration))),
+    ).observe({ type: 'longtask' });
+    type Script = {
+      duration: number;
+      invoker: string;
+      sourceFunctionName: string;
+      sourceURL: string;
+      sourceCharPosition: number;
+      forcedStyleAndLayoutDuration: number;
+    };
+    type Frame = PerformanceEntry & { blockingDuration: number; renderStart: number; scripts: Script[] };
+    new PerformanceObserver((l) => {
+      for (const f of l.getEntries() as Frame[]) {
+        const scripts = f.scripts
+          .filter((x) => x.duration >= 5)
+          .map(
+            (x) =>
+              `${x.invoker} -> ${x.sourceFunctionName || '?'} @${x.sourceURL.split('/').pop()}:${x.sourceCharPosition} ${x.duration.toFixed(0)} ms` +
+              (x.forcedStyleAndLayoutDuration
+                ? ` (forced layout ${x.forcedStyleAndLayoutDuration.toFixed(0)})`
+                : ''),
+          );
+        w.slowFrames!.push({
+          at: (f.startTime - t0) / 1000,
+          duration: f.duration,
+          blocking: f.blockingDuration,
+          render: f.renderStart ? f.startTime + f.duration - f.renderStart : 0,
+          scripts,
+        });
+        w.slowFrames!.sort((a, b) => b.duration - a.duration).splice(5);
+      }
+    }).observe({ type: 'long-animation-frame' });
+  });
+const longestTask = (page: Page) =>
+  page.evaluate(() => (window as Window & { longest?: number }).longest ?? 0);
+const slowFrames = (page: Page) =>
+  page.evaluate(() => (window as Window & { slowFrames?: SlowFrame[] }).slowFrames ?? []);
 
 const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
-const firstDiagram = (page: Page) => page.getByRole('figure', { name: /^Before temperature scaling/ }).waitFor({ timeout: 900_000 });
+const firstDiagram = (page: Page) =>
+  page.getByRole('figure', { name: /^Before temperature scaling/ }).waitFor({ timeout: 900_000 });
 
 async function timed(f: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
@@ -52,7 +84,13 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 }
 
 /** gridLimit: seconds the whole grid may take (0: not run). */
-async function backendFigures(browser: Browser, backend: string, full: boolean, gridLimit: number, frames: BackendFrame[]): Promise<string[]> {
+async function backendFigures(
+  browser: Browser,
+  backend: string,
+  full: boolean,
+  gridLimit: number,
+  frames: BackendFrame[],
+): Promise<string[]> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const url = `${BASE}/?${MODEL}&precision=fp32&backend=${backend}`;
@@ -61,36 +99,49 @@ async function backendFigures(browser: Browser, backend: string, full: boolean, 
     await firstDiagram(page);
   });
   const running = await page.getByRole('status', { name: 'backend' }).textContent();
-  if (!running?.includes(`Running on ${backend}`)) return [backend, `did not start: ${running}`, '', '', '', ''];
+  if (!running?.includes(`Running on ${backend}`))
+    return [backend, `did not start: ${running}`, '', '', '', ''];
   const warm = await timed(async () => {
     await page.reload();
     await firstDiagram(page);
   });
   await watchLongTasks(page);
-  const quantized = !full ? 'not run' : (await timed(async () => {
-    await page.getByLabel('Precision').selectOption('w8a8');
-    await metrics(page).filter({ hasText: 'calibrated on 1024 images' }).waitFor({ timeout: 900_000 });
-  })).toFixed(1);
+  const quantized = !full
+    ? 'not run'
+    : (
+        await timed(async () => {
+          await page.getByLabel('Precision').selectOption('w8a8');
+          await metrics(page).filter({ hasText: 'calibrated on 1024 images' }).waitFor({ timeout: 900_000 });
+        })
+      ).toFixed(1);
   let gridSeconds = 'not run';
   if (gridLimit > 0) {
     const table = page.getByRole('table', { name: /Reliability grid/ });
     const drawn = () => table.getByRole('figure').count();
     try {
-      gridSeconds = (await timed(async () => {
-        const start = performance.now();
-        await page.getByLabel('View').selectOption('grid');
-        // waits in slices, saying how far it got, so that an hours-long grid shows its pace as it goes
-        for (;;) {
-          const left = gridLimit * 1000 - (performance.now() - start);
-          try {
-            return await table.getByText('waiting...').first().waitFor({ state: 'detached', timeout: Math.max(1, Math.min(left, 600_000)) });
-          } catch (e) {
-            if (left <= 600_000) throw e;
-            console.error(`${backend} grid: ${await drawn()} diagrams drawn after ${((performance.now() - start) / 1000).toFixed(0)} s`);
+      gridSeconds = (
+        await timed(async () => {
+          const start = performance.now();
+          await page.getByLabel('View').selectOption('grid');
+          // waits in slices, saying how far it got, so that an hours-long grid shows its pace as it goes
+          for (;;) {
+            const left = gridLimit * 1000 - (performance.now() - start);
+            try {
+              return await table
+                .getByText('waiting...')
+                .first()
+                .waitFor({ state: 'detached', timeout: Math.max(1, Math.min(left, 600_000)) });
+            } catch (e) {
+              if (left <= 600_000) throw e;
+              console.error(
+                `${backend} grid: ${await drawn()} diagrams drawn after ${((performance.now() - start) / 1000).toFixed(0)} s`,
+              );
+            }
           }
-        }
-      })).toFixed(1);
-    } catch { // a slow software backend: say how far it got rather than lose the other figures
+        })
+      ).toFixed(1);
+    } catch {
+      // a slow software backend: say how far it got rather than lose the other figures
       gridSeconds = `over ${gridLimit} (${await drawn()} diagrams drawn)`;
     }
   }
@@ -109,7 +160,11 @@ async function heapSummary(cdp: CDPSession): Promise<HeapSummary> {
   cdp.on('HeapProfiler.addHeapSnapshotChunk', take);
   await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   cdp.off('HeapProfiler.addHeapSnapshotChunk', take);
-  const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const snap = JSON.parse(chunks.join('')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
   const fields = snap.snapshot.meta.node_fields;
   const [type, name, size] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
   const out: HeapSummary = new Map();
@@ -125,19 +180,33 @@ async function heapSummary(cdp: CDPSession): Promise<HeapSummary> {
 
 /** What grew between two heap summaries, largest first. */
 function printHeapGrowth(from: HeapSummary, to: HeapSummary, label: string, top = 15) {
-  const rows = [...to].map(([k, v]) => ({ k, count: v.count - (from.get(k)?.count ?? 0), bytes: v.bytes - (from.get(k)?.bytes ?? 0) }))
-    .filter((r) => r.bytes !== 0).sort((a, b) => b.bytes - a.bytes);
+  const rows = [...to]
+    .map(([k, v]) => ({
+      k,
+      count: v.count - (from.get(k)?.count ?? 0),
+      bytes: v.bytes - (from.get(k)?.bytes ?? 0),
+    }))
+    .filter((r) => r.bytes !== 0)
+    .sort((a, b) => b.bytes - a.bytes);
   const total = rows.reduce((a, r) => a + r.bytes, 0);
   const byType = new Map<string, number>();
   for (const r of rows) {
     const type = r.k.split(' ')[0];
     byType.set(type, (byType.get(type) ?? 0) + r.bytes);
   }
-  const types = [...byType].sort((a, b) => b[1] - a[1]).map(([t, b]) => `${t} ${(b / 1024).toFixed(0)} KiB`).join(', ');
-  console.log(`\nheap growth ${label}: ${(total / 2 ** 20).toFixed(2)} MiB net (${types}); largest by self size:`);
+  const types = [...byType]
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, b]) => `${t} ${(b / 1024).toFixed(0)} KiB`)
+    .join(', ');
+  console.log(
+    `\nheap growth ${label}: ${(total / 2 ** 20).toFixed(2)} MiB net (${types}); largest by self size:`,
+  );
   console.log('| node type and name | objects | KiB |');
   console.log('|---|---|---|');
-  for (const r of rows.slice(0, top)) console.log(`| ${r.k.replace(/\|/g, '/').replace(/\s+/g, ' ')} | ${r.count} | ${(r.bytes / 1024).toFixed(1)} |`);
+  for (const r of rows.slice(0, top))
+    console.log(
+      `| ${r.k.replace(/\|/g, '/').replace(/\s+/g, ' ')} | ${r.count} | ${(r.bytes / 1024).toFixed(1)} |`,
+    );
 }
 
 /** 20 consecutive quantized runs (each a new trial, precision or bin count, so none is cached). */
@@ -148,7 +217,9 @@ async function leakFigures(browser: Browser, runs: number, snapshotsAt: number[]
   await page.goto(`${BASE}/?${MODEL}&precision=w8a8&backend=wasm`);
   const rows: string[][] = [];
   const snapshots: [number, HeapSummary][] = [];
-  const combos = [15, 10, 20].flatMap((bins) => [1, 2, 3].flatMap((trial) => ['w8a8', 'w4a8', 'w4a4'].map((precision) => ({ bins, trial, precision }))));
+  const combos = [15, 10, 20].flatMap((bins) =>
+    [1, 2, 3].flatMap((trial) => ['w8a8', 'w4a8', 'w4a4'].map((precision) => ({ bins, trial, precision }))),
+  );
   let last = { bins: 15, trial: 1, precision: 'w8a8' };
   for (const [i, c] of combos.slice(0, runs).entries()) {
     if (i > 0) {
@@ -158,56 +229,93 @@ async function leakFigures(browser: Browser, runs: number, snapshotsAt: number[]
     }
     last = c;
     await page.getByText(/Computed in .* on wasm/).waitFor({ timeout: 900_000 });
-    await page.getByRole('region', { name: 'Most confident mistakes' }).getByText(/FP32:/).first().waitFor({ timeout: 300_000 });
-    const worker = await page.evaluate(() => (window as Window & { qcalWorkerMemory?: () => Promise<{ numTensors: number; numBytes: number }> }).qcalWorkerMemory!());
+    await page
+      .getByRole('region', { name: 'Most confident mistakes' })
+      .getByText(/FP32:/)
+      .first()
+      .waitFor({ timeout: 300_000 });
+    const worker = await page.evaluate(() =>
+      (window as Window & { qcalWorkerMemory?: () => Promise<{ numTensors: number; numBytes: number }> })
+        .qcalWorkerMemory!(),
+    );
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
-    rows.push([String(i + 1), `${c.precision} trial ${c.trial} bins ${c.bins}`, String(worker.numTensors), (worker.numBytes / 2 ** 20).toFixed(2), (heap.usedSize / 2 ** 20).toFixed(1)]);
+    rows.push([
+      String(i + 1),
+      `${c.precision} trial ${c.trial} bins ${c.bins}`,
+      String(worker.numTensors),
+      (worker.numBytes / 2 ** 20).toFixed(2),
+      (heap.usedSize / 2 ** 20).toFixed(1),
+    ]);
     console.log(`| ${rows.at(-1)!.join(' | ')} |`);
     if (snapshotsAt.includes(i + 1)) snapshots.push([i + 1, await heapSummary(cdp)]);
   }
-  for (let k = 1; k < snapshots.length; k++) printHeapGrowth(snapshots[k - 1][1], snapshots[k][1], `from run ${snapshots[k - 1][0]} to run ${snapshots[k][0]}`);
+  for (let k = 1; k < snapshots.length; k++)
+    printHeapGrowth(
+      snapshots[k - 1][1],
+      snapshots[k][1],
+      `from run ${snapshots[k - 1][0]} to run ${snapshots[k][0]}`,
+    );
   await context.close();
   return rows;
 }
 
 async function main() {
-  const { values } = parseArgs({ options: {
-    backends: { type: 'string', default: 'wasm,webgpu,webgl,cpu' },
-    // SwiftShader's WebGPU and the JS cpu backend are far slower than wasm: quantized runs only where named
-    full: { type: 'string', default: 'wasm' },
-    runs: { type: 'string', default: '20' },
-    grid: { type: 'boolean', default: false },
-    'grid-limit': { type: 'string', default: '1800' }, // seconds; a slower grid is reported as 'over N'
-    // heap snapshots after these runs, and what grew between them (e.g. 1,6,20)
-    snapshots: { type: 'string', default: '' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      backends: { type: 'string', default: 'wasm,webgpu,webgl,cpu' },
+      // SwiftShader's WebGPU and the JS cpu backend are far slower than wasm: quantized runs only where named
+      full: { type: 'string', default: 'wasm' },
+      runs: { type: 'string', default: '20' },
+      grid: { type: 'boolean', default: false },
+      'grid-limit': { type: 'string', default: '1800' }, // seconds; a slower grid is reported as 'over N'
+      // heap snapshots after these runs, and what grew between them (e.g. 1,6,20)
+      snapshots: { type: 'string', default: '' },
+    },
+  });
   const full = values.full!.split(',');
   const server = await serveVite(ROOT, 'preview', PORT);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
   try {
-    console.log(`chromium ${browser.version()} headless, ${MODEL.replace('&', ', ')}; seconds, longest main-thread task in ms`);
+    console.log(
+      `chromium ${browser.version()} headless, ${MODEL.replace('&', ', ')}; seconds, longest main-thread task in ms`,
+    );
     const backends = values.backends!.split(',').filter(Boolean); // --backends '' measures only the 20 runs
     if (backends.length) {
-      console.log('| backend | cold: first diagram s | warm: first diagram s | W8/A8 run s | whole grid s | longest task ms |');
+      console.log(
+        '| backend | cold: first diagram s | warm: first diagram s | W8/A8 run s | whole grid s | longest task ms |',
+      );
       console.log('|---|---|---|---|---|---|');
     }
     const frames: BackendFrame[] = [];
     for (const b of backends) {
-      console.log(`| ${(await backendFigures(browser, b, full.includes(b), values.grid! && full.includes(b) ? Number(values['grid-limit']) : 0, frames)).join(' | ')} |`);
+      console.log(
+        `| ${(await backendFigures(browser, b, full.includes(b), values.grid! && full.includes(b) ? Number(values['grid-limit']) : 0, frames)).join(' | ')} |`,
+      );
     }
     if (frames.length) {
-      console.log('\nslowest animation frames after the warm load (s after it; ms; blocking = time over 50 ms in its tasks; render = style, layout, paint):');
+      console.log(
+        '\nslowest animation frames after the warm load (s after it; ms; blocking = time over 50 ms in its tasks; render = style, layout, paint):',
+      );
       console.log('| backend | at s | frame ms | blocking ms | render ms | scripts of 5 ms or more |');
       console.log('|---|---|---|---|---|---|');
-      for (const f of frames) console.log(`| ${f.backend} | ${f.at.toFixed(1)} | ${f.duration.toFixed(0)} | ${f.blocking.toFixed(0)} | ${f.render.toFixed(0)} | ${f.scripts.join('; ').replace(/\|/g, '/') || '-'} |`);
+      for (const f of frames)
+        console.log(
+          `| ${f.backend} | ${f.at.toFixed(1)} | ${f.duration.toFixed(0)} | ${f.blocking.toFixed(0)} | ${f.render.toFixed(0)} | ${f.scripts.join('; ').replace(/\|/g, '/') || '-'} |`,
+        );
     }
     if (Number(values.runs) === 0) return;
     console.log('\n| run | settings | worker tensors | worker MiB | page JS heap MiB |');
     console.log('|---|---|---|---|---|');
-    const rows = await leakFigures(browser, Number(values.runs), values.snapshots!.split(',').filter(Boolean).map(Number));
+    const rows = await leakFigures(
+      browser,
+      Number(values.runs),
+      values.snapshots!.split(',').filter(Boolean).map(Number),
+    );
     const tensors = new Set(rows.map((r) => r[2]));
-    console.log(`worker tensor count ${tensors.size === 1 ? 'flat' : 'NOT flat'} over ${rows.length} runs; page heap ${rows[0][4]} -> ${rows.at(-1)![4]} MiB`);
+    console.log(
+      `worker tensor count ${tensors.size === 1 ? 'flat' : 'NOT flat'} over ${rows.length} runs; page heap ${rows[0][4]} -> ${rows.at(-1)![4]} MiB`,
+    );
   } finally {
     await browser.close();
     process.kill(-server.pid!);

@@ -14,38 +14,62 @@ const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[Math.fl
 const maxDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 async function main() {
-  const { values } = parseArgs({ options: {
-    backends: { type: 'string', default: 'wasm,webgl,webgpu' },
-    dataset: { type: 'string', default: 'retinamnist' },
-    arch: { type: 'string', default: 'mobileone_s0' },
-    precision: { type: 'string', default: 'w8a8' },
-    batch: { type: 'string', default: '32' },
-    reps: { type: 'string', default: '3' },
-    'tfjs-flags': { type: 'string', default: '{}' },
-  } });
-  const base = { dataset: values.dataset!, arch: values.arch!, precision: values.precision!, batch: Number(values.batch), reps: Number(values.reps),
-    tfjsFlags: JSON.parse(values['tfjs-flags']!) as KernelProfileSpec['tfjsFlags'] };
+  const { values } = parseArgs({
+    options: {
+      backends: { type: 'string', default: 'wasm,webgl,webgpu' },
+      dataset: { type: 'string', default: 'retinamnist' },
+      arch: { type: 'string', default: 'mobileone_s0' },
+      precision: { type: 'string', default: 'w8a8' },
+      batch: { type: 'string', default: '32' },
+      reps: { type: 'string', default: '3' },
+      'tfjs-flags': { type: 'string', default: '{}' },
+    },
+  });
+  const base = {
+    dataset: values.dataset!,
+    arch: values.arch!,
+    precision: values.precision!,
+    batch: Number(values.batch),
+    reps: Number(values.reps),
+    tfjsFlags: JSON.parse(values['tfjs-flags']!) as KernelProfileSpec['tfjsFlags'],
+  };
   const server = await serveVite(ROOT, 'dev', PORT);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
   try {
-    console.log(`chromium ${browser.version()} headless; ${base.dataset} ${base.arch}, ${base.batch} images a batch, ${base.precision}, median of ${base.reps} after a warm-up` +
-      (Object.keys(base.tfjsFlags).length ? `; tfjs flags ${values['tfjs-flags']}` : ''));
+    console.log(
+      `chromium ${browser.version()} headless; ${base.dataset} ${base.arch}, ${base.batch} images a batch, ${base.precision}, median of ${base.reps} after a warm-up` +
+        (Object.keys(base.tfjsFlags).length ? `; tfjs flags ${values['tfjs-flags']}` : ''),
+    );
     const results: KernelProfile[] = [];
     for (const backend of values.backends!.split(',')) {
       const page = await browser.newPage(); // a fresh page each: tfjs's backend is per page
       await page.goto(`http://127.0.0.1:${PORT}/scripts/kernels/index.html`);
       await page.waitForFunction(() => 'profileKernels' in window);
-      results.push(await page.evaluate((spec) => (window as unknown as { profileKernels(s: KernelProfileSpec): Promise<KernelProfile> }).profileKernels(spec),
-        { ...base, backend } as KernelProfileSpec));
+      results.push(
+        await page.evaluate(
+          (spec) =>
+            (
+              window as unknown as { profileKernels(s: KernelProfileSpec): Promise<KernelProfile> }
+            ).profileKernels(spec),
+          { ...base, backend } as KernelProfileSpec,
+        ),
+      );
       await page.close();
     }
-    console.log(`| backend | FP32 forward ms | calibration batch ms | fake-quant forward ms | max abs FP32 logit difference from ${results[0].backend} | slowest kernels in the fake-quant forward (count, ms) |`);
+    console.log(
+      `| backend | FP32 forward ms | calibration batch ms | fake-quant forward ms | max abs FP32 logit difference from ${results[0].backend} | slowest kernels in the fake-quant forward (count, ms) |`,
+    );
     console.log('|---|---|---|---|---|---|');
     for (const r of results) {
       const total = r.kernels.reduce((a, k) => a + k.ms, 0);
-      const top = r.kernels.slice(0, 5).map((k) => `${k.name} x${k.count} ${k.ms.toFixed(0)} (${((100 * k.ms) / total).toFixed(0)}%)`).join(', ');
-      console.log(`| ${r.backend}${r.adapter ? ` (${r.adapter})` : ''} | ${median(r.forward).toFixed(1)} | ${median(r.calibration).toFixed(1)} | ${median(r.quantized).toFixed(1)} | ` +
-        `${maxDiff(r.logits, results[0].logits).toExponential(1)} | ${top} |`);
+      const top = r.kernels
+        .slice(0, 5)
+        .map((k) => `${k.name} x${k.count} ${k.ms.toFixed(0)} (${((100 * k.ms) / total).toFixed(0)}%)`)
+        .join(', ');
+      console.log(
+        `| ${r.backend}${r.adapter ? ` (${r.adapter})` : ''} | ${median(r.forward).toFixed(1)} | ${median(r.calibration).toFixed(1)} | ${median(r.quantized).toFixed(1)} | ` +
+          `${maxDiff(r.logits, results[0].logits).toExponential(1)} | ${top} |`,
+      );
     }
   } finally {
     await browser.close();

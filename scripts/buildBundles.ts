@@ -9,7 +9,18 @@ import { importMedmnist } from '../src/core/data/importers';
 import { writeBundleDir } from './bundleFiles';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+const CIFAR10_CLASSES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
 const image = { height: 32, width: 32, channels: 3 as const };
 
 async function readRaw(dir: string, images: string, labels: string): Promise<Split> {
@@ -21,30 +32,46 @@ async function readRaw(dir: string, images: string, labels: string): Promise<Spl
 /** CIFAR-10: the split indices come from training/splits/cifar10.json, the file training reads too. */
 async function cifar10(shared: string): Promise<Dataset> {
   const dir = join(shared, 'cifar10');
-  const sp = JSON.parse(await readFile(join(ROOT, 'training/splits/cifar10.json'), 'utf8')) as { val: number[]; pool: number[] };
+  const sp = JSON.parse(await readFile(join(ROOT, 'training/splits/cifar10.json'), 'utf8')) as {
+    val: number[];
+    pool: number[];
+  };
   const train = await readRaw(dir, 'train-images.u8', 'train-labels.u8');
   return {
-    name: 'cifar10', title: 'CIFAR-10', classes: CIFAR10_CLASSES, image,
+    name: 'cifar10',
+    title: 'CIFAR-10',
+    classes: CIFAR10_CLASSES,
+    image,
     splits: {
       pool: subset(train, sp.pool, image),
       val: subset(train, sp.val, image),
       test: await readRaw(dir, 'test-jpeg-images.u8', 'test-labels.u8'),
       'test-lossless': await readRaw(dir, 'test-images.u8', 'test-labels.u8'),
     },
-    poolSplit: 'pool', valSplit: 'val', testSplits: ['test', 'test-lossless'],
-    source: 'CIFAR-10, training images decoded from JPEG q75; test: the JPEG q75 round trip (default, matches training) and the lossless originals',
+    poolSplit: 'pool',
+    valSplit: 'val',
+    testSplits: ['test', 'test-lossless'],
+    source:
+      'CIFAR-10, training images decoded from JPEG q75; test: the JPEG q75 round trip (default, matches training) and the lossless originals',
     license: 'CIFAR-10 (Krizhevsky 2009, Learning Multiple Layers of Features from Tiny Images)',
   };
 }
 
 async function medmnist(shared: string, name: string, title: string): Promise<Dataset> {
   const file = join(shared, name, `${name}.npz`);
-  return { ...(await importMedmnist(new Uint8Array(await readFile(file)), file)), title, source: `MedMNIST v2 ${name}.npz (official)` };
+  return {
+    ...(await importMedmnist(new Uint8Array(await readFile(file)), file)),
+    title,
+    source: `MedMNIST v2 ${name}.npz (official)`,
+  };
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { shared: { type: 'string', default: join(ROOT, '..', 'shared', 'data') }, out: { type: 'string', default: join(ROOT, 'public/data') } },
+    options: {
+      shared: { type: 'string', default: join(ROOT, '..', 'shared', 'data') },
+      out: { type: 'string', default: join(ROOT, 'public/data') },
+    },
   });
   const shared = resolve(values.shared!);
   const builders: [string, () => Promise<Dataset>][] = [

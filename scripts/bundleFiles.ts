@@ -6,7 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { encodeBundle, readBundle, type FetchFile } from '../src/core/data/bundle';
 import type { Dataset } from '../src/core/data/dataset';
 
-export const dirFetcher = (dir: string): FetchFile => async (path) => new Uint8Array(await readFile(join(dir, path)));
+export const dirFetcher =
+  (dir: string): FetchFile =>
+  async (path) =>
+    new Uint8Array(await readFile(join(dir, path)));
 
 /** Writes ds as a bundle in outDir. Nothing is left behind if any step fails, and an existing bundle is only replaced by one that reads back. */
 export async function writeBundleDir(ds: Dataset, outDir: string): Promise<Map<string, Uint8Array>> {

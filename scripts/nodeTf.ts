@@ -38,18 +38,29 @@ export async function loadModelDir(dir: string): Promise<GraphModel> {
 
 /** Everything runExperiment needs for a shipped model and its dataset bundle. */
 export async function loadRunInputs(dataset: string, arch: string, testSplit?: string): Promise<RunInputs> {
-  return loadRunInputsFrom(join(ROOT, 'public/models', dataset, arch), join(ROOT, 'public/data', dataset), testSplit);
+  return loadRunInputsFrom(
+    join(ROOT, 'public/models', dataset, arch),
+    join(ROOT, 'public/data', dataset),
+    testSplit,
+  );
 }
 
 /** The same for a model folder (model.json, weights.bin) and a bundle folder anywhere. */
-export async function loadRunInputsFrom(modelDir: string, dataDir: string, testSplit?: string): Promise<RunInputs> {
+export async function loadRunInputsFrom(
+  modelDir: string,
+  dataDir: string,
+  testSplit?: string,
+): Promise<RunInputs> {
   const { parsed, weights } = await loadModelParts(modelDir);
   const fetchFile = dirFetcher(dataDir);
   const m = await readManifest(fetchFile);
   const test = testSplit ?? m.testSplits[0];
-  if (!m.testSplits.includes(test)) throw new Error(`${m.name} has no test split ${test}; valid: ${m.testSplits.join(', ')}`);
+  if (!m.testSplits.includes(test))
+    throw new Error(`${m.name} has no test split ${test}; valid: ${m.testSplits.join(', ')}`);
   return {
-    parsed, weights, image: m.image,
+    parsed,
+    weights,
+    image: m.image,
     pool: await readSplit(fetchFile, m, m.poolSplit),
     val: await readSplit(fetchFile, m, m.valSplit),
     test: await readSplit(fetchFile, m, test),
@@ -58,7 +69,11 @@ export async function loadRunInputsFrom(modelDir: string, dataDir: string, testS
 
 /** A golden file's test images (PyTorch's seeded sample of a split, in its order) as model input (NHWC);
  * for a random model (split 'random'), its stored random inputs at `indices`, unlabelled. */
-export async function goldenSample(doc: GraphDoc, split: string, indices: number[]): Promise<{ input: Float32Array; labels: number[] }> {
+export async function goldenSample(
+  doc: GraphDoc,
+  split: string,
+  indices: number[],
+): Promise<{ input: Float32Array; labels: number[] }> {
   if (split === 'random') {
     const file = join(ROOT, 'golden/out/ptq', `${doc.name}-test-inputs.json`);
     const all = (JSON.parse(await readFile(file, 'utf8')) as { inputs_nhwc: number[] }).inputs_nhwc;
@@ -70,22 +85,33 @@ export async function goldenSample(doc: GraphDoc, split: string, indices: number
   const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));
   const m = await readManifest(fetchFile);
   const sample = subset(await readSplit(fetchFile, m, split), indices, m.image);
-  return { input: toModelInput(sample.images, m.image, doc.input, 0, sample.count), labels: Array.from(sample.labels) };
+  return {
+    input: toModelInput(sample.images, m.image, doc.input, 0, sample.count),
+    labels: Array.from(sample.labels),
+  };
 }
 
 /** A golden file's calibration images as batches of model input (NHWC): the lab's seeded draw of a shipped
  * model's trial, or a random model's batches stored in the file. */
-export async function goldenCalibration(doc: GraphDoc, c: { seed?: number; count?: number; batch: number; inputs_nhwc?: number[][] }): Promise<Float32Array[]> {
+export async function goldenCalibration(
+  doc: GraphDoc,
+  c: { seed?: number; count?: number; batch: number; inputs_nhwc?: number[][] },
+): Promise<Float32Array[]> {
   if (c.inputs_nhwc) return c.inputs_nhwc.map((b) => Float32Array.from(b));
   const calib = await calibrationSample(doc, c.seed!, c.count!);
   const size = calib.input.length / calib.count;
   const batches: Float32Array[] = [];
-  for (let s = 0; s < calib.count; s += c.batch) batches.push(calib.input.subarray(s * size, Math.min(calib.count, s + c.batch) * size));
+  for (let s = 0; s < calib.count; s += c.batch)
+    batches.push(calib.input.subarray(s * size, Math.min(calib.count, s + c.batch) * size));
   return batches;
 }
 
 /** The first `count` images of a trial's seeded calibration draw from the model's dataset pool, as model input (NHWC). */
-export async function calibrationSample(doc: GraphDoc, seed: number, count: number): Promise<{ input: Float32Array; count: number }> {
+export async function calibrationSample(
+  doc: GraphDoc,
+  seed: number,
+  count: number,
+): Promise<{ input: Float32Array; count: number }> {
   const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));
   const m = await readManifest(fetchFile);
   const pool = await readSplit(fetchFile, m, m.poolSplit);

@@ -12,8 +12,25 @@ const out = mkdtempSync(join(tmpdir(), 'qcal-sweep-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function sweep(...extra: string[]): string {
-  const args = ['--import', 'tsx', join(ROOT, 'scripts/sweep.ts'), '--datasets', 'retinamnist', '--archs', 'mobileone_s0', '--trials', '1', '--out', out, ...extra];
-  return execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'scripts/sweep.ts'),
+    '--datasets',
+    'retinamnist',
+    '--archs',
+    'mobileone_s0',
+    '--trials',
+    '1',
+    '--out',
+    out,
+    ...extra,
+  ];
+  return execFileSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 const read = (name: string) => readFileSync(join(out, name), 'utf8');
 
@@ -42,16 +59,31 @@ describe('npm run sweep', () => {
 
   it('should keep the runs it was not asked for, unless their model has been retrained since', () => {
     const before = JSON.parse(read('sweep.json')).results;
-    const sha = JSON.parse(readFileSync(join(ROOT, 'public/models/retinamnist/shufflenetv2/model.json'), 'utf8')).weights.sha256;
+    const sha = JSON.parse(
+      readFileSync(join(ROOT, 'public/models/retinamnist/shufflenetv2/model.json'), 'utf8'),
+    ).weights.sha256;
     // another model's run (its current weights) and a run of weights no longer shipped
-    const other = { ...before[0], key: 'other-model-run', weightsSha256: sha, spec: { ...before[0].spec, arch: 'shufflenetv2' } };
+    const other = {
+      ...before[0],
+      key: 'other-model-run',
+      weightsSha256: sha,
+      spec: { ...before[0].spec, arch: 'shufflenetv2' },
+    };
     const stale = { ...before[0], key: 'stale-run', weightsSha256: '0'.repeat(64) };
-    writeFileSync(join(out, 'sweep.json'), JSON.stringify({ backend: 'wasm', results: [...before, other, stale] }));
+    writeFileSync(
+      join(out, 'sweep.json'),
+      JSON.stringify({ backend: 'wasm', results: [...before, other, stale] }),
+    );
     sweep('--precisions', 'fp32');
     const after = JSON.parse(read('sweep.json')).results;
     // the W8/A8 and W4/A4 runs stay beside the FP32 one asked for, FP32 first; the other model's run is kept, after them
-    expect(after.map((r: { key: string }) => r.key)).toEqual([...before.map((r: { key: string }) => r.key), 'other-model-run']);
-    expect(after.map((r: { spec: { precision: { wBits: number | null } } }) => r.spec.precision.wBits)).toEqual([null, 8, 4, null]);
+    expect(after.map((r: { key: string }) => r.key)).toEqual([
+      ...before.map((r: { key: string }) => r.key),
+      'other-model-run',
+    ]);
+    expect(
+      after.map((r: { spec: { precision: { wBits: number | null } } }) => r.spec.precision.wBits),
+    ).toEqual([null, 8, 4, null]);
     expect(read('sweep.csv').trim().split('\n')).toHaveLength(5);
     expect(read('sweep.md')).toContain('| retinamnist | shufflenetv2 | FP32 | 1 |');
   }, 300_000);
@@ -65,20 +97,43 @@ describe('npm run sweep', () => {
 
   it('should sweep a model folder on a bundle folder given by --models and --data, the bundle part of the key', () => {
     const mine = join(out, 'mine');
-    const args = ['--import', 'tsx', join(ROOT, 'scripts/sweep.ts'), '--models', join(ROOT, 'public/models/retinamnist/mobileone_s0'),
-      '--data', join(ROOT, 'public/data/retinamnist'), '--precisions', 'fp32', '--trials', '1', '--out', mine];
+    const args = [
+      '--import',
+      'tsx',
+      join(ROOT, 'scripts/sweep.ts'),
+      '--models',
+      join(ROOT, 'public/models/retinamnist/mobileone_s0'),
+      '--data',
+      join(ROOT, 'public/data/retinamnist'),
+      '--precisions',
+      'fp32',
+      '--trials',
+      '1',
+      '--out',
+      mine,
+    ];
     execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const [run] = JSON.parse(readFileSync(join(mine, 'sweep.json'), 'utf8')).results;
     const manifest = readFileSync(join(ROOT, 'public/data/retinamnist/manifest.json'));
-    expect(run.key).toContain(`|retinamnist@${createHash('sha256').update(manifest).digest('hex').slice(0, 16)}|`);
+    expect(run.key).toContain(
+      `|retinamnist@${createHash('sha256').update(manifest).digest('hex').slice(0, 16)}|`,
+    );
     const [shipped] = JSON.parse(read('sweep.json')).results; // the same model and data, found by name in public/
     expect(run.before).toEqual(shipped.before);
   }, 300_000);
 
   it('should refuse --models beside --datasets, and --models or --data without --out', () => {
     const model = join(ROOT, 'public/models/retinamnist/mobileone_s0');
-    const cli = (...args: string[]) => () => execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/sweep.ts'), ...args], { cwd: ROOT, stdio: 'pipe' });
-    expect(cli('--models', model, '--datasets', 'retinamnist', '--out', out)).toThrow(/--models names the models itself/);
+    const cli =
+      (...args: string[]) =>
+      () =>
+        execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/sweep.ts'), ...args], {
+          cwd: ROOT,
+          stdio: 'pipe',
+        });
+    expect(cli('--models', model, '--datasets', 'retinamnist', '--out', out)).toThrow(
+      /--models names the models itself/,
+    );
     expect(cli('--models', model)).toThrow(/--models and --data need --out DIR/);
     expect(cli('--models', out, '--out', out)).toThrow(/model.json is missing: --models takes model folders/);
   }, 60_000);

@@ -40,37 +40,69 @@ const bar = (done: number, total: number, label: string) => {
 async function main() {
   const { values } = parseArgs({
     options: {
-      datasets: { type: 'string' }, archs: { type: 'string' }, precisions: { type: 'string', default: PAPER_PRECISIONS.join(',') },
-      trials: { type: 'string', default: '3' }, out: { type: 'string' }, arithmetic: { type: 'string', default: 'fake-quant' }, clamp: { type: 'string', default: 'bits' },
-      backend: { type: 'string', default: 'wasm' }, fresh: { type: 'boolean', default: false },
-      models: { type: 'string' }, data: { type: 'string' },
+      datasets: { type: 'string' },
+      archs: { type: 'string' },
+      precisions: { type: 'string', default: PAPER_PRECISIONS.join(',') },
+      trials: { type: 'string', default: '3' },
+      out: { type: 'string' },
+      arithmetic: { type: 'string', default: 'fake-quant' },
+      clamp: { type: 'string', default: 'bits' },
+      backend: { type: 'string', default: 'wasm' },
+      fresh: { type: 'boolean', default: false },
+      models: { type: 'string' },
+      data: { type: 'string' },
     },
   });
   const modelsDir = join(ROOT, 'public/models');
-  if (values.models && (values.datasets || values.archs)) throw new Error('--models names the models itself: leave out --datasets and --archs');
-  if ((values.models || values.data) && !values.out) throw new Error('--models and --data need --out DIR (results/ holds the shipped models\' sweeps)');
+  if (values.models && (values.datasets || values.archs))
+    throw new Error('--models names the models itself: leave out --datasets and --archs');
+  if ((values.models || values.data) && !values.out)
+    throw new Error("--models and --data need --out DIR (results/ holds the shipped models' sweeps)");
   const bundles = bundleDirs(values.data?.split(',') ?? []);
   const userModels = values.models ? modelDirs(values.models.split(',')) : undefined;
-  const datasets = userModels ? [...new Set(userModels.map((m) => m.dataset))] : values.datasets?.split(',') ??
-    readdirSync(modelsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const datasets = userModels
+    ? [...new Set(userModels.map((m) => m.dataset))]
+    : (values.datasets?.split(',') ??
+      readdirSync(modelsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort());
   const trials = Number(values.trials);
-  if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
+  if (!Number.isInteger(trials) || trials < 1)
+    throw new Error(`--trials must be a positive integer, got ${values.trials}`);
   const precisions = values.precisions!.split(',').map(parsePrecision);
   const arithmetic = values.arithmetic as Arithmetic;
-  if (!ARITHMETICS.includes(arithmetic)) throw new Error(`--arithmetic must be one of ${ARITHMETICS.join(', ')}, got ${values.arithmetic}`);
+  if (!ARITHMETICS.includes(arithmetic))
+    throw new Error(`--arithmetic must be one of ${ARITHMETICS.join(', ')}, got ${values.arithmetic}`);
   const clamp = values.clamp as Clamp;
-  if (!CLAMPS.includes(clamp)) throw new Error(`--clamp must be one of ${CLAMPS.join(', ')}, got ${values.clamp}`);
-  if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${values.backend}`);
+  if (!CLAMPS.includes(clamp))
+    throw new Error(`--clamp must be one of ${CLAMPS.join(', ')}, got ${values.clamp}`);
+  if (values.backend !== 'wasm' && values.backend !== 'cpu')
+    throw new Error(`--backend must be wasm or cpu, got ${values.backend}`);
   await useBackend(values.backend);
   const jobs: { dataset: string; arch: string; spec: RunSpec }[] = [];
   for (const dataset of datasets) {
-    if (!userModels && !existsSync(join(modelsDir, dataset))) throw new Error(`no shipped models for ${dataset}; have ${readdirSync(modelsDir).join(', ')}`);
-    const archs = userModels?.filter((m) => m.dataset === dataset).map((m) => m.arch) ?? values.archs?.split(',') ?? readdirSync(join(modelsDir, dataset)).sort();
+    if (!userModels && !existsSync(join(modelsDir, dataset)))
+      throw new Error(`no shipped models for ${dataset}; have ${readdirSync(modelsDir).join(', ')}`);
+    const archs =
+      userModels?.filter((m) => m.dataset === dataset).map((m) => m.arch) ??
+      values.archs?.split(',') ??
+      readdirSync(join(modelsDir, dataset)).sort();
     for (const arch of archs) {
       for (const precision of precisions) {
         const float = precision.wBits === null && precision.aBits === null;
-        for (let trial = 0; trial < (float ? 1 : trials); trial++) { // FP32 does not depend on the draw
-          const spec: RunSpec = { dataset, arch, precision, observer: 'histogram', trial, numBins: DEFAULT_BINS, testSplit: 'test', calibrationImages: CALIBRATION_IMAGES };
+        for (let trial = 0; trial < (float ? 1 : trials); trial++) {
+          // FP32 does not depend on the draw
+          const spec: RunSpec = {
+            dataset,
+            arch,
+            precision,
+            observer: 'histogram',
+            trial,
+            numBins: DEFAULT_BINS,
+            testSplit: 'test',
+            calibrationImages: CALIBRATION_IMAGES,
+          };
           const int8 = runArithmetic(arithmetic, precision);
           if (int8) spec.arithmetic = int8;
           if (runClamp(clamp, precision)) spec.clamp = 'dtype';
@@ -79,36 +111,60 @@ async function main() {
       }
     }
   }
-  const out = values.out ?? join(ROOT, 'results', ...(arithmetic === 'fake-quant' ? [] : [arithmetic]), ...(clamp === 'bits' ? [] : ['clamp-dtype']));
+  const out =
+    values.out ??
+    join(
+      ROOT,
+      'results',
+      ...(arithmetic === 'fake-quant' ? [] : [arithmetic]),
+      ...(clamp === 'bits' ? [] : ['clamp-dtype']),
+    );
   await mkdir(out, { recursive: true });
-  const previous = values.fresh ? new Map<string, SweepRecord>() : readPrevious(join(out, 'sweep.json'), tf.getBackend());
+  const previous = values.fresh
+    ? new Map<string, SweepRecord>()
+    : readPrevious(join(out, 'sweep.json'), tf.getBackend());
   const modelDir = (dataset: string, arch: string) =>
     userModels?.find((m) => m.dataset === dataset && m.arch === arch)?.dir ?? join(modelsDir, dataset, arch);
   const shas = new Map<string, string>(); // one read of each model.json, not one per job
   const weightsSha = (dataset: string, arch: string): string | undefined => {
     const file = join(modelDir(dataset, arch), 'model.json');
-    if (!shas.has(file) && existsSync(file)) shas.set(file, JSON.parse(readFileSync(file, 'utf8')).weights.sha256);
+    if (!shas.has(file) && existsSync(file))
+      shas.set(file, JSON.parse(readFileSync(file, 'utf8')).weights.sha256);
     return shas.get(file);
   };
   const jobSha = (dataset: string, arch: string): string => {
     const sha = weightsSha(dataset, arch);
-    if (!sha) throw new Error(`no shipped model ${dataset}/${arch}; have ${readdirSync(join(modelsDir, dataset)).join(', ')}`);
+    if (!sha)
+      throw new Error(
+        `no shipped model ${dataset}/${arch}; have ${readdirSync(join(modelsDir, dataset)).join(', ')}`,
+      );
     return sha;
   };
   const data = new Map(datasets.map((d) => [d, bundles.get(d) ?? shippedBundle(d)]));
   const calibrates = precisions.some((p) => p.aBits !== null);
   for (const [dataset, b] of data) {
-    if (calibrates && withReplacement(b.pool, CALIBRATION_IMAGES)) console.error(`notice: ${dataset} (${b.dir}): ${replacementNote(CALIBRATION_IMAGES, b.pool)}`);
+    if (calibrates && withReplacement(b.pool, CALIBRATION_IMAGES))
+      console.error(`notice: ${dataset} (${b.dir}): ${replacementNote(CALIBRATION_IMAGES, b.pool)}`);
   }
   // a bundle of the user's is part of the key, as in the page: another one may come under the same name
-  const jobKey = (j: typeof jobs[number]) => cacheKey(jobSha(j.dataset, j.arch), j.spec, data.get(j.dataset)!.sha256, data.get(j.dataset)!.pool);
+  const jobKey = (j: (typeof jobs)[number]) =>
+    cacheKey(jobSha(j.dataset, j.arch), j.spec, data.get(j.dataset)!.sha256, data.get(j.dataset)!.pool);
   const asked = new Set(jobs.map(jobKey));
-  const kept = [...previous.values()].filter((r) => !asked.has(r.key) && typeof r.spec?.dataset === 'string' && typeof r.spec.arch === 'string' &&
-    r.weightsSha256 === weightsSha(r.spec.dataset, r.spec.arch));
+  const kept = [...previous.values()].filter(
+    (r) =>
+      !asked.has(r.key) &&
+      typeof r.spec?.dataset === 'string' &&
+      typeof r.spec.arch === 'string' &&
+      r.weightsSha256 === weightsSha(r.spec.dataset, r.spec.arch),
+  );
   const results: SweepRecord[] = [];
   const all = () => [...kept, ...results].sort(byRun);
-  const save = async () => { // through a temporary file, so a sweep stopped mid-write leaves the last good one
-    await writeFile(join(out, 'sweep.json.part'), JSON.stringify({ backend: tf.getBackend(), results: all() }, null, 1));
+  const save = async () => {
+    // through a temporary file, so a sweep stopped mid-write leaves the last good one
+    await writeFile(
+      join(out, 'sweep.json.part'),
+      JSON.stringify({ backend: tf.getBackend(), results: all() }, null, 1),
+    );
     await rename(join(out, 'sweep.json.part'), join(out, 'sweep.json'));
   };
   let inputs: Awaited<ReturnType<typeof loadRunInputsFrom>> | undefined;
@@ -132,7 +188,11 @@ async function main() {
     results.push({ ...slim(await runExperiment(inputs!, job.spec)), key });
     await save();
   }
-  bar(jobs.length, jobs.length, `done in ${((Date.now() - started) / 60000).toFixed(1)} min${reused ? `, ${reused} runs taken from ${out}/sweep.json` : ''}${kept.length ? `, ${kept.length} other runs kept there` : ''}`);
+  bar(
+    jobs.length,
+    jobs.length,
+    `done in ${((Date.now() - started) / 60000).toFixed(1)} min${reused ? `, ${reused} runs taken from ${out}/sweep.json` : ''}${kept.length ? `, ${kept.length} other runs kept there` : ''}`,
+  );
   process.stderr.write('\n');
   await save();
   const runs = all();
@@ -143,7 +203,11 @@ async function main() {
   console.log(`tensors alive after the sweep: ${tf.memory().numTensors}`);
 }
 
-interface BundleDir { dir: string; pool: number; sha256?: string }
+interface BundleDir {
+  dir: string;
+  pool: number;
+  sha256?: string;
+}
 
 const readJson = (file: string, what: string) => {
   if (!existsSync(file)) throw new Error(`${file} is missing: ${what}`);
@@ -156,8 +220,13 @@ function bundleDirs(dirs: string[]): Map<string, BundleDir> {
   for (const d of dirs.map((x) => resolve(x))) {
     const file = join(d, 'manifest.json');
     const m = readJson(file, '--data takes bundle folders, as `npm run import` writes them');
-    if (out.has(m.name)) throw new Error(`--data: ${out.get(m.name)!.dir} and ${d} are both bundles of ${m.name}`);
-    out.set(m.name, { dir: d, pool: m.splits[m.poolSplit].count, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
+    if (out.has(m.name))
+      throw new Error(`--data: ${out.get(m.name)!.dir} and ${d} are both bundles of ${m.name}`);
+    out.set(m.name, {
+      dir: d,
+      pool: m.splits[m.poolSplit].count,
+      sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    });
   }
   return out;
 }
@@ -165,7 +234,10 @@ function bundleDirs(dirs: string[]): Map<string, BundleDir> {
 /** A dataset's bundle in public/data (shipped, or imported there). */
 function shippedBundle(dataset: string): BundleDir {
   const dir = join(ROOT, 'public/data', dataset);
-  const m = readJson(join(dir, 'manifest.json'), `no bundle of ${dataset} in public/data; pass its folder with --data DIR`);
+  const m = readJson(
+    join(dir, 'manifest.json'),
+    `no bundle of ${dataset} in public/data; pass its folder with --data DIR`,
+  );
   return { dir, pool: m.splits[m.poolSplit].count };
 }
 
@@ -173,9 +245,13 @@ function shippedBundle(dataset: string): BundleDir {
 function modelDirs(dirs: string[]): { dir: string; dataset: string; arch: string }[] {
   const out: { dir: string; dataset: string; arch: string }[] = [];
   for (const dir of dirs.map((x) => resolve(x))) {
-    const doc = readJson(join(dir, 'model.json'), '--models takes model folders, as training/export.py writes them');
+    const doc = readJson(
+      join(dir, 'model.json'),
+      '--models takes model folders, as training/export.py writes them',
+    );
     const twin = out.find((m) => m.dataset === doc.dataset && m.arch === doc.arch);
-    if (twin) throw new Error(`--models: ${twin.dir} and ${dir} are both ${doc.arch} models of ${doc.dataset}`);
+    if (twin)
+      throw new Error(`--models: ${twin.dir} and ${dir} are both ${doc.arch} models of ${doc.dataset}`);
     out.push({ dir, dataset: doc.dataset, arch: doc.arch });
   }
   return out;
@@ -185,9 +261,15 @@ function modelDirs(dirs: string[]): { dir: string; dataset: string; arch: string
 function byRun(a: SweepRecord, b: SweepRecord): number {
   const bits = (n: number | null) => n ?? 99; // FP32 first
   const [p, q] = [a.spec, b.spec];
-  return p.dataset.localeCompare(q.dataset) || p.arch.localeCompare(q.arch) ||
-    bits(q.precision.wBits) - bits(p.precision.wBits) || bits(q.precision.aBits) - bits(p.precision.aBits) ||
-    (p.arithmetic ?? '').localeCompare(q.arithmetic ?? '') || (p.clamp ?? '').localeCompare(q.clamp ?? '') || p.trial - q.trial;
+  return (
+    p.dataset.localeCompare(q.dataset) ||
+    p.arch.localeCompare(q.arch) ||
+    bits(q.precision.wBits) - bits(p.precision.wBits) ||
+    bits(q.precision.aBits) - bits(p.precision.aBits) ||
+    (p.arithmetic ?? '').localeCompare(q.arithmetic ?? '') ||
+    (p.clamp ?? '').localeCompare(q.clamp ?? '') ||
+    p.trial - q.trial
+  );
 }
 
 /** The run without its per-image predictions and qparams: large, and not needed for the tables. */
@@ -208,7 +290,9 @@ function readPrevious(file: string, backend: string): Map<string, SweepRecord> {
     throw new Error(`${file} is not valid JSON (${(e as Error).message}); move it away or pass --fresh`);
   }
   if (doc.backend !== backend || !Array.isArray(doc.results)) return new Map();
-  return new Map((doc.results as SweepRecord[]).filter((r) => typeof r?.key === 'string').map((r) => [r.key, r]));
+  return new Map(
+    (doc.results as SweepRecord[]).filter((r) => typeof r?.key === 'string').map((r) => [r.key, r]),
+  );
 }
 
 main().catch((e) => {

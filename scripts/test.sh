@@ -38,6 +38,7 @@ check "torch's own prepare_fx/convert_to_reference_fx/convert_fx equal the repla
   $PY training/reference/golden_fx.py --test-images 64 --calibration-images 64 --int8-precisions w4a4
 
 check "eslint" npx eslint .
+check "prettier (npm run format)" npm run -s format:check
 check "tsc" npx tsc --noEmit
 
 echo "=== vitest"

@@ -79,8 +79,13 @@ async function profileKernels(spec: KernelProfileSpec): Promise<KernelProfile> {
     }
     const info = (tf.backend() as { adapterInfo?: { vendor: string; architecture: string } }).adapterInfo;
     return {
-      backend, adapter: info && `${info.vendor} ${info.architecture}`, forward, calibration, quantized,
-      kernels: [...kernels.values()].sort((a, b) => b.ms - a.ms), logits: Array.from(await logitsOf(() => model.fp.run(x))),
+      backend,
+      adapter: info && `${info.vendor} ${info.architecture}`,
+      forward,
+      calibration,
+      quantized,
+      kernels: [...kernels.values()].sort((a, b) => b.ms - a.ms),
+      logits: Array.from(await logitsOf(() => model.fp.run(x))),
     };
   } finally {
     model.dispose();

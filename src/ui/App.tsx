@@ -11,7 +11,9 @@ import { useModelIndex } from './useModelIndex';
 import { UserFilesPanel } from './panels/UserFilesPanel';
 
 const TITLES: Record<string, string> = {
-  pneumoniamnist: 'PneumoniaMNIST', retinamnist: 'RetinaMNIST', cifar10: 'CIFAR-10',
+  pneumoniamnist: 'PneumoniaMNIST',
+  retinamnist: 'RetinaMNIST',
+  cifar10: 'CIFAR-10',
 };
 
 export function App() {
@@ -42,22 +44,37 @@ export function App() {
         <p className="muted">What post-training quantization does to the calibration of small CNNs.</p>
         <label>
           Dataset{' '}
-          <select value={settings.dataset} onChange={(e) => store.getState().setSettings({ dataset: e.target.value })}>
-            {[...DATASETS, ...Object.keys(userBundles)].map((d) => <option key={d} value={d}>{title(d)}</option>)}
+          <select
+            value={settings.dataset}
+            onChange={(e) => store.getState().setSettings({ dataset: e.target.value })}
+          >
+            {[...DATASETS, ...Object.keys(userBundles)].map((d) => (
+              <option key={d} value={d}>
+                {title(d)}
+              </option>
+            ))}
           </select>
         </label>
         {manifest.status === 'ready' && manifest.value.testSplits.length > 1 && (
           <label>
             Test set{' '}
-            <select value={settings.testSplit} onChange={(e) => store.getState().setSettings({ testSplit: e.target.value })}>
-              {manifest.value.testSplits.map((t) => <option key={t}>{t}</option>)}
+            <select
+              value={settings.testSplit}
+              onChange={(e) => store.getState().setSettings({ testSplit: e.target.value })}
+            >
+              {manifest.value.testSplits.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
             </select>
           </label>
         )}
       </header>
       {notices.map((n, i) => (
         <p key={i} className="notice" role="status">
-          {n} <button onClick={() => store.getState().dismissNotice(i)} aria-label="Dismiss notice">x</button>
+          {n}{' '}
+          <button onClick={() => store.getState().dismissNotice(i)} aria-label="Dismiss notice">
+            x
+          </button>
         </p>
       ))}
       <Presets store={store} />
@@ -66,7 +83,11 @@ export function App() {
       <UserFilesPanel lab={lab} />
       {manifest.status === 'ready' && <DatasetPanel manifest={manifest.value} preview={preview} />}
       {manifest.status === 'loading' && <p aria-live="polite">Loading {title(settings.dataset)}...</p>}
-      {manifest.status === 'error' && <p role="alert" className="error">Could not load the dataset: {manifest.message}</p>}
+      {manifest.status === 'error' && (
+        <p role="alert" className="error">
+          Could not load the dataset: {manifest.message}
+        </p>
+      )}
     </main>
   );
 }

@@ -3,8 +3,16 @@
 import { ARCHS, type ArchName } from './url';
 import type { ModelEntry } from './useModelIndex';
 
-const TITLES: Record<ArchName, string> = { shufflenetv2: 'ShuffleNetV2 1.0x', ghostnet_vgg: 'GhostNet-VGG', mobileone_s0: 'MobileOne-S0 (reduced)' };
-const COLORS: Record<ArchName, string> = { shufflenetv2: '#1f77b4', ghostnet_vgg: '#2ca02c', mobileone_s0: '#d62728' };
+const TITLES: Record<ArchName, string> = {
+  shufflenetv2: 'ShuffleNetV2 1.0x',
+  ghostnet_vgg: 'GhostNet-VGG',
+  mobileone_s0: 'MobileOne-S0 (reduced)',
+};
+const COLORS: Record<ArchName, string> = {
+  shufflenetv2: '#1f77b4',
+  ghostnet_vgg: '#2ca02c',
+  mobileone_s0: '#d62728',
+};
 /** The rest of d3's category10, for the user's architectures. */
 const MORE_COLORS = ['#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 

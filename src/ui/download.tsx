@@ -11,7 +11,8 @@ export function download(name: string, mime: string, data: BlobPart): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 /** One standalone SVG document for a <figure>: its caption, then each chart surface stacked. */
 export function figureToSvg(fig: HTMLElement): { svg: string; width: number; height: number } {
@@ -42,16 +43,30 @@ export async function figureToPng(fig: HTMLElement, scale = 2): Promise<Blob> {
   const ctx = canvas.getContext('2d')!;
   ctx.scale(scale, scale);
   ctx.drawImage(img, 0, 0);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+  );
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 
 export function ResultButtons({ results, name }: { results: RunResult[]; name: string }) {
   return (
     <span className="export">
-      <button type="button" onClick={() => download(`${slug(name)}.csv`, 'text/csv', toCsv(results))}>Results CSV</button>
-      <button type="button" onClick={() => download(`${slug(name)}.json`, 'application/json', JSON.stringify(results, null, 1))}>Results JSON</button>
+      <button type="button" onClick={() => download(`${slug(name)}.csv`, 'text/csv', toCsv(results))}>
+        Results CSV
+      </button>
+      <button
+        type="button"
+        onClick={() => download(`${slug(name)}.json`, 'application/json', JSON.stringify(results, null, 1))}
+      >
+        Results JSON
+      </button>
     </span>
   );
 }
@@ -59,8 +74,24 @@ export function ResultButtons({ results, name }: { results: RunResult[]; name: s
 export function ExportButtons({ figure, name }: { figure: () => HTMLElement | null; name: string }) {
   return (
     <span className="export">
-      <button type="button" onClick={() => { const f = figure(); if (f) download(`${slug(name)}.svg`, 'image/svg+xml', figureToSvg(f).svg); }}>SVG</button>
-      <button type="button" onClick={() => { const f = figure(); if (f) void figureToPng(f).then((b) => download(`${slug(name)}.png`, 'image/png', b)); }}>PNG</button>
+      <button
+        type="button"
+        onClick={() => {
+          const f = figure();
+          if (f) download(`${slug(name)}.svg`, 'image/svg+xml', figureToSvg(f).svg);
+        }}
+      >
+        SVG
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          const f = figure();
+          if (f) void figureToPng(f).then((b) => download(`${slug(name)}.png`, 'image/png', b));
+        }}
+      >
+        PNG
+      </button>
     </span>
   );
 }

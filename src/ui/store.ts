@@ -8,7 +8,11 @@ import type { Split } from '../core/data/dataset';
 import type { UserBundle, UserModel } from './userFiles';
 import { type Settings, DEFAULT_SETTINGS } from './url';
 
-export type Load<T> = { status: 'idle' } | { status: 'loading'; done: number; total: number } | { status: 'ready'; value: T } | { status: 'error'; message: string };
+export type Load<T> =
+  | { status: 'idle' }
+  | { status: 'loading'; done: number; total: number }
+  | { status: 'ready'; value: T }
+  | { status: 'error'; message: string };
 
 export type RunState =
   | { status: 'idle' }

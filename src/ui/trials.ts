@@ -10,15 +10,22 @@ export type Side = 'before' | 'after';
 /** What a reliability diagram of the runs draws: pooled bins, the mean ECE, and a note saying so. */
 export function diagramOf(runs: RunResult[], side: Side): { bins: Bin[]; ece: number; eceNote?: string } {
   if (runs.length === 1) return { bins: runs[0][side].bins, ece: runs[0][side].ece };
-  return { bins: poolBins(runs.map((r) => r[side].bins)), ece: statOf(runs, (r) => r[side].ece).mean, eceNote: `mean of ${runs.length} trials; bins pooled` };
+  return {
+    bins: poolBins(runs.map((r) => r[side].bins)),
+    ece: statOf(runs, (r) => r[side].ece).mean,
+    eceNote: `mean of ${runs.length} trials; bins pooled`,
+  };
 }
 
 export const statOf = (runs: RunResult[], f: (r: RunResult) => number): Stat => stat(runs.map(f));
 
-export const reportStat = (runs: RunResult[], side: Side, f: (r: CalibrationReport) => number): Stat => statOf(runs, (r) => f(r[side]));
+export const reportStat = (runs: RunResult[], side: Side, f: (r: CalibrationReport) => number): Stat =>
+  statOf(runs, (r) => f(r[side]));
 
 /** "T = 0.9279" for one run, "T = 0.931 ± 0.004" (mean ± sd) for several. */
 export function temperatureText(runs: RunResult[], digits = 4): string {
   const t = statOf(runs, (r) => r.temperature.temperature);
-  return runs.length === 1 ? `T = ${t.mean.toFixed(digits)}` : `T = ${t.mean.toFixed(digits)} ± ${t.sd.toFixed(digits)}`;
+  return runs.length === 1
+    ? `T = ${t.mean.toFixed(digits)}`
+    : `T = ${t.mean.toFixed(digits)} ± ${t.sd.toFixed(digits)}`;
 }

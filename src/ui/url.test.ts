@@ -3,7 +3,16 @@ import { DEFAULT_SETTINGS, formatSettings, parseSettings } from './url';
 
 describe('settings in the URL', () => {
   it('round-trips every setting, trial "all" and custom precisions included', () => {
-    const s = { ...DEFAULT_SETTINGS, dataset: 'cifar10', testSplit: 'test-lossless', trial: 'all' as const, precision: 'w5a3', view: 'grid' as const, bins: 20, arithmetic: 'int8' as const };
+    const s = {
+      ...DEFAULT_SETTINGS,
+      dataset: 'cifar10',
+      testSplit: 'test-lossless',
+      trial: 'all' as const,
+      precision: 'w5a3',
+      view: 'grid' as const,
+      bins: 20,
+      arithmetic: 'int8' as const,
+    };
     expect(parseSettings(formatSettings(s))).toEqual({ settings: s, notices: [] });
     expect(parseSettings('?trial=3').settings.trial).toBe(3);
     expect(parseSettings('?arithmetic=int8-qnnpack').settings.arithmetic).toBe('int8-qnnpack');
@@ -11,7 +20,9 @@ describe('settings in the URL', () => {
     expect(parseSettings(formatSettings({ ...s, clamp: 'dtype' })).settings.clamp).toBe('dtype');
   });
   it('falls back to the default, with a notice, for each bad or unknown parameter', () => {
-    const { settings, notices } = parseSettings('?trial=4&precision=w9a8&bins=abc&arch=resnet&zoom=2&arithmetic=int4&clamp=int4');
+    const { settings, notices } = parseSettings(
+      '?trial=4&precision=w9a8&bins=abc&arch=resnet&zoom=2&arithmetic=int4&clamp=int4',
+    );
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(notices).toEqual([
       'URL parameter trial="4" is not valid; using "1".',

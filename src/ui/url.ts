@@ -10,17 +10,23 @@ export type ArchName = (typeof ARCHS)[number];
 export const OBSERVERS = ['histogram', 'histogram-bitmatched', 'minmax'] as const;
 export const ARITHMETIC_CHOICES = ['fake-quant', 'int8', 'int8-qnnpack'] as const;
 export const ARITHMETIC_LABELS: Record<(typeof ARITHMETIC_CHOICES)[number], string> = {
-  'fake-quant': "fake quant (PyTorch's reference)", int8: 'int8 kernels, oneDNN (x86 servers; emulated)', 'int8-qnnpack': 'int8 kernels, QNNPACK (ARM phones; emulated)',
+  'fake-quant': "fake quant (PyTorch's reference)",
+  int8: 'int8 kernels, oneDNN (x86 servers; emulated)',
+  'int8-qnnpack': 'int8 kernels, QNNPACK (ARM phones; emulated)',
 };
 /** How a run's text names its arithmetic: '' for fake quant, which needs no mention. */
-const arithmeticNote = (a?: string) => (a === 'int8' ? 'int8 arithmetic (oneDNN)' : a === 'int8-qnnpack' ? 'int8 arithmetic (QNNPACK)' : '');
+const arithmeticNote = (a?: string) =>
+  a === 'int8' ? 'int8 arithmetic (oneDNN)' : a === 'int8-qnnpack' ? 'int8 arithmetic (QNNPACK)' : '';
 export const CLAMP_LABELS: Record<Clamp, string> = {
-  bits: 'b-bit (a true b-bit model)', dtype: "8-bit, as PyTorch 1.13's convert_fx leaves them",
+  bits: 'b-bit (a true b-bit model)',
+  dtype: "8-bit, as PyTorch 1.13's convert_fx leaves them",
 };
 /** How a run's text names its clamp: '' for the default. */
-const clampNote = (c?: string) => (c === 'dtype' ? "8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)" : '');
+const clampNote = (c?: string) =>
+  c === 'dtype' ? "8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)" : '';
 /** Both notes, joined: '' for the defaults. */
-export const runNote = (arithmetic?: string, clamp?: string) => [arithmeticNote(arithmetic), clampNote(clamp)].filter(Boolean).join(' and ');
+export const runNote = (arithmetic?: string, clamp?: string) =>
+  [arithmeticNote(arithmetic), clampNote(clamp)].filter(Boolean).join(' and ');
 export const VIEWS = ['single', 'grid', 'scatter', 'compare'] as const;
 export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -52,8 +58,20 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  dataset: 'retinamnist', testSplit: 'test', arch: 'mobileone_s0', precision: 'w8a8', trial: 1, observer: 'histogram', arithmetic: 'fake-quant', clamp: 'bits', bins: 15, backend: 'auto', view: 'single', scaling: 'before',
-  arch2: 'mobileone_s0', precision2: 'w4a4',
+  dataset: 'retinamnist',
+  testSplit: 'test',
+  arch: 'mobileone_s0',
+  precision: 'w8a8',
+  trial: 1,
+  observer: 'histogram',
+  arithmetic: 'fake-quant',
+  clamp: 'bits',
+  bins: 15,
+  backend: 'auto',
+  view: 'single',
+  scaling: 'before',
+  arch2: 'mobileone_s0',
+  precision2: 'w4a4',
 };
 
 interface Codec<T> {
@@ -62,7 +80,7 @@ interface Codec<T> {
 }
 
 const oneOf = <T extends string>(values: readonly T[]): Codec<T> => ({
-  parse: (raw) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined,
+  parse: (raw) => ((values as readonly string[]).includes(raw) ? (raw as T) : undefined),
   format: (v) => v,
 });
 
@@ -73,7 +91,10 @@ const intIn = (lo: number, hi: number): Codec<number> => ({
   format: String,
 });
 
-const PRECISION_CODEC: Codec<string> = { parse: (raw) => (raw === 'fp32' || /^w([2-8]|32)a([2-8]|32)$/.test(raw) ? raw : undefined), format: (v) => v };
+const PRECISION_CODEC: Codec<string> = {
+  parse: (raw) => (raw === 'fp32' || /^w([2-8]|32)a([2-8]|32)$/.test(raw) ? raw : undefined),
+  format: (v) => v,
+};
 
 export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   dataset: oneOf(DATASETS),
@@ -104,7 +125,8 @@ export function parseSettings(search: string): { settings: Settings; notices: st
     }
     const k = key as keyof Settings;
     const v = URL_CODECS[k].parse(raw);
-    if (v === undefined) notices.push(`URL parameter ${key}="${raw}" is not valid; using "${DEFAULT_SETTINGS[k]}".`);
+    if (v === undefined)
+      notices.push(`URL parameter ${key}="${raw}" is not valid; using "${DEFAULT_SETTINGS[k]}".`);
     else (settings as Record<keyof Settings, unknown>)[k] = v;
   }
   return { settings, notices };

@@ -22,7 +22,9 @@ export function useDatasetPreview(store: AppStore): void {
       set({ preview: { status: 'loading', done: 0, total: manifest.splits[split].count } });
       const value = await readSplit(fetchFile, manifest, split, { maxShards: 1 });
       set({ preview: { status: 'ready', value } });
-    })().catch((e: unknown) => set({ manifest: { status: 'error', message: e instanceof Error ? e.message : String(e) } }));
+    })().catch((e: unknown) =>
+      set({ manifest: { status: 'error', message: e instanceof Error ? e.message : String(e) } }),
+    );
     return () => {
       live = false;
     };

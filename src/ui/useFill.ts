@@ -16,7 +16,9 @@ export function fillPlan(models: ModelEntry[], s: Settings): Settings[] {
   const quantized = PAPER_PRECISIONS.filter((p) => p !== 'fp32');
   return [
     ...archs.map((arch) => ({ ...s, arch, precision: 'fp32', trial: 1 })),
-    ...[1, 2, 3].flatMap((trial) => archs.flatMap((arch) => quantized.map((precision) => ({ ...s, arch, precision, trial })))),
+    ...[1, 2, 3].flatMap((trial) =>
+      archs.flatMap((arch) => quantized.map((precision) => ({ ...s, arch, precision, trial }))),
+    ),
   ];
 }
 
@@ -26,17 +28,23 @@ export function useFill(store: AppStore): { start(): void; stop(): void } {
     client.current?.dispose();
     client.current = null;
     const f = store.getState().fill;
-    if (f.status === 'running') store.setState({ fill: { status: 'stopped', done: f.done, total: f.total, computed: f.computed } });
+    if (f.status === 'running')
+      store.setState({ fill: { status: 'stopped', done: f.done, total: f.total, computed: f.computed } });
   };
   useEffect(() => stop, []); // leaving the page stops it
   const start = () => {
     stop();
     const { models, settings } = store.getState();
     const plan = fillPlan(models ?? [], settings);
-    if (plan.length === 0) return store.setState({ fill: { status: 'error', message: `No model has been trained on ${settings.dataset} yet.` } });
+    if (plan.length === 0)
+      return store.setState({
+        fill: { status: 'error', message: `No model has been trained on ${settings.dataset} yet.` },
+      });
     let failure: string | null = null;
-    const c = new LabClient({ onReady: () => {}, onProgress: () => {}, onCrash: (m) => (failure = m) },
-      settings.backend === 'auto' ? undefined : settings.backend);
+    const c = new LabClient(
+      { onReady: () => {}, onProgress: () => {}, onCrash: (m) => (failure = m) },
+      settings.backend === 'auto' ? undefined : settings.backend,
+    );
     handUserFiles(c, store);
     client.current = c;
     const set = (fill: FillState) => client.current === c && store.setState({ fill }); // a stopped fill reports nothing more
@@ -44,13 +52,28 @@ export function useFill(store: AppStore): { start(): void; stop(): void } {
       let computed = 0;
       try {
         for (const [done, cell] of plan.entries()) {
-          set({ status: 'running', done, total: plan.length, computed, current: `${archTitle(cell.arch)} ${precisionTitle(parsePrecision(cell.precision))}, trial ${cell.trial}` });
-          const { cached } = await obtain(store, c, specOf(cell), findModel(store.getState().models ?? [], cell)!);
+          set({
+            status: 'running',
+            done,
+            total: plan.length,
+            computed,
+            current: `${archTitle(cell.arch)} ${precisionTitle(parsePrecision(cell.precision))}, trial ${cell.trial}`,
+          });
+          const { cached } = await obtain(
+            store,
+            c,
+            specOf(cell),
+            findModel(store.getState().models ?? [], cell)!,
+          );
           if (!cached) computed++;
         }
         set({ status: 'done', done: plan.length, total: plan.length, computed });
       } catch (e) {
-        if (!isCancel(e)) set({ status: 'error', message: failure ? `The background worker stopped (${failure}).` : (e as Error).message });
+        if (!isCancel(e))
+          set({
+            status: 'error',
+            message: failure ? `The background worker stopped (${failure}).` : (e as Error).message,
+          });
       } finally {
         c.dispose(); // also after a crash, which restarted it
         if (client.current === c) client.current = null;

@@ -13,13 +13,15 @@ describe('the arithmetic setting', () => {
     expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a8' }).arithmetic).toBeUndefined(); // fake quant: keys as before int8 existed
     expect(runArithmetic('int8', parsePrecision('w8a8'))).toBe('int8'); // the scatter's filter
     expect(runArithmetic('fake-quant', parsePrecision('w8a8'))).toBeUndefined();
-    expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'w4a4' }).arithmetic).toBe('int8-qnnpack');
+    expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'w4a4' }).arithmetic).toBe(
+      'int8-qnnpack',
+    );
     expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'fp32' }).arithmetic).toBeUndefined();
   });
 });
 
 describe('the clamp setting', () => {
-  it("asks for 8-bit clamps only where a quantized side has fewer than 8 bits: elsewhere both clamps are the same", () => {
+  it('asks for 8-bit clamps only where a quantized side has fewer than 8 bits: elsewhere both clamps are the same', () => {
     const dtype = { ...DEFAULT_SETTINGS, clamp: 'dtype' as const };
     expect(specOf({ ...dtype, precision: 'w4a8' }).clamp).toBe('dtype');
     expect(specOf({ ...dtype, precision: 'w8a4' }).clamp).toBe('dtype');
@@ -29,6 +31,9 @@ describe('the clamp setting', () => {
     expect(specOf({ ...dtype, precision: 'fp32' }).clamp).toBeUndefined();
     expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a4' }).clamp).toBeUndefined(); // the default: keys as before
     expect(runClamp(undefined, parsePrecision('w2a2'))).toBeUndefined();
-    expect(specOf({ ...dtype, arithmetic: 'int8', precision: 'w4a4' })).toMatchObject({ arithmetic: 'int8', clamp: 'dtype' });
+    expect(specOf({ ...dtype, arithmetic: 'int8', precision: 'w4a4' })).toMatchObject({
+      arithmetic: 'int8',
+      clamp: 'dtype',
+    });
   });
 });

@@ -21,23 +21,43 @@ export function specOf(s: Settings, trial = s.trial === 'all' ? 0 : s.trial - 1)
   const arithmetic = runArithmetic(s.arithmetic, precision);
   const clamp = runClamp(s.clamp, precision);
   return {
-    dataset: s.dataset, arch: s.arch, precision, observer: s.observer, trial,
-    numBins: s.bins, testSplit: s.testSplit, calibrationImages: CALIBRATION_IMAGES, ...(arithmetic ? { arithmetic } : {}), ...(clamp ? { clamp } : {}),
+    dataset: s.dataset,
+    arch: s.arch,
+    precision,
+    observer: s.observer,
+    trial,
+    numBins: s.bins,
+    testSplit: s.testSplit,
+    calibrationImages: CALIBRATION_IMAGES,
+    ...(arithmetic ? { arithmetic } : {}),
+    ...(clamp ? { clamp } : {}),
   };
 }
 
 /** The runs the settings show: their trial, or every trial (one run where no calibration draw is made). */
 export function specsOf(s: Settings): RunSpec[] {
   if (s.trial !== 'all') return [specOf(s)];
-  return parsePrecision(s.precision).aBits === null ? [specOf(s, 0)] : Array.from({ length: TRIALS }, (_, t) => specOf(s, t));
+  return parsePrecision(s.precision).aBits === null
+    ? [specOf(s, 0)]
+    : Array.from({ length: TRIALS }, (_, t) => specOf(s, t));
 }
 
 /** The cached result, or a fresh run (then cached). */
-export async function obtain(store: AppStore, client: LabClient, spec: RunSpec, model: ModelEntry): Promise<{ result: RunResult; cached: boolean }> {
+export async function obtain(
+  store: AppStore,
+  client: LabClient,
+  spec: RunSpec,
+  model: ModelEntry,
+): Promise<{ result: RunResult; cached: boolean }> {
   // a bundle the user brought is part of the key: another one may come under the same name, and its pool may be
   // smaller than the calibration draw
   const bundle = store.getState().userBundles[spec.dataset];
-  const key = cacheKey(model.sha256, spec, bundle?.sha256, bundle?.manifest.splits[bundle.manifest.poolSplit]?.count);
+  const key = cacheKey(
+    model.sha256,
+    spec,
+    bundle?.sha256,
+    bundle?.manifest.splits[bundle.manifest.poolSplit]?.count,
+  );
   const hit = await cachedResult(key);
   if (hit) return { result: hit, cached: true };
   const result = await client.run(spec);
@@ -49,7 +69,13 @@ export async function obtain(store: AppStore, client: LabClient, spec: RunSpec, 
 type TrialStep = (i: number, of: number) => void;
 
 /** Every trial the settings show, in order. */
-export async function obtainTrials(store: AppStore, client: LabClient, s: Settings, model: ModelEntry, onTrial?: TrialStep): Promise<{ results: RunResult[]; cached: boolean }> {
+export async function obtainTrials(
+  store: AppStore,
+  client: LabClient,
+  s: Settings,
+  model: ModelEntry,
+  onTrial?: TrialStep,
+): Promise<{ results: RunResult[]; cached: boolean }> {
   const specs = specsOf(s);
   const results: RunResult[] = [];
   let cached = true;
@@ -67,7 +93,8 @@ export const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled
  * run it again once the new worker is ready). */
 const unreported = (e: unknown) => isCancel(e) || (e as { restarted?: boolean }).restarted === true;
 
-export const findModel = (models: ModelEntry[], s: Pick<Settings, 'dataset' | 'arch'>) => models.find((m) => m.dataset === s.dataset && m.arch === s.arch);
+export const findModel = (models: ModelEntry[], s: Pick<Settings, 'dataset' | 'arch'>) =>
+  models.find((m) => m.dataset === s.dataset && m.arch === s.arch);
 
 function missingModel(models: ModelEntry[], s: Settings): string {
   const have = models.filter((m) => m.dataset === s.dataset).map((m) => m.arch);
@@ -79,7 +106,14 @@ function missingModel(models: ModelEntry[], s: Settings): string {
  * onResult; settings without a shipped model are skipped. Returns the effect's cleanup, which stops
  * the run in progress.
  */
-function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: Settings[], onResult: (i: number, r: RunResult[]) => void, onTrial: TrialStep): () => void {
+function runInOrder(
+  store: AppStore,
+  c: LabClient,
+  models: ModelEntry[],
+  cells: Settings[],
+  onResult: (i: number, r: RunResult[]) => void,
+  onTrial: TrialStep,
+): () => void {
   let live = true;
   void (async () => {
     for (const [i, cell] of cells.entries()) {
@@ -90,7 +124,8 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
         if (!live) return;
         onResult(i, results);
       } catch (e) {
-        if (live && !unreported(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+        if (live && !unreported(e))
+          store.setState({ run: { status: 'error', message: (e as Error).message } });
         return;
       }
     }
@@ -103,8 +138,18 @@ function runInOrder(store: AppStore, c: LabClient, models: ModelEntry[], cells: 
   };
 }
 
-const datasetMessage = (b: UserBundle) => ({ type: 'addDataset' as const, name: b.manifest.name, files: b.files });
-const modelMessage = (m: UserModel) => ({ type: 'addModel' as const, dataset: m.entry.dataset, arch: m.entry.arch, json: m.json, weights: m.weights });
+const datasetMessage = (b: UserBundle) => ({
+  type: 'addDataset' as const,
+  name: b.manifest.name,
+  files: b.files,
+});
+const modelMessage = (m: UserModel) => ({
+  type: 'addModel' as const,
+  dataset: m.entry.dataset,
+  arch: m.entry.arch,
+  json: m.json,
+  weights: m.weights,
+});
 
 /** Hands a new worker client the bundles and models the user has brought. */
 export function handUserFiles(c: LabClient, store: AppStore): void {
@@ -131,20 +176,42 @@ export function useLab(store: AppStore): Lab {
   const models = store((s) => s.models);
   const backend = store((s) => s.settings.backend);
   useEffect(() => {
-    const c = new LabClient({
-      onReady: (name, attempts) => store.setState({ backend: { name, attempts } }),
-      onProgress: (m) => !quiet.current && store.setState({ run: { status: 'running', phase: m.phase, done: m.done, total: m.total, partial: m.partial, step: step.current } }),
-      onCrash: (message) => {
-        const text = `The lab worker stopped (${message}); it was restarted.`;
-        // the run error goes with the next run; the notice stays until dismissed
-        store.setState((s) => ({ backend: null, run: { status: 'error', message: text }, notices: [...s.notices, `${new Date().toLocaleTimeString()}: ${text}`] }));
+    const c = new LabClient(
+      {
+        onReady: (name, attempts) => store.setState({ backend: { name, attempts } }),
+        onProgress: (m) =>
+          !quiet.current &&
+          store.setState({
+            run: {
+              status: 'running',
+              phase: m.phase,
+              done: m.done,
+              total: m.total,
+              partial: m.partial,
+              step: step.current,
+            },
+          }),
+        onCrash: (message) => {
+          const text = `The lab worker stopped (${message}); it was restarted.`;
+          // the run error goes with the next run; the notice stays until dismissed
+          store.setState((s) => ({
+            backend: null,
+            run: { status: 'error', message: text },
+            notices: [...s.notices, `${new Date().toLocaleTimeString()}: ${text}`],
+          }));
+        },
       },
-    }, backend === 'auto' ? undefined : backend);
+      backend === 'auto' ? undefined : backend,
+    );
     client.current = c;
     handUserFiles(c, store);
     store.setState({ backend: null });
     // handles for the e2e tests (crash recovery, leaks) and the browser benchmark
-    Object.assign(window, { qcalInjectWorkerCrash: () => c.injectCrash(), qcalInjectGpuLoss: () => c.injectGpuLoss(), qcalWorkerMemory: () => c.memory() });
+    Object.assign(window, {
+      qcalInjectWorkerCrash: () => c.injectCrash(),
+      qcalInjectGpuLoss: () => c.injectGpuLoss(),
+      qcalWorkerMemory: () => c.memory(),
+    });
     return () => c.dispose();
   }, [store, backend]);
   useEffect(() => {
@@ -164,10 +231,18 @@ export function useLab(store: AppStore): Lab {
         if (!live) return;
         store.setState({ run: { status: 'done', results, cached } });
         quiet.current = true;
-        const fp32 = settings.precision === 'fp32' ? results[0] : (await obtain(store, c, specOf({ ...settings, precision: 'fp32' }), entry).finally(() => (quiet.current = false))).result;
+        const fp32 =
+          settings.precision === 'fp32'
+            ? results[0]
+            : (
+                await obtain(store, c, specOf({ ...settings, precision: 'fp32' }), entry).finally(
+                  () => (quiet.current = false),
+                )
+              ).result;
         if (live) store.setState({ fp32 });
       } catch (e) {
-        if (live && !unreported(e)) store.setState({ run: { status: 'error', message: (e as Error).message } });
+        if (live && !unreported(e))
+          store.setState({ run: { status: 'error', message: (e as Error).message } });
       }
     })();
     return () => {
@@ -178,24 +253,43 @@ export function useLab(store: AppStore): Lab {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'grid') return;
     store.setState({ grid: {} });
-    const cells = PAPER_PRECISIONS.flatMap((precision) => archChoices(models, settings.dataset).map((arch) => ({ ...settings, arch, precision })));
-    return runInOrder(store, c, models, cells, (_, rs) => {
-      const key = `${rs[0].spec.arch}|${precisionLabel(rs[0].spec.precision)}`;
-      store.setState((s) => ({ grid: { ...s.grid, [key]: rs } }));
-    }, onTrial);
+    const cells = PAPER_PRECISIONS.flatMap((precision) =>
+      archChoices(models, settings.dataset).map((arch) => ({ ...settings, arch, precision })),
+    );
+    return runInOrder(
+      store,
+      c,
+      models,
+      cells,
+      (_, rs) => {
+        const key = `${rs[0].spec.arch}|${precisionLabel(rs[0].spec.precision)}`;
+        store.setState((s) => ({ grid: { ...s.grid, [key]: rs } }));
+      },
+      onTrial,
+    );
   }, [store, settings, ready, models]);
   useEffect(() => {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'compare') return;
     store.setState({ compare: [] });
-    const sides: Settings[] = [settings, { ...settings, arch: settings.arch2, precision: settings.precision2 }];
+    const sides: Settings[] = [
+      settings,
+      { ...settings, arch: settings.arch2, precision: settings.precision2 },
+    ];
     const missing = sides.find((side) => !findModel(models, side));
     if (missing) {
       c.cancel();
       store.setState({ run: { status: 'error', message: missingModel(models, missing) } });
       return;
     }
-    return runInOrder(store, c, models, sides, (i, rs) => store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: rs }) })), onTrial);
+    return runInOrder(
+      store,
+      c,
+      models,
+      sides,
+      (i, rs) => store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: rs }) })),
+      onTrial,
+    );
   }, [store, settings, ready, models]);
   return {
     cancel: () => {
@@ -212,7 +306,12 @@ export function useLab(store: AppStore): Lab {
       client.current?.addUserFiles(modelMessage(m));
       store.setState((s) => ({
         userModels: { ...s.userModels, [key]: m },
-        models: [m.entry, ...(s.models ?? []).filter((e) => !(e.user && e.dataset === m.entry.dataset && e.arch === m.entry.arch))],
+        models: [
+          m.entry,
+          ...(s.models ?? []).filter(
+            (e) => !(e.user && e.dataset === m.entry.dataset && e.arch === m.entry.arch),
+          ),
+        ],
       }));
     },
   };

@@ -18,7 +18,14 @@ export function useModelIndex(store: AppStore): void {
   useEffect(() => {
     fetch(`${import.meta.env.BASE_URL}models/index.json`)
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((j: { models: ModelEntry[] }) => store.setState((s) => ({ models: [...(s.models ?? []).filter((m) => m.user), ...j.models] })))
-      .catch((e: Error) => store.setState((s) => ({ models: (s.models ?? []).filter((m) => m.user), run: { status: 'error', message: `Could not load the model list: ${e.message}` } })));
+      .then((j: { models: ModelEntry[] }) =>
+        store.setState((s) => ({ models: [...(s.models ?? []).filter((m) => m.user), ...j.models] })),
+      )
+      .catch((e: Error) =>
+        store.setState((s) => ({
+          models: (s.models ?? []).filter((m) => m.user),
+          run: { status: 'error', message: `Could not load the model list: ${e.message}` },
+        })),
+      );
   }, [store]);
 }

@@ -11,7 +11,9 @@ const DATA = join(ROOT, 'public/data/retinamnist');
 const MODEL = join(ROOT, 'public/models/retinamnist/mobileone_s0');
 
 function renamed(json: Uint8Array, patch: Record<string, unknown>): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(json)), ...patch }));
+  return new TextEncoder().encode(
+    JSON.stringify({ ...JSON.parse(new TextDecoder().decode(json)), ...patch }),
+  );
 }
 
 /** The shipped bundle's files, its manifest renamed to `name`; `edit` may change or drop files. */
@@ -23,8 +25,14 @@ function bundleFiles(name: string, edit: (files: File[]) => File[] = (f) => f): 
   return edit(files);
 }
 
-function modelFiles(patch: Record<string, unknown>, weights: Uint8Array<ArrayBuffer> = new Uint8Array(readFileSync(join(MODEL, 'weights.bin')))): File[] {
-  return [new File([renamed(readFileSync(join(MODEL, 'model.json')), patch)], 'model.json'), new File([weights], 'weights.bin')];
+function modelFiles(
+  patch: Record<string, unknown>,
+  weights: Uint8Array<ArrayBuffer> = new Uint8Array(readFileSync(join(MODEL, 'weights.bin'))),
+): File[] {
+  return [
+    new File([renamed(readFileSync(join(MODEL, 'model.json')), patch)], 'model.json'),
+    new File([weights], 'weights.bin'),
+  ];
 }
 
 describe('readUserBundle', () => {
@@ -38,13 +46,28 @@ describe('readUserBundle', () => {
   });
 
   it('should refuse a built-in name, a missing or truncated file, a wrong manifest and doubled names', async () => {
-    await expect(readUserBundle(bundleFiles('retinamnist'))).rejects.toThrow(/"retinamnist" is a built-in dataset/);
-    await expect(readUserBundle(bundleFiles('myretina', (f) => f.filter((x) => x.name !== 'val.0.paeth-gzip')))).rejects.toThrow(/val.0.paeth-gzip is missing/);
-    await expect(readUserBundle(bundleFiles('myretina', (f) => f.map((x) => (x.name === 'test.0.paeth-gzip' ? new File([x.slice(0, 100)], x.name) : x)))))
-      .rejects.toThrow(/test.0.paeth-gzip has 100 bytes, manifest.json says \d+ \(truncated or wrong file\)/);
-    await expect(readUserBundle(bundleFiles('myretina', (f) => f.filter((x) => x.name !== 'manifest.json')))).rejects.toThrow(/manifest.json is missing/);
-    await expect(readUserBundle([new File(['{"format": "other"}'], 'manifest.json')])).rejects.toThrow(/qcal-bundle/);
-    await expect(readUserBundle([new File(['x'], 'manifest.json'), new File(['y'], 'manifest.json')])).rejects.toThrow(/two files are called manifest.json/);
+    await expect(readUserBundle(bundleFiles('retinamnist'))).rejects.toThrow(
+      /"retinamnist" is a built-in dataset/,
+    );
+    await expect(
+      readUserBundle(bundleFiles('myretina', (f) => f.filter((x) => x.name !== 'val.0.paeth-gzip'))),
+    ).rejects.toThrow(/val.0.paeth-gzip is missing/);
+    await expect(
+      readUserBundle(
+        bundleFiles('myretina', (f) =>
+          f.map((x) => (x.name === 'test.0.paeth-gzip' ? new File([x.slice(0, 100)], x.name) : x)),
+        ),
+      ),
+    ).rejects.toThrow(/test.0.paeth-gzip has 100 bytes, manifest.json says \d+ \(truncated or wrong file\)/);
+    await expect(
+      readUserBundle(bundleFiles('myretina', (f) => f.filter((x) => x.name !== 'manifest.json'))),
+    ).rejects.toThrow(/manifest.json is missing/);
+    await expect(readUserBundle([new File(['{"format": "other"}'], 'manifest.json')])).rejects.toThrow(
+      /qcal-bundle/,
+    );
+    await expect(
+      readUserBundle([new File(['x'], 'manifest.json'), new File(['y'], 'manifest.json')]),
+    ).rejects.toThrow(/two files are called manifest.json/);
     await expect(readUserBundle([])).rejects.toThrow(/no files picked/);
   });
 });
@@ -65,13 +88,19 @@ describe('readUserModel', () => {
 
   it('should refuse truncated or corrupted weights, a missing file and an architecture name the views cannot show', async () => {
     const weights = new Uint8Array(readFileSync(join(MODEL, 'weights.bin')));
-    await expect(readUserModel(modelFiles({}, weights.slice(0, weights.length - 4)))).rejects.toThrow(/truncated or wrong file/);
+    await expect(readUserModel(modelFiles({}, weights.slice(0, weights.length - 4)))).rejects.toThrow(
+      /truncated or wrong file/,
+    );
     const flipped = Uint8Array.from(weights);
     flipped[1000] ^= 1;
     await expect(readUserModel(modelFiles({}, flipped))).rejects.toThrow(/does not match model.json's/);
-    await expect(readUserModel(modelFiles({}).slice(0, 1))).rejects.toThrow(/pick both model.json and weights.bin/);
+    await expect(readUserModel(modelFiles({}).slice(0, 1))).rejects.toThrow(
+      /pick both model.json and weights.bin/,
+    );
     for (const arch of ['', 'res/net', 'a'.repeat(41)]) {
-      await expect(readUserModel(modelFiles({ arch }))).rejects.toThrow(/architecture name ".*" must be 1-40 letters/);
+      await expect(readUserModel(modelFiles({ arch }))).rejects.toThrow(
+        /architecture name ".*" must be 1-40 letters/,
+      );
     }
   });
 });

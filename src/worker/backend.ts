@@ -12,7 +12,11 @@ import { type BackendAttempt, type BackendName, BACKENDS } from './protocol';
 
 // The threaded wasm build hangs after a production build without cross-origin isolation.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
 
 async function probe(name: BackendName): Promise<string | null> {
   if (name === 'webgpu') {
@@ -24,7 +28,9 @@ async function probe(name: BackendName): Promise<string | null> {
   return null;
 }
 
-export async function pickBackend(force?: BackendName): Promise<{ backend: BackendName; attempts: BackendAttempt[] }> {
+export async function pickBackend(
+  force?: BackendName,
+): Promise<{ backend: BackendName; attempts: BackendAttempt[] }> {
   const attempts: BackendAttempt[] = [];
   for (const name of force ? [force] : BACKENDS) {
     let reason = await probe(name).catch((e: unknown) => `probe failed: ${String(e)}`);
@@ -43,5 +49,7 @@ export async function pickBackend(force?: BackendName): Promise<{ backend: Backe
     }
     attempts.push({ backend: name, ok: false, reason });
   }
-  throw new Error(`no tfjs backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
+  throw new Error(
+    `no tfjs backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`,
+  );
 }

@@ -39,7 +39,10 @@ describe('LabClient', () => {
     const ev = events();
     const c = new LabClient(ev);
     const w = FakeWorker.all[0];
-    const first = c.run(spec).then(() => ({ cancelled: false }), (e: { cancelled?: boolean }) => e);
+    const first = c.run(spec).then(
+      () => ({ cancelled: false }),
+      (e: { cancelled?: boolean }) => e,
+    );
     const second = c.run(spec);
     expect((await first).cancelled).toBe(true);
     w.reply({ type: 'progress', runId: 1, phase: 'calibrate', done: 1, total: 2 });
@@ -51,22 +54,42 @@ describe('LabClient', () => {
   });
 
   it.each([
-    ['a lost GPU device', (w: FakeWorker) => w.reply({ type: 'gpuLost', message: 'the GPU device was lost (destroyed)' }), 'the GPU device was lost (destroyed)'],
-    ['an uncaught error', (w: FakeWorker) => w.onerror!({ message: 'Uncaught Error: boom' }), 'Uncaught Error: boom'],
-  ])('answers %s with a report and a fresh worker that gets the user\'s files again', async (_, fail, message) => {
-    const ev = events();
-    const c = new LabClient(ev, 'webgpu');
-    const model = { type: 'addModel' as const, dataset: 'd', arch: 'a', json: new Uint8Array(1), weights: new Uint8Array(4) };
-    c.addUserFiles(model);
-    const running = c.run(spec).then(() => ({ restarted: false, cancelled: undefined }), (e: { restarted?: boolean; cancelled?: boolean }) => e);
-    const old = FakeWorker.all[0];
-    fail(old);
-    expect(ev.onCrash).toHaveBeenCalledExactlyOnceWith(message);
-    expect(old.terminated).toBe(true);
-    const e = await running;
-    expect(e.restarted).toBe(true); // not a cancel: a background fill reports it; the views re-run
-    expect(e.cancelled).toBeUndefined();
-    expect(FakeWorker.all).toHaveLength(2);
-    expect(FakeWorker.all[1].sent).toEqual([{ type: 'init', force: 'webgpu' }, model]);
-  });
+    [
+      'a lost GPU device',
+      (w: FakeWorker) => w.reply({ type: 'gpuLost', message: 'the GPU device was lost (destroyed)' }),
+      'the GPU device was lost (destroyed)',
+    ],
+    [
+      'an uncaught error',
+      (w: FakeWorker) => w.onerror!({ message: 'Uncaught Error: boom' }),
+      'Uncaught Error: boom',
+    ],
+  ])(
+    "answers %s with a report and a fresh worker that gets the user's files again",
+    async (_, fail, message) => {
+      const ev = events();
+      const c = new LabClient(ev, 'webgpu');
+      const model = {
+        type: 'addModel' as const,
+        dataset: 'd',
+        arch: 'a',
+        json: new Uint8Array(1),
+        weights: new Uint8Array(4),
+      };
+      c.addUserFiles(model);
+      const running = c.run(spec).then(
+        () => ({ restarted: false, cancelled: undefined }),
+        (e: { restarted?: boolean; cancelled?: boolean }) => e,
+      );
+      const old = FakeWorker.all[0];
+      fail(old);
+      expect(ev.onCrash).toHaveBeenCalledExactlyOnceWith(message);
+      expect(old.terminated).toBe(true);
+      const e = await running;
+      expect(e.restarted).toBe(true); // not a cancel: a background fill reports it; the views re-run
+      expect(e.cancelled).toBeUndefined();
+      expect(FakeWorker.all).toHaveLength(2);
+      expect(FakeWorker.all[1].sent).toEqual([{ type: 'init', force: 'webgpu' }, model]);
+    },
+  );
 });

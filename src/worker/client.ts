@@ -17,7 +17,10 @@ export class LabClient {
   /** The user's files, sent again to a restarted worker. */
   private readonly userFiles = new Map<string, Extract<Request, { type: 'addDataset' | 'addModel' }>>();
 
-  constructor(private readonly events: ClientEvents, private force?: BackendName) {
+  constructor(
+    private readonly events: ClientEvents,
+    private force?: BackendName,
+  ) {
     this.start();
   }
 
@@ -43,7 +46,8 @@ export class LabClient {
     if (m.type === 'ready') return this.events.onReady(m.backend, m.attempts);
     if (m.type === 'memory') return this.memoryWaiters.shift()?.(m);
     if (m.type === 'gpuLost') return this.crash(m.message);
-    if (m.runId === undefined) return this.events.onCrash(m.type === 'error' ? m.message : 'unknown worker error');
+    if (m.runId === undefined)
+      return this.events.onCrash(m.type === 'error' ? m.message : 'unknown worker error');
     if (!this.pending || m.runId !== this.pending.runId) return; // a stale run
     if (m.type === 'progress') return this.events.onProgress(m);
     const p = this.pending;

@@ -9,7 +9,10 @@ export async function fetchBytes(url: string): Promise<Uint8Array> {
 }
 
 /** A model's model.json and weights.bin, checked against each other. */
-export async function parseModel(json: Uint8Array, bytes: Uint8Array): Promise<Pick<RunInputs, 'parsed' | 'weights'>> {
+export async function parseModel(
+  json: Uint8Array,
+  bytes: Uint8Array,
+): Promise<Pick<RunInputs, 'parsed' | 'weights'>> {
   const parsed = parseGraph(json, bytes.length);
   return { parsed, weights: await parseWeights(parsed.doc, bytes) };
 }

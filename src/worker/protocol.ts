@@ -13,7 +13,11 @@ export interface BackendAttempt {
 }
 
 /** The test images seen so far in a running run, before and after scaling by the temperature fitted on validation. */
-export interface PartialReports { before: CalibrationReport; after: CalibrationReport; temperature: number }
+export interface PartialReports {
+  before: CalibrationReport;
+  after: CalibrationReport;
+  temperature: number;
+}
 
 export type Request =
   | { type: 'init'; force?: BackendName }

@@ -40,21 +40,39 @@ async function loadInputs(dataset: string, arch: string, testSplit: string): Pro
   });
   const data = memo(dataCache, `${dataset}/${testSplit}`, async () => {
     const files = userData.get(dataset);
-    const fetchFile = files ? blobFetcher(files) : (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
+    const fetchFile = files
+      ? blobFetcher(files)
+      : (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
     const m = await readManifest(fetchFile);
     const test = m.testSplits.includes(testSplit) ? testSplit : m.testSplits[0];
-    return { image: m.image, pool: await readSplit(fetchFile, m, m.poolSplit), val: await readSplit(fetchFile, m, m.valSplit), test: await readSplit(fetchFile, m, test) };
+    return {
+      image: m.image,
+      pool: await readSplit(fetchFile, m, m.poolSplit),
+      val: await readSplit(fetchFile, m, m.valSplit),
+      test: await readSplit(fetchFile, m, test),
+    };
   });
   return { ...(await model), ...(await data) };
 }
 
 /** tfjs's WebGPU device, while that backend runs (the backend keeps it as a public field). */
-const gpuDevice = () => tf.getBackend() === 'webgpu'
-  ? (tf.backend() as unknown as { device?: { lost: Promise<{ reason: string; message: string }>; destroy(): void } }).device : undefined;
+const gpuDevice = () =>
+  tf.getBackend() === 'webgpu'
+    ? (
+        tf.backend() as unknown as {
+          device?: { lost: Promise<{ reason: string; message: string }>; destroy(): void };
+        }
+      ).device
+    : undefined;
 
 /** Nothing runs on a lost device again, and tfjs cannot swap it: the page is told and starts a new worker. */
 function watchGpu(): void {
-  void gpuDevice()?.lost.then((info) => post({ type: 'gpuLost', message: `the GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''})` }));
+  void gpuDevice()?.lost.then((info) =>
+    post({
+      type: 'gpuLost',
+      message: `the GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''})`,
+    }),
+  );
 }
 
 let current: { runId: number; ctl: AbortController } | undefined;
@@ -73,9 +91,16 @@ async function run(runId: number, spec: Extract<Request, { type: 'run' }>['spec'
         const now = performance.now();
         if (now - lastPost < 150 && p.done < p.total) return; // keep the page's message queue short
         lastPost = now;
-        const report = (temperature: number) => calibrationReport(p.partial!.logits, p.partial!.labels, k, { numBins: spec.numBins, temperature, bootstrap: { resamples: 2 } });
-        const partial = p.partial && p.partial.labels.length > 0
-          ? { before: report(1), after: report(p.partial.temperature), temperature: p.partial.temperature } : undefined;
+        const report = (temperature: number) =>
+          calibrationReport(p.partial!.logits, p.partial!.labels, k, {
+            numBins: spec.numBins,
+            temperature,
+            bootstrap: { resamples: 2 },
+          });
+        const partial =
+          p.partial && p.partial.labels.length > 0
+            ? { before: report(1), after: report(p.partial.temperature), temperature: p.partial.temperature }
+            : undefined;
         post({ type: 'progress', runId, phase: p.phase, done: p.done, total: p.total, partial });
       },
     });
@@ -92,11 +117,13 @@ self.onmessage = (ev: MessageEvent<Request>) => {
   const m = ev.data;
   switch (m.type) {
     case 'init':
-      pickBackend(m.force).then(({ backend, attempts }) => {
-        watchGpu();
-        post({ type: 'ready', backend, attempts });
-      },
-        (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
+      pickBackend(m.force).then(
+        ({ backend, attempts }) => {
+          watchGpu();
+          post({ type: 'ready', backend, attempts });
+        },
+        (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+      );
       break;
     case 'run':
       void run(m.runId, m.spec);

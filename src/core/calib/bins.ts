@@ -71,9 +71,12 @@ export function expectedAndMaxGap(bins: Bin[], total: number): { expected: numbe
 export function poolBins(sets: Bin[][]): Bin[] {
   if (sets.length === 0) throw new Error('poolBins: no bins to pool');
   const numBins = sets[0].length;
-  if (sets.some((s) => s.length !== numBins)) throw new Error(`poolBins: bin counts differ (${sets.map((s) => s.length).join(', ')})`);
+  if (sets.some((s) => s.length !== numBins))
+    throw new Error(`poolBins: bin counts differ (${sets.map((s) => s.length).join(', ')})`);
   return sets[0].map((first, b) => {
-    let count = 0, conf = 0, acc = 0;
+    let count = 0,
+      conf = 0,
+      acc = 0;
     for (const s of sets) {
       count += s[b].count;
       conf += s[b].count * s[b].confidence;

@@ -22,7 +22,11 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Resamples images with replacement (index = floor(rng() * N)), recomputes ECE, returns the central interval. */
-export function bootstrapEce(p: Predictions, numBins: number, { resamples = 1000, level = 0.95, seed = 0 } = {}): Interval {
+export function bootstrapEce(
+  p: Predictions,
+  numBins: number,
+  { resamples = 1000, level = 0.95, seed = 0 } = {},
+): Interval {
   check(Number.isInteger(resamples) && resamples >= 2, `resamples must be an integer >= 2, got ${resamples}`);
   check(level > 0 && level < 1, `level must be in (0, 1), got ${level}`);
   const rng = createRng(seed);

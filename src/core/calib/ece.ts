@@ -7,7 +7,10 @@ import type { Predictions } from './probs';
 export const DEFAULT_BINS = 15;
 
 function checkBins(numBins: number): void {
-  check(Number.isInteger(numBins) && numBins >= 1 && numBins <= 1000, `number of bins must be an integer in 1..1000, got ${numBins}`);
+  check(
+    Number.isInteger(numBins) && numBins >= 1 && numBins <= 1000,
+    `number of bins must be an integer in 1..1000, got ${numBins}`,
+  );
 }
 
 function hits(p: Predictions): Uint8Array {

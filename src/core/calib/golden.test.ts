@@ -8,13 +8,31 @@ import { fitTemperature } from './temperature';
 const FILE = new URL('../../../golden/out/calibration.json', import.meta.url);
 
 interface Metrics {
-  error: number; nll: number; brier: number; ece: number; mce: number; adaptiveEce: number; classwiseEce: number;
+  error: number;
+  nll: number;
+  brier: number;
+  ece: number;
+  mce: number;
+  adaptiveEce: number;
+  classwiseEce: number;
   bins: { count: number; confidence: number; accuracy: number; gap: number }[];
   eceInterval: [number, number];
 }
-interface Case { name: string; k: number; bins: number; logits: number[]; labels: number[]; temperature: number; before: Metrics; after: Metrics }
+interface Case {
+  name: string;
+  k: number;
+  bins: number;
+  logits: number[];
+  labels: number[];
+  temperature: number;
+  before: Metrics;
+  after: Metrics;
+}
 
-if (!existsSync(FILE)) throw new Error('golden/out/calibration.json is missing: run /usr/bin/python3 training/reference/golden_calibration.py');
+if (!existsSync(FILE))
+  throw new Error(
+    'golden/out/calibration.json is missing: run /usr/bin/python3 training/reference/golden_calibration.py',
+  );
 const golden = JSON.parse(readFileSync(FILE, 'utf8')) as { resamples: number; seed: number; cases: Case[] };
 
 function expectMetrics(got: ReturnType<typeof calibrationReport>, want: Metrics): void {
@@ -43,7 +61,13 @@ describe('calibration metrics equal the numpy reference', () => {
     it(`${c.name}: fitted temperature to 1e-6 and metrics after scaling`, () => {
       const fit = fitTemperature(Float32Array.from(c.logits), c.labels, c.k);
       expect(Math.abs(fit.temperature - c.temperature) / c.temperature).toBeLessThan(1e-6);
-      expectMetrics(calibrationReport(Float32Array.from(c.logits), c.labels, c.k, { ...opts, temperature: c.temperature }), c.after);
+      expectMetrics(
+        calibrationReport(Float32Array.from(c.logits), c.labels, c.k, {
+          ...opts,
+          temperature: c.temperature,
+        }),
+        c.after,
+      );
     });
   }
 });

@@ -24,20 +24,37 @@ export interface Predictions {
 export function validateLogits(logits: Logits, labels: ArrayLike<number>, k: number): void {
   check(Number.isInteger(k) && k >= 1, `number of classes must be a positive integer, got ${k}`);
   check(labels.length > 0, 'no predictions: empty logits and labels');
-  check(logits.length === labels.length * k,
-    `logits hold ${logits.length} values, expected ${labels.length} labels x ${k} classes = ${labels.length * k}`);
+  check(
+    logits.length === labels.length * k,
+    `logits hold ${logits.length} values, expected ${labels.length} labels x ${k} classes = ${labels.length * k}`,
+  );
   for (let i = 0; i < logits.length; i++) {
-    check(Number.isFinite(logits[i]), () => `logit ${i % k} of image ${Math.floor(i / k)} is ${logits[i]}: NaN or infinite logits cannot be evaluated`);
+    check(
+      Number.isFinite(logits[i]),
+      () =>
+        `logit ${i % k} of image ${Math.floor(i / k)} is ${logits[i]}: NaN or infinite logits cannot be evaluated`,
+    );
   }
   for (let i = 0; i < labels.length; i++) {
-    check(Number.isInteger(labels[i]) && labels[i] >= 0 && labels[i] < k, () => `label ${labels[i]} of image ${i} is outside 0..${k - 1}`);
+    check(
+      Number.isInteger(labels[i]) && labels[i] >= 0 && labels[i] < k,
+      () => `label ${labels[i]} of image ${i} is outside 0..${k - 1}`,
+    );
   }
 }
 
 /** Softmax of logits / temperature, in float64, max-subtracted for stability. */
-export function toPredictions(logits: Logits, labels: ArrayLike<number>, k: number, temperature = 1): Predictions {
+export function toPredictions(
+  logits: Logits,
+  labels: ArrayLike<number>,
+  k: number,
+  temperature = 1,
+): Predictions {
   validateLogits(logits, labels, k);
-  check(temperature > 0 && Number.isFinite(temperature), `temperature must be positive and finite, got ${temperature}`);
+  check(
+    temperature > 0 && Number.isFinite(temperature),
+    `temperature must be positive and finite, got ${temperature}`,
+  );
   const n = labels.length;
   const probs = new Float64Array(n * k);
   const conf = new Float64Array(n);

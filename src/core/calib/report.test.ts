@@ -45,7 +45,9 @@ describe('pooling the bins of several trials', () => {
   });
   it('should refuse nothing to pool and sets binned differently', () => {
     expect(() => poolBins([])).toThrow(/no bins/);
-    expect(() => poolBins([binStats([0.5], [1], 10), binStats([0.5], [1], 15)])).toThrow(/bin counts differ \(10, 15\)/);
+    expect(() => poolBins([binStats([0.5], [1], 10), binStats([0.5], [1], 15)])).toThrow(
+      /bin counts differ \(10, 15\)/,
+    );
   });
 });
 
@@ -53,12 +55,17 @@ describe('temperature scaling', () => {
   it('should recover the temperature that generated over-confident logits', () => {
     // logits z*3 of a model calibrated at z: the fitted T on many samples is close to 3
     let s = 1;
-    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
-    const n = 4000, k = 4, z: number[] = [], y: number[] = [];
+    const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    const n = 4000,
+      k = 4,
+      z: number[] = [],
+      y: number[] = [];
     for (let i = 0; i < n; i++) {
       const row = Array.from({ length: k }, () => 2 * (rnd() - 0.5) * 3);
-      const p = row.map(Math.exp), sum = p.reduce((a, b) => a + b);
-      let u = rnd() * sum, c = 0;
+      const p = row.map(Math.exp),
+        sum = p.reduce((a, b) => a + b);
+      let u = rnd() * sum,
+        c = 0;
       while (u > p[c] && c < k - 1) u -= p[c++];
       y.push(c);
       z.push(...row.map((v) => v * 3));
@@ -74,7 +81,11 @@ describe('temperature scaling', () => {
     expect(fit.atBound).toBe(true);
   });
   it('should report before and after on the test set with the validation T', () => {
-    const r = reportsWithTemperature({ logits: [4, 0, 0, 4, 4, 0], labels: [0, 1, 1] }, { logits: [2, 0, 0, 2], labels: [0, 0] }, 2);
+    const r = reportsWithTemperature(
+      { logits: [4, 0, 0, 4, 4, 0], labels: [0, 1, 1] },
+      { logits: [2, 0, 0, 2], labels: [0, 0] },
+      2,
+    );
     expect(r.before.error).toBe(0.5);
     expect(r.after.error).toBe(0.5);
     expect(r.fit.temperature).toBeGreaterThan(1);
@@ -83,7 +94,10 @@ describe('temperature scaling', () => {
 
 describe('tied top logits', () => {
   it('should count images whose largest logit another class shares, the same before and after scaling', () => {
-    const logits = [2, 2, 0, /* tie */ 1, 3, 3, /* tie */ 5, 1, 5, /* tie, first and last */ 0, 1, 2, /* none */ 1, 1, 2 /* tie below the top only */];
+    const logits = [
+      2, 2, 0, /* tie */ 1, 3, 3, /* tie */ 5, 1, 5, /* tie, first and last */ 0, 1, 2, /* none */ 1, 1,
+      2 /* tie below the top only */,
+    ];
     const labels = [1, 1, 0, 2, 0];
     const r = reportsWithTemperature({ logits: [3, 0, 0, 0, 1, 0], labels: [0, 2] }, { logits, labels }, 3);
     expect(r.before.tiedTop).toBe(3);

@@ -29,14 +29,27 @@ export interface ReportOptions {
   bootstrap?: { resamples?: number; level?: number; seed?: number };
 }
 
-export function calibrationReport(logits: Logits, labels: ArrayLike<number>, k: number, opts: ReportOptions = {}): CalibrationReport {
+export function calibrationReport(
+  logits: Logits,
+  labels: ArrayLike<number>,
+  k: number,
+  opts: ReportOptions = {},
+): CalibrationReport {
   const numBins = opts.numBins ?? DEFAULT_BINS;
   const p = toPredictions(logits, labels, k, opts.temperature ?? 1);
   const { ece: e, mce } = ece(p, numBins);
   return {
-    n: p.n, error: topOneError(p), nll: nll(p), brier: brier(p), ece: e, mce,
-    eceInterval: bootstrapEce(p, numBins, opts.bootstrap), adaptiveEce: adaptiveEce(p, numBins),
-    classwiseEce: classwiseEce(p, numBins), bins: reliabilityBins(p, numBins), tiedTop: p.tiedTop,
+    n: p.n,
+    error: topOneError(p),
+    nll: nll(p),
+    brier: brier(p),
+    ece: e,
+    mce,
+    eceInterval: bootstrapEce(p, numBins, opts.bootstrap),
+    adaptiveEce: adaptiveEce(p, numBins),
+    classwiseEce: classwiseEce(p, numBins),
+    bins: reliabilityBins(p, numBins),
+    tiedTop: p.tiedTop,
   };
 }
 
@@ -50,14 +63,19 @@ export interface ScaledReports {
 export function reportsWithTemperature(
   val: { logits: Logits; labels: ArrayLike<number> },
   test: { logits: Logits; labels: ArrayLike<number> },
-  k: number, opts: Omit<ReportOptions, 'temperature'> = {},
+  k: number,
+  opts: Omit<ReportOptions, 'temperature'> = {},
 ): ScaledReports {
   return scaledReports(test, k, fitTemperature(val.logits, val.labels, k), opts);
 }
 
 /** The test reports before and after scaling with a temperature already fitted. */
-export function scaledReports(test: { logits: Logits; labels: ArrayLike<number> }, k: number, fit: TemperatureFit,
-  opts: Omit<ReportOptions, 'temperature'> = {}): ScaledReports {
+export function scaledReports(
+  test: { logits: Logits; labels: ArrayLike<number> },
+  k: number,
+  fit: TemperatureFit,
+  opts: Omit<ReportOptions, 'temperature'> = {},
+): ScaledReports {
   return {
     before: calibrationReport(test.logits, test.labels, k, opts),
     after: calibrationReport(test.logits, test.labels, k, { ...opts, temperature: fit.temperature }),

@@ -20,7 +20,12 @@ export interface TemperatureFit {
 }
 
 /** f(b), f'(b), f''(b) of the mean NLL at inverse temperature b. */
-function derivatives(logits: Logits, labels: ArrayLike<number>, k: number, b: number): [number, number, number] {
+function derivatives(
+  logits: Logits,
+  labels: ArrayLike<number>,
+  k: number,
+  b: number,
+): [number, number, number] {
   let f = 0;
   let d1 = 0;
   let d2 = 0;
@@ -50,7 +55,12 @@ function derivatives(logits: Logits, labels: ArrayLike<number>, k: number, b: nu
 }
 
 /** Fits T on validation logits. Throws on bad input (NaN, mismatched lengths, empty). */
-export function fitTemperature(logits: Logits, labels: ArrayLike<number>, k: number, tol = 1e-6): TemperatureFit {
+export function fitTemperature(
+  logits: Logits,
+  labels: ArrayLike<number>,
+  k: number,
+  tol = 1e-6,
+): TemperatureFit {
   validateLogits(logits, labels, k);
   check(tol > 0 && tol < 1, `tolerance must be in (0, 1), got ${tol}`);
   const nllBefore = derivatives(logits, labels, k, 1)[0];
@@ -58,8 +68,13 @@ export function fitTemperature(logits: Logits, labels: ArrayLike<number>, k: num
   let hi = 1 / T_MIN;
   const gLo = derivatives(logits, labels, k, lo)[1];
   const gHi = derivatives(logits, labels, k, hi)[1];
-  const done = (b: number, iterations: number, atBound: boolean): TemperatureFit =>
-    ({ temperature: 1 / b, nllBefore, nllAfter: derivatives(logits, labels, k, b)[0], iterations, atBound });
+  const done = (b: number, iterations: number, atBound: boolean): TemperatureFit => ({
+    temperature: 1 / b,
+    nllBefore,
+    nllAfter: derivatives(logits, labels, k, b)[0],
+    iterations,
+    atBound,
+  });
   if (gLo === 0 && gHi === 0) return done(1, 0, false); // NLL flat (one class): any T fits, keep 1
   if (gLo >= 0) return done(lo, 0, true); // NLL increases from the smallest b: T at its maximum
   if (gHi <= 0) return done(hi, 0, true); // still decreasing at the largest b: T at its minimum
@@ -80,6 +95,9 @@ export function fitTemperature(logits: Logits, labels: ArrayLike<number>, k: num
 
 /** Logits divided by T (a new array). */
 export function scaleLogits(logits: Logits, temperature: number): Float64Array {
-  check(temperature > 0 && Number.isFinite(temperature), `temperature must be positive and finite, got ${temperature}`);
+  check(
+    temperature > 0 && Number.isFinite(temperature),
+    `temperature must be positive and finite, got ${temperature}`,
+  );
   return Float64Array.from(logits, (z) => z / temperature);
 }

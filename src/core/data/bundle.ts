@@ -63,7 +63,10 @@ export async function encodeBundle(ds: Dataset): Promise<Map<string, Uint8Array>
     for (let start = 0; start < s.count; start += SHARD_SIZE) {
       const count = Math.min(SHARD_SIZE, s.count - start);
       const raw = s.images.subarray(start * per, (start + count) * per);
-      const bytes = await compress(paethFilter(raw, ds.image.height, ds.image.width, ds.image.channels), 'gzip');
+      const bytes = await compress(
+        paethFilter(raw, ds.image.height, ds.image.width, ds.image.channels),
+        'gzip',
+      );
       const file = `${name}.${shards.length}.paeth-gzip`;
       files.set(file, bytes);
       shards.push({ ...(await fileRef(file, bytes)), count });
@@ -75,20 +78,33 @@ export async function encodeBundle(ds: Dataset): Promise<Map<string, Uint8Array>
     splits[name] = { count: s.count, labels: await fileRef(labelsFile, s.labels), shards, classCounts };
   }
   const manifest: BundleManifest = {
-    format: BUNDLE_FORMAT, version: BUNDLE_VERSION, name: ds.name, title: ds.title, classes: ds.classes,
-    image: ds.image, poolSplit: ds.poolSplit, valSplit: ds.valSplit, testSplits: ds.testSplits, splits,
-    source: ds.source, license: ds.license,
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    name: ds.name,
+    title: ds.title,
+    classes: ds.classes,
+    image: ds.image,
+    poolSplit: ds.poolSplit,
+    valSplit: ds.valSplit,
+    testSplits: ds.testSplits,
+    splits,
+    source: ds.source,
+    license: ds.license,
   };
   files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 1) + '\n'));
   return files;
 }
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObj = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 const FILE_PATTERN = /^[a-z0-9][a-z0-9_.-]*$/;
 
 function checkFileRef(x: unknown, where: string): asserts x is FileRef {
   check(isObj(x), `${where}: expected a file entry`);
-  check(typeof x.file === 'string' && FILE_PATTERN.test(x.file), `${where}: bad file name ${JSON.stringify(x.file)}`);
+  check(
+    typeof x.file === 'string' && FILE_PATTERN.test(x.file),
+    `${where}: bad file name ${JSON.stringify(x.file)}`,
+  );
   check(Number.isInteger(x.bytes) && (x.bytes as number) >= 0, `${where}: bad byte count`);
   check(typeof x.sha256 === 'string' && /^[0-9a-f]{64}$/.test(x.sha256), `${where}: bad sha256`);
 }
@@ -101,12 +117,27 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
   } catch (e) {
     throw new InputError(`manifest.json is not valid JSON: ${(e as Error).message}`);
   }
-  check(isObj(m) && m.format === BUNDLE_FORMAT, `not a ${BUNDLE_FORMAT} manifest (format field missing or wrong)`);
-  check(m.version === BUNDLE_VERSION, `${BUNDLE_FORMAT} version ${String(m.version)} is not supported; this lab reads version ${BUNDLE_VERSION}`);
-  check(typeof m.name === 'string' && NAME_PATTERN.test(m.name), `bad dataset name ${JSON.stringify(m.name)}`);
-  check(Array.isArray(m.classes) && m.classes.every((c) => typeof c === 'string'), 'classes must be a list of names');
+  check(
+    isObj(m) && m.format === BUNDLE_FORMAT,
+    `not a ${BUNDLE_FORMAT} manifest (format field missing or wrong)`,
+  );
+  check(
+    m.version === BUNDLE_VERSION,
+    `${BUNDLE_FORMAT} version ${String(m.version)} is not supported; this lab reads version ${BUNDLE_VERSION}`,
+  );
+  check(
+    typeof m.name === 'string' && NAME_PATTERN.test(m.name),
+    `bad dataset name ${JSON.stringify(m.name)}`,
+  );
+  check(
+    Array.isArray(m.classes) && m.classes.every((c) => typeof c === 'string'),
+    'classes must be a list of names',
+  );
   const img = m.image;
-  check(isObj(img) && [img.height, img.width, img.channels].every(Number.isInteger), 'image must give integer height, width, channels');
+  check(
+    isObj(img) && [img.height, img.width, img.channels].every(Number.isInteger),
+    'image must give integer height, width, channels',
+  );
   check(isObj(m.splits), 'splits missing');
   for (const [name, s] of Object.entries(m.splits)) {
     const where = `split ${name}`;
@@ -124,8 +155,12 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
   for (const key of ['poolSplit', 'valSplit'] as const) {
     check(typeof m[key] === 'string' && (m[key] as string) in m.splits, `${key} must name a split`);
   }
-  check(Array.isArray(m.testSplits) && m.testSplits.length > 0 && m.testSplits.every((t) => typeof t === 'string' && t in (m as { splits: object }).splits),
-    'testSplits must name at least one split');
+  check(
+    Array.isArray(m.testSplits) &&
+      m.testSplits.length > 0 &&
+      m.testSplits.every((t) => typeof t === 'string' && t in (m as { splits: object }).splits),
+    'testSplits must name at least one split',
+  );
   return m as unknown as BundleManifest;
 }
 
@@ -133,17 +168,25 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
 export type FetchFile = (path: string) => Promise<Uint8Array>;
 
 /** A bundle's files held in memory (files the user picked), by the names manifest.json gives them. */
-export const blobFetcher = (files: Record<string, Blob>): FetchFile => async (path) => {
-  const f = files[path];
-  if (!f) throw new InputError(`${path} is missing: pick manifest.json and every file it lists`);
-  return new Uint8Array(await f.arrayBuffer());
-};
+export const blobFetcher =
+  (files: Record<string, Blob>): FetchFile =>
+  async (path) => {
+    const f = files[path];
+    if (!f) throw new InputError(`${path} is missing: pick manifest.json and every file it lists`);
+    return new Uint8Array(await f.arrayBuffer());
+  };
 
 async function fetchChecked(fetchFile: FetchFile, ref: FileRef): Promise<Uint8Array> {
   const bytes = await fetchFile(ref.file);
-  check(bytes.length === ref.bytes, `${ref.file}: ${bytes.length} bytes, the manifest says ${ref.bytes} (truncated or replaced file)`);
+  check(
+    bytes.length === ref.bytes,
+    `${ref.file}: ${bytes.length} bytes, the manifest says ${ref.bytes} (truncated or replaced file)`,
+  );
   const hash = await sha256Hex(bytes);
-  check(hash === ref.sha256, `${ref.file}: sha256 ${hash.slice(0, 12)}... does not match the manifest's ${ref.sha256.slice(0, 12)}...`);
+  check(
+    hash === ref.sha256,
+    `${ref.file}: sha256 ${hash.slice(0, 12)}... does not match the manifest's ${ref.sha256.slice(0, 12)}...`,
+  );
   return bytes;
 }
 
@@ -159,10 +202,17 @@ export interface ReadSplitOptions {
 }
 
 /** Reads one split, shard by shard, checking each file's size and hash before decoding it. */
-export async function readSplit(fetchFile: FetchFile, manifest: BundleManifest, name: string,
-  { onShard, maxShards = Infinity }: ReadSplitOptions = {}): Promise<Split> {
+export async function readSplit(
+  fetchFile: FetchFile,
+  manifest: BundleManifest,
+  name: string,
+  { onShard, maxShards = Infinity }: ReadSplitOptions = {},
+): Promise<Split> {
   const s = manifest.splits[name];
-  check(s, `split ${JSON.stringify(name)} is not in bundle ${manifest.name}; have ${Object.keys(manifest.splits).join(', ')}`);
+  check(
+    s,
+    `split ${JSON.stringify(name)} is not in bundle ${manifest.name}; have ${Object.keys(manifest.splits).join(', ')}`,
+  );
   const { height, width, channels } = manifest.image;
   const per = height * width * channels;
   const labels = await fetchChecked(fetchFile, s.labels);
@@ -177,7 +227,10 @@ export async function readSplit(fetchFile: FetchFile, manifest: BundleManifest, 
     } catch (e) {
       throw new InputError(`${sh.file}: not valid gzip data (${(e as Error).message})`);
     }
-    check(raw.length === sh.count * per, `${sh.file}: ${raw.length} bytes after gunzip, expected ${sh.count} x ${per}`);
+    check(
+      raw.length === sh.count * per,
+      `${sh.file}: ${raw.length} bytes after gunzip, expected ${sh.count} x ${per}`,
+    );
     parts.push(paethUnfilter(raw, height, width, channels));
     loaded += sh.count;
     onShard?.(loaded, s.count);
@@ -195,8 +248,16 @@ export async function readBundle(fetchFile: FetchFile, only?: string[]): Promise
   const splits: Record<string, Split> = {};
   for (const name of only ?? Object.keys(m.splits)) splits[name] = await readSplit(fetchFile, m, name);
   const ds: Dataset = {
-    name: m.name, title: m.title, classes: m.classes, image: m.image, splits, poolSplit: m.poolSplit,
-    valSplit: m.valSplit, testSplits: m.testSplits, source: m.source, license: m.license,
+    name: m.name,
+    title: m.title,
+    classes: m.classes,
+    image: m.image,
+    splits,
+    poolSplit: m.poolSplit,
+    valSplit: m.valSplit,
+    testSplits: m.testSplits,
+    source: m.source,
+    license: m.license,
   };
   if (!only) validateDataset(ds);
   return ds;

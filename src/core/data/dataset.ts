@@ -34,24 +34,36 @@ export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** Refuses a dataset whose sizes, labels or split roles do not agree. */
 export function validateDataset(ds: Dataset): void {
   check(NAME_PATTERN.test(ds.name), `dataset name ${JSON.stringify(ds.name)} must match ${NAME_PATTERN}`);
-  check(ds.classes.length >= 1 && ds.classes.length <= 256, `a dataset needs 1 to 256 classes, got ${ds.classes.length}`);
+  check(
+    ds.classes.length >= 1 && ds.classes.length <= 256,
+    `a dataset needs 1 to 256 classes, got ${ds.classes.length}`,
+  );
   const { height, width, channels } = ds.image;
-  check(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0,
-    `image size ${height}x${width} is not a positive integer size`);
+  check(
+    Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0,
+    `image size ${height}x${width} is not a positive integer size`,
+  );
   check(channels === 1 || channels === 3, `images must have 1 or 3 channels, got ${channels}`);
   const per = height * width * channels;
   for (const [name, s] of Object.entries(ds.splits)) {
     check(NAME_PATTERN.test(name), `split name ${JSON.stringify(name)} must match ${NAME_PATTERN}`);
     check(s.labels.length === s.count, `split ${name}: ${s.labels.length} labels for ${s.count} images`);
-    check(s.images.length === s.count * per,
-      `split ${name}: ${s.images.length} image bytes, expected ${s.count} x ${per}`);
+    check(
+      s.images.length === s.count * per,
+      `split ${name}: ${s.images.length} image bytes, expected ${s.count} x ${per}`,
+    );
     for (let i = 0; i < s.count; i++) {
-      check(s.labels[i] < ds.classes.length,
-        () => `split ${name}: label ${s.labels[i]} of image ${i} is out of range 0..${ds.classes.length - 1}`);
+      check(
+        s.labels[i] < ds.classes.length,
+        () => `split ${name}: label ${s.labels[i]} of image ${i} is out of range 0..${ds.classes.length - 1}`,
+      );
     }
   }
   for (const role of [ds.poolSplit, ds.valSplit, ...ds.testSplits]) {
-    check(role in ds.splits, `split ${JSON.stringify(role)} is named as a role but missing; have ${Object.keys(ds.splits).join(', ')}`);
+    check(
+      role in ds.splits,
+      `split ${JSON.stringify(role)} is named as a role but missing; have ${Object.keys(ds.splits).join(', ')}`,
+    );
   }
   check(ds.testSplits.length >= 1, 'a dataset needs at least one test split');
   check(ds.splits[ds.poolSplit].count > 0, `the calibration pool (${ds.poolSplit}) is empty`);

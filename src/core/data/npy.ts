@@ -11,8 +11,18 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 // Integer dtypes, which npyToUint8 converts, and the others numpy commonly writes, which are parsed only so
 // that the caller can say what it wanted instead.
 const SIZES: Record<string, number> = {
-  '|u1': 1, '|i1': 1, '<u2': 2, '<i2': 2, '<u4': 4, '<i4': 4, '<u8': 8, '<i8': 8,
-  '|b1': 1, '<f2': 2, '<f4': 4, '<f8': 8,
+  '|u1': 1,
+  '|i1': 1,
+  '<u2': 2,
+  '<i2': 2,
+  '<u4': 4,
+  '<i4': 4,
+  '<u8': 8,
+  '<i8': 8,
+  '|b1': 1,
+  '<f2': 2,
+  '<f4': 4,
+  '<f8': 8,
 };
 
 export function parseNpy(buf: Uint8Array, name: string): NpyArray {
@@ -27,18 +37,36 @@ export function parseNpy(buf: Uint8Array, name: string): NpyArray {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   check(descr && fortran && shapeText !== undefined, `${name}: unreadable .npy header`);
   check(fortran === 'False', `${name}: Fortran-order arrays are not supported`);
-  check(descr in SIZES, `${name}: dtype ${descr} is not readable; readable dtypes: ${Object.keys(SIZES).join(', ')} (little-endian)`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  check(shape.every((n) => Number.isInteger(n) && n >= 0), `${name}: bad shape (${shapeText})`);
+  check(
+    descr in SIZES,
+    `${name}: dtype ${descr} is not readable; readable dtypes: ${Object.keys(SIZES).join(', ')} (little-endian)`,
+  );
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  check(
+    shape.every((n) => Number.isInteger(n) && n >= 0),
+    `${name}: bad shape (${shapeText})`,
+  );
   const n = shape.reduce((a, b) => a * b, 1) * SIZES[descr];
   const data = buf.subarray(start + headerLen);
-  check(data.length === n, `${name}: ${data.length} data bytes for shape (${shape.join(', ')}) of ${descr}: expected ${n} (truncated?)`);
+  check(
+    data.length === n,
+    `${name}: ${data.length} data bytes for shape (${shape.join(', ')}) of ${descr}: expected ${n} (truncated?)`,
+  );
   return { dtype: descr, shape, data };
 }
 
 const VIEWS = {
-  '|i1': Int8Array, '<u2': Uint16Array, '<i2': Int16Array, '<u4': Uint32Array, '<i4': Int32Array,
-  '<u8': BigUint64Array, '<i8': BigInt64Array,
+  '|i1': Int8Array,
+  '<u2': Uint16Array,
+  '<i2': Int16Array,
+  '<u4': Uint32Array,
+  '<i4': Int32Array,
+  '<u8': BigUint64Array,
+  '<i8': BigInt64Array,
 } as const;
 
 /** The dtypes npyToUint8 converts. */
@@ -47,7 +75,10 @@ export const INTEGER_DTYPES = ['|u1', ...Object.keys(VIEWS)];
 /** Integer array values as uint8, refusing values outside 0..255 (labels may be stored as int64). */
 export function npyToUint8(a: NpyArray, name: string): Uint8Array {
   if (a.dtype === '|u1') return a.data;
-  check(a.dtype in VIEWS, `${name}: dtype ${a.dtype} is not supported; integer dtypes only (${INTEGER_DTYPES.join(', ')}), values 0..255`);
+  check(
+    a.dtype in VIEWS,
+    `${name}: dtype ${a.dtype} is not supported; integer dtypes only (${INTEGER_DTYPES.join(', ')}), values 0..255`,
+  );
   // slice(): an aligned copy, since typed views need offsets that are multiples of the element size
   const values = new VIEWS[a.dtype as keyof typeof VIEWS](a.data.slice().buffer);
   const out = new Uint8Array(values.length);

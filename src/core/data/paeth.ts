@@ -10,7 +10,13 @@ function predict(a: number, b: number, c: number): number {
 }
 
 /** Filters (raw -> residuals) or unfilters (residuals -> raw) a stack of (H, W, C) images. */
-function run(input: Uint8Array, height: number, width: number, channels: number, unfilter: boolean): Uint8Array {
+function run(
+  input: Uint8Array,
+  height: number,
+  width: number,
+  channels: number,
+  unfilter: boolean,
+): Uint8Array {
   const out = new Uint8Array(input.length);
   const px = unfilter ? out : input; // predictions always come from raw pixels
   const row = width * channels;
@@ -28,5 +34,7 @@ function run(input: Uint8Array, height: number, width: number, channels: number,
   return out;
 }
 
-export const paethFilter = (pixels: Uint8Array, h: number, w: number, c: number) => run(pixels, h, w, c, false);
-export const paethUnfilter = (filtered: Uint8Array, h: number, w: number, c: number) => run(filtered, h, w, c, true);
+export const paethFilter = (pixels: Uint8Array, h: number, w: number, c: number) =>
+  run(pixels, h, w, c, false);
+export const paethUnfilter = (filtered: Uint8Array, h: number, w: number, c: number) =>
+  run(filtered, h, w, c, true);

@@ -5,11 +5,22 @@ import type { InputSpec } from '../graph/format';
 import type { ImageShape } from './dataset';
 
 /** Float32 NHWC (N, spec.height, spec.width, 3) for images[start .. start + count). */
-export function toModelInput(images: Uint8Array, image: ImageShape, spec: InputSpec, start: number, count: number): Float32Array {
+export function toModelInput(
+  images: Uint8Array,
+  image: ImageShape,
+  spec: InputSpec,
+  start: number,
+  count: number,
+): Float32Array {
   const { height: H, width: W, channels: C } = image;
-  check(H === spec.image.height && W === spec.image.width && C === spec.image.channels,
-    `this model takes ${spec.image.height}x${spec.image.width}x${spec.image.channels} images, the dataset has ${H}x${W}x${C}`);
-  check((start + count) * H * W * C <= images.length, `images ${start}..${start + count} are beyond the ${images.length / (H * W * C)} available`);
+  check(
+    H === spec.image.height && W === spec.image.width && C === spec.image.channels,
+    `this model takes ${spec.image.height}x${spec.image.width}x${spec.image.channels} images, the dataset has ${H}x${W}x${C}`,
+  );
+  check(
+    (start + count) * H * W * C <= images.length,
+    `images ${start}..${start + count} are beyond the ${images.length / (H * W * C)} available`,
+  );
   const top = Math.floor((spec.height - H) / 2);
   const left = Math.floor((spec.width - W) / 2);
   const mean = spec.mean.map(Math.fround);

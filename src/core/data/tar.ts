@@ -16,7 +16,10 @@ export function readTar(buf: Uint8Array): Map<string, Uint8Array> {
     if (h.every((b) => b === 0)) break; // end-of-archive blocks
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i];
-    check(parseInt(field(h, 148, 8).trim(), 8) === sum, `not a tar archive (header checksum fails at byte ${o})`);
+    check(
+      parseInt(field(h, 148, 8).trim(), 8) === sum,
+      `not a tar archive (header checksum fails at byte ${o})`,
+    );
     const size = parseInt(field(h, 124, 12).trim() || '0', 8);
     const prefix = field(h, 345, 155);
     const name = (prefix ? prefix + '/' : '') + field(h, 0, 100);

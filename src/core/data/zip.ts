@@ -28,7 +28,10 @@ function readEntries(buf: Uint8Array): Entry[] {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let eocd = -1;
   for (let o = buf.length - 22; o >= Math.max(0, buf.length - 22 - 65535); o--) {
-    if (v.getUint32(o, true) === EOCD) { eocd = o; break; }
+    if (v.getUint32(o, true) === EOCD) {
+      eocd = o;
+      break;
+    }
   }
   check(eocd >= 0, 'not a zip/npz file (no end-of-central-directory record: wrong format or truncated)');
   let count = v.getUint16(eocd + 10, true);
@@ -42,14 +45,20 @@ function readEntries(buf: Uint8Array): Entry[] {
   const entries: Entry[] = [];
   let o = cdOffset;
   for (let i = 0; i < count; i++) {
-    check(o + 46 <= buf.length && v.getUint32(o, true) === CENTRAL, 'zip: corrupt central directory (truncated file?)');
+    check(
+      o + 46 <= buf.length && v.getUint32(o, true) === CENTRAL,
+      'zip: corrupt central directory (truncated file?)',
+    );
     const nameLen = v.getUint16(o + 28, true);
     const extraLen = v.getUint16(o + 30, true);
     const commentLen = v.getUint16(o + 32, true);
     const e: Entry = {
       name: new TextDecoder().decode(buf.subarray(o + 46, o + 46 + nameLen)),
-      method: v.getUint16(o + 10, true), crc: v.getUint32(o + 16, true),
-      compressed: v.getUint32(o + 20, true), size: v.getUint32(o + 24, true), offset: v.getUint32(o + 42, true),
+      method: v.getUint16(o + 10, true),
+      crc: v.getUint32(o + 16, true),
+      compressed: v.getUint32(o + 20, true),
+      size: v.getUint32(o + 24, true),
+      offset: v.getUint32(o + 42, true),
     };
     // zip64 extra field: the 64-bit values replace, in this order, those set to 0xffffffff
     for (let x = o + 46 + nameLen; x + 4 <= o + 46 + nameLen + extraLen;) {
@@ -57,9 +66,17 @@ function readEntries(buf: Uint8Array): Entry[] {
       const len = v.getUint16(x + 2, true);
       if (id === 1) {
         let p = x + 4;
-        if (e.size === 0xffffffff) { e.size = u64(v, p); p += 8; }
-        if (e.compressed === 0xffffffff) { e.compressed = u64(v, p); p += 8; }
-        if (e.offset === 0xffffffff) { e.offset = u64(v, p); }
+        if (e.size === 0xffffffff) {
+          e.size = u64(v, p);
+          p += 8;
+        }
+        if (e.compressed === 0xffffffff) {
+          e.compressed = u64(v, p);
+          p += 8;
+        }
+        if (e.offset === 0xffffffff) {
+          e.offset = u64(v, p);
+        }
       }
       x += 4 + len;
     }
@@ -74,7 +91,10 @@ export async function readZip(buf: Uint8Array): Promise<Map<string, Uint8Array>>
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out = new Map<string, Uint8Array>();
   for (const e of readEntries(buf)) {
-    check(e.offset + 30 <= buf.length && v.getUint32(e.offset, true) === LOCAL, `zip: bad local header for ${e.name}`);
+    check(
+      e.offset + 30 <= buf.length && v.getUint32(e.offset, true) === LOCAL,
+      `zip: bad local header for ${e.name}`,
+    );
     const start = e.offset + 30 + v.getUint16(e.offset + 26, true) + v.getUint16(e.offset + 28, true);
     check(start + e.compressed <= buf.length, `zip: ${e.name} runs past the end of the file (truncated)`);
     const data = buf.subarray(start, start + e.compressed);
@@ -86,7 +106,10 @@ export async function readZip(buf: Uint8Array): Promise<Map<string, Uint8Array>>
       } catch (err) {
         throw new InputError(`zip: ${e.name} does not inflate (${(err as Error).message})`);
       }
-    } else throw new InputError(`zip: ${e.name} uses compression method ${e.method}; only stored (0) and deflate (8) are read`);
+    } else
+      throw new InputError(
+        `zip: ${e.name} uses compression method ${e.method}; only stored (0) and deflate (8) are read`,
+      );
     check(raw.length === e.size, `zip: ${e.name} inflates to ${raw.length} bytes, expected ${e.size}`);
     check(crc32(raw) === e.crc, `zip: CRC mismatch in ${e.name} (corrupt file)`);
     out.set(e.name, raw);

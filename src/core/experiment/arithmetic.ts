@@ -12,7 +12,8 @@ export const ARITHMETICS: readonly Arithmetic[] = ['fake-quant', 'int8', 'int8-q
 export const INT8_ENGINE: Record<Int8Arithmetic, Int8Engine> = { int8: 'onednn', 'int8-qnnpack': 'qnnpack' };
 
 /** The int8 arithmetic a spec's `arithmetic` names, or undefined for fake quant (named or left out). */
-export const int8Of = (arithmetic?: Arithmetic): Int8Arithmetic | undefined => (arithmetic === 'fake-quant' ? undefined : arithmetic);
+export const int8Of = (arithmetic?: Arithmetic): Int8Arithmetic | undefined =>
+  arithmetic === 'fake-quant' ? undefined : arithmetic;
 
 /** What a run asked for with `arithmetic` carries: int8 needs both sides quantized; FP32 (and a float
  * side) computes the same either way, so such runs carry none, and fake-quant keys stay as before int8. */

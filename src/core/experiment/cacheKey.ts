@@ -13,11 +13,22 @@ export const ENGINE_VERSION = 2; // 2: results carry per-image predictions
 export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string, poolCount?: number): string {
   const quantized = s.precision.wBits !== null || s.precision.aBits !== null;
   return [
-    `v${ENGINE_VERSION}`, weightsSha256.slice(0, 16), dataSha256 ? `${s.dataset}@${dataSha256.slice(0, 16)}` : s.dataset, s.testSplit, precisionLabel(s.precision),
+    `v${ENGINE_VERSION}`,
+    weightsSha256.slice(0, 16),
+    dataSha256 ? `${s.dataset}@${dataSha256.slice(0, 16)}` : s.dataset,
+    s.testSplit,
+    precisionLabel(s.precision),
     // float runs do not depend on the observer or the calibration draw
-    quantized ? s.observer : '-', quantized ? `t${s.trial}` : '-', quantized ? `n${s.calibrationImages}` : '-', `b${s.numBins}`,
+    quantized ? s.observer : '-',
+    quantized ? `t${s.trial}` : '-',
+    quantized ? `n${s.calibrationImages}` : '-',
+    `b${s.numBins}`,
     ...(int8Of(s.arithmetic) ? [s.arithmetic] : []), // absent for fake quant, so keys from before int8 existed stay valid
     ...(runClamp(s.clamp, s.precision) ? ['clamp-dtype'] : []), // likewise absent for the default
-    ...(s.precision.aBits !== null && poolCount !== undefined && withReplacement(poolCount, s.calibrationImages) ? ['replacement'] : []),
+    ...(s.precision.aBits !== null &&
+    poolCount !== undefined &&
+    withReplacement(poolCount, s.calibrationImages)
+      ? ['replacement']
+      : []),
   ].join('|');
 }

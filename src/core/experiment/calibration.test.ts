@@ -8,12 +8,20 @@ import type { RunSpec } from './run';
 import { createRng, permutation } from '../util/random';
 
 const spec = (precision = 'w8a8'): RunSpec => ({
-  dataset: 'mine', arch: 'mobileone_s0', precision: parsePrecision(precision), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 1024,
+  dataset: 'mine',
+  arch: 'mobileone_s0',
+  precision: parsePrecision(precision),
+  observer: 'histogram',
+  trial: 0,
+  numBins: 15,
+  testSplit: 'test',
+  calibrationImages: 1024,
 });
 
 describe('calibrationIndices', () => {
   it('should take distinct images, the first of a seeded permutation, from a pool at least as large as the request', () => {
-    for (const pool of [1024, 1080, 4708, 5000]) { // equal to the request, and the shipped pools
+    for (const pool of [1024, 1080, 4708, 5000]) {
+      // equal to the request, and the shipped pools
       const idx = calibrationIndices(pool, trialSeed(0), 1024);
       expect(idx).toEqual(permutation(pool, createRng(trialSeed(0))).subarray(0, 1024));
       expect(new Set(idx).size).toBe(1024);

@@ -21,7 +21,10 @@ export const withReplacement = (poolCount: number, count: number): boolean => po
  */
 export function calibrationIndices(poolCount: number, seed: number, count = CALIBRATION_IMAGES): Uint32Array {
   check(poolCount > 0, 'the calibration pool is empty: nothing to calibrate on');
-  check(Number.isInteger(count) && count > 0, `calibration image count must be a positive integer, got ${count}`);
+  check(
+    Number.isInteger(count) && count > 0,
+    `calibration image count must be a positive integer, got ${count}`,
+  );
   const rng = createRng(seed);
   if (!withReplacement(poolCount, count)) return permutation(poolCount, rng).subarray(0, count);
   return Uint32Array.from({ length: count }, () => Math.floor(rng() * poolCount));

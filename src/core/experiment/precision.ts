@@ -13,8 +13,10 @@ export function parsePrecision(label: string): Precision {
   if (label === 'fp32') return { wBits: null, aBits: null };
   const m = /^w(\d+)a(\d+)$/.exec(label);
   const bits = (s: string) => (s === '32' ? null : Number(s));
-  check(m && [m[1], m[2]].every((s) => s === '32' || (Number(s) >= 2 && Number(s) <= 8)),
-    `precision ${JSON.stringify(label)} is not valid; use fp32 or wXaY with X and Y from 2 to 8 (or 32 for float), e.g. ${PAPER_PRECISIONS.join(', ')}`);
+  check(
+    m && [m[1], m[2]].every((s) => s === '32' || (Number(s) >= 2 && Number(s) <= 8)),
+    `precision ${JSON.stringify(label)} is not valid; use fp32 or wXaY with X and Y from 2 to 8 (or 32 for float), e.g. ${PAPER_PRECISIONS.join(', ')}`,
+  );
   return { wBits: bits(m[1]), aBits: bits(m[2]) };
 }
 

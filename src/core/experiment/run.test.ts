@@ -16,7 +16,15 @@ import type { Clamp } from '../quant/qparams';
 const dataset = 'retinamnist';
 const arch = readdirSync(join(ROOT, 'public/models', dataset)).sort()[0];
 const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
-  dataset, arch, precision: parsePrecision('w8a8'), observer: 'histogram', trial: 0, numBins: 15, testSplit: 'test', calibrationImages: 128, ...over,
+  dataset,
+  arch,
+  precision: parsePrecision('w8a8'),
+  observer: 'histogram',
+  trial: 0,
+  numBins: 15,
+  testSplit: 'test',
+  calibrationImages: 128,
+  ...over,
 });
 let inputs: RunInputs;
 beforeAll(async () => {
@@ -59,8 +67,12 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     const same = int8.predictions.pred.filter((p, i) => p === fq.predictions.pred[i]).length;
     expect(same / int8.predictions.pred.length).toBeGreaterThan(0.95);
     expect(int8.predictions.conf).not.toEqual(fq.predictions.conf);
-    await expect(runExperiment(inputs, spec({ arithmetic: 'int8', precision: parsePrecision('fp32') }))).rejects.toThrow(/int8 arithmetic needs quantized weights and activations/);
-    await expect(runExperiment(inputs, spec({ arithmetic: 'int4' as Arithmetic }))).rejects.toThrow(/unknown arithmetic int4: expected one of fake-quant, int8, int8-qnnpack/);
+    await expect(
+      runExperiment(inputs, spec({ arithmetic: 'int8', precision: parsePrecision('fp32') })),
+    ).rejects.toThrow(/int8 arithmetic needs quantized weights and activations/);
+    await expect(runExperiment(inputs, spec({ arithmetic: 'int4' as Arithmetic }))).rejects.toThrow(
+      /unknown arithmetic int4: expected one of fake-quant, int8, int8-qnnpack/,
+    );
     // QNNPACK: the same calibration again, its own key, and its own numbers (its int32 bias moves outputs)
     const qnnpack = await runExperiment(inputs, spec({ arithmetic: 'int8-qnnpack' }));
     expect(tf.memory().numTensors).toBe(before);
@@ -81,21 +93,29 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(dtype.predictions.conf).not.toEqual(bits.predictions.conf);
     expect(int8.predictions.conf).not.toEqual(bits.predictions.conf);
     // at 8 bits the two clamps are one: no key of its own
-    expect(cacheKey(inputs.parsed.doc.weights.sha256, spec({ clamp: 'dtype' }))).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
-    await expect(runExperiment(inputs, { ...w4a4, clamp: 'int4' as Clamp })).rejects.toThrow(/unknown clamp int4: expected one of bits, dtype/);
+    expect(cacheKey(inputs.parsed.doc.weights.sha256, spec({ clamp: 'dtype' }))).toBe(
+      cacheKey(inputs.parsed.doc.weights.sha256, spec()),
+    );
+    await expect(runExperiment(inputs, { ...w4a4, clamp: 'int4' as Clamp })).rejects.toThrow(
+      /unknown clamp int4: expected one of bits, dtype/,
+    );
   }, 300_000);
   it('should stream the test set in a fixed shuffle with the final temperature, yet report every image in dataset order', async () => {
     // the test split sorted by class, as CIFAR-10's bundle is: the first partial must still mix classes
-    const sorted = Array.from({ length: inputs.test.count }, (_, i) => i).sort((a, b) => inputs.test.labels[a] - inputs.test.labels[b]);
+    const sorted = Array.from({ length: inputs.test.count }, (_, i) => i).sort(
+      (a, b) => inputs.test.labels[a] - inputs.test.labels[b],
+    );
     const classMajor = { ...inputs, test: subset(inputs.test, sorted, inputs.image) };
     const partials: Uint8Array[] = [];
     const temperatures = new Set<number>();
     const fp32 = spec({ precision: parsePrecision('fp32') });
-    const r = await runExperiment(classMajor, fp32, { onProgress: (p) => {
-      if (!p.partial) return;
-      partials.push(p.partial.labels.slice());
-      temperatures.add(p.partial.temperature);
-    } });
+    const r = await runExperiment(classMajor, fp32, {
+      onProgress: (p) => {
+        if (!p.partial) return;
+        partials.push(p.partial.labels.slice());
+        temperatures.add(p.partial.temperature);
+      },
+    });
     expect([...temperatures]).toEqual([r.temperature.temperature]); // fitted on validation before the test set streams
     expect(new Set(partials[0]).size).toBeGreaterThanOrEqual(4); // 64 images, 5 grades
     const last = partials.at(-1)!;
@@ -111,12 +131,22 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
   it('should stop when cancelled, and free what it held', async () => {
     const before = tf.memory().numTensors;
     const ctl = new AbortController();
-    const run = runExperiment(inputs, spec(), { onProgress: (p) => p.phase === 'calibrate' && p.done >= 64 && ctl.abort(), signal: ctl.signal });
+    const run = runExperiment(inputs, spec(), {
+      onProgress: (p) => p.phase === 'calibrate' && p.done >= 64 && ctl.abort(),
+      signal: ctl.signal,
+    });
     await expect(run).rejects.toThrow(/cancelled/);
     expect(tf.memory().numTensors).toBe(before);
   });
   it('should calibrate a pool smaller than the request on a draw with replacement, and say so in the result and its key', async () => {
-    const small = { ...inputs, pool: subset(inputs.pool, Array.from({ length: 100 }, (_, i) => i), inputs.image) };
+    const small = {
+      ...inputs,
+      pool: subset(
+        inputs.pool,
+        Array.from({ length: 100 }, (_, i) => i),
+        inputs.image,
+      ),
+    };
     const r = await runExperiment(small, spec());
     expect(r.calibration).toEqual({ seed: 1000, images: 128, pool: 100 });
     expect(r.key).toBe(`${cacheKey(inputs.parsed.doc.weights.sha256, spec())}|replacement`);
@@ -124,11 +154,15 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
   it('should refuse an empty calibration pool and a model of another dataset', async () => {
     const empty = { ...inputs, pool: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } };
     await expect(runExperiment(empty, spec())).rejects.toThrow(/calibration pool is empty/);
-    await expect(runExperiment(inputs, spec({ dataset: 'cifar10' }))).rejects.toThrow(/trained on retinamnist, not cifar10/);
+    await expect(runExperiment(inputs, spec({ dataset: 'cifar10' }))).rejects.toThrow(
+      /trained on retinamnist, not cifar10/,
+    );
   });
   it('should report NaN logits clearly', async () => {
     const weights = inputs.weights.slice();
     weights.fill(NaN, weights.length - 5); // the classifier bias: a ReLU would swallow NaN earlier on
-    await expect(runExperiment({ ...inputs, weights }, spec({ precision: parsePrecision('fp32') }))).rejects.toThrow(/non-finite logit/);
+    await expect(
+      runExperiment({ ...inputs, weights }, spec({ precision: parsePrecision('fp32') })),
+    ).rejects.toThrow(/non-finite logit/);
   });
 });

@@ -92,7 +92,14 @@ function throwIfAborted(signal?: AbortSignal): void {
 const TEST_ORDER_SEED = 20240;
 export const testOrder = (count: number): Uint32Array => permutation(count, createRng(TEST_ORDER_SEED));
 
-async function evaluate(model: { run(x: tf.Tensor4D): tf.Tensor2D }, split: Split, inputs: RunInputs, phase: Phase, opts: RunOptions, temperature = 1): Promise<Float32Array> {
+async function evaluate(
+  model: { run(x: tf.Tensor4D): tf.Tensor2D },
+  split: Split,
+  inputs: RunInputs,
+  phase: Phase,
+  opts: RunOptions,
+  temperature = 1,
+): Promise<Float32Array> {
   const k = inputs.parsed.doc.classes.length;
   const batch = opts.evalBatch ?? 64;
   const logits = new Float32Array(split.count * k);
@@ -104,19 +111,38 @@ async function evaluate(model: { run(x: tf.Tensor4D): tf.Tensor2D }, split: Spli
     const n = Math.min(batch, split.count - s);
     const indices = order.subarray(s, s + n);
     const part = subset(split, indices, inputs.image);
-    const x = tf.tensor4d(toModelInput(part.images, inputs.image, inputs.parsed.doc.input, 0, n), [n, 32, 32, 3]);
+    const x = tf.tensor4d(toModelInput(part.images, inputs.image, inputs.parsed.doc.input, 0, n), [
+      n,
+      32,
+      32,
+      3,
+    ]);
     const y = model.run(x);
     const out = (await y.data()) as Float32Array;
     tf.dispose([x, y]);
     for (let i = 0; i < out.length; i++) {
-      if (!Number.isFinite(out[i])) throw new InputError(`the model produced a non-finite logit (${out[i]}) on ${phase} image ${indices[Math.floor(i / k)]}`);
+      if (!Number.isFinite(out[i]))
+        throw new InputError(
+          `the model produced a non-finite logit (${out[i]}) on ${phase} image ${indices[Math.floor(i / k)]}`,
+        );
     }
     for (let i = 0; i < n; i++) logits.set(out.subarray(i * k, (i + 1) * k), indices[i] * k);
     if (seen) {
       seen.logits.set(out, s * k);
       seen.labels.set(part.labels, s);
     }
-    opts.onProgress?.({ phase, done: s + n, total: split.count, partial: seen ? { logits: seen.logits.subarray(0, (s + n) * k), labels: seen.labels.subarray(0, s + n), temperature } : undefined });
+    opts.onProgress?.({
+      phase,
+      done: s + n,
+      total: split.count,
+      partial: seen
+        ? {
+            logits: seen.logits.subarray(0, (s + n) * k),
+            labels: seen.labels.subarray(0, s + n),
+            temperature,
+          }
+        : undefined,
+    });
   }
   return logits;
 }
@@ -127,16 +153,36 @@ function topLabels(logits: Float32Array, k: number): RunResult['predictions'] {
   return { pred: Array.from(p.pred), conf: Array.from(p.conf, (c) => Math.round(c * 1e5) / 1e5) };
 }
 
-export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunOptions = {}): Promise<RunResult> {
+export async function runExperiment(
+  inputs: RunInputs,
+  spec: RunSpec,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const started = performance.now();
   const { doc } = inputs.parsed;
   check(doc.dataset === spec.dataset, `model ${doc.name} was trained on ${doc.dataset}, not ${spec.dataset}`);
-  check(Number.isInteger(spec.trial) && spec.trial >= 0, `trial must be a non-negative integer, got ${spec.trial}`);
+  check(
+    Number.isInteger(spec.trial) && spec.trial >= 0,
+    `trial must be a non-negative integer, got ${spec.trial}`,
+  );
   const int8 = int8Of(spec.arithmetic);
-  check(!spec.arithmetic || ARITHMETICS.includes(spec.arithmetic), `unknown arithmetic ${spec.arithmetic}: expected one of ${ARITHMETICS.join(', ')}`);
-  check(!int8 || runArithmetic(int8, spec.precision), 'int8 arithmetic needs quantized weights and activations (W and A bits)');
-  check(!spec.clamp || CLAMPS.includes(spec.clamp), `unknown clamp ${spec.clamp}: expected one of ${CLAMPS.join(', ')}`);
-  const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer, clamp: spec.clamp });
+  check(
+    !spec.arithmetic || ARITHMETICS.includes(spec.arithmetic),
+    `unknown arithmetic ${spec.arithmetic}: expected one of ${ARITHMETICS.join(', ')}`,
+  );
+  check(
+    !int8 || runArithmetic(int8, spec.precision),
+    'int8 arithmetic needs quantized weights and activations (W and A bits)',
+  );
+  check(
+    !spec.clamp || CLAMPS.includes(spec.clamp),
+    `unknown clamp ${spec.clamp}: expected one of ${CLAMPS.join(', ')}`,
+  );
+  const model = new PtqModel(inputs.parsed, inputs.weights, {
+    ...spec.precision,
+    observer: spec.observer,
+    clamp: spec.clamp,
+  });
   let deployed: Int8Model | undefined;
   try {
     let calibration: RunResult['calibration'] = null;
@@ -155,21 +201,45 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
         }
         opts.onProgress?.({ phase: 'calibrate', done: s + n, total: calib.count });
       }
-      calibration = { seed, images: calib.count, ...(withReplacement(inputs.pool.count, calib.count) ? { pool: inputs.pool.count } : {}) };
+      calibration = {
+        seed,
+        images: calib.count,
+        ...(withReplacement(inputs.pool.count, calib.count) ? { pool: inputs.pool.count } : {}),
+      };
     }
     const qparams = model.freeze();
     // int8: calibrated as above (the same qparams), then evaluated with integer arithmetic
-    if (int8) deployed = new Int8Model(inputs.parsed, inputs.weights, spec.precision.wBits!, spec.precision.aBits!, qparams, INT8_ENGINE[int8], spec.clamp);
+    if (int8)
+      deployed = new Int8Model(
+        inputs.parsed,
+        inputs.weights,
+        spec.precision.wBits!,
+        spec.precision.aBits!,
+        qparams,
+        INT8_ENGINE[int8],
+        spec.clamp,
+      );
     const evaluated = deployed ?? model;
     const k = doc.classes.length;
     const valLogits = await evaluate(evaluated, inputs.val, inputs, 'validation', opts);
     const fit = fitTemperature(valLogits, inputs.val.labels, k); // before the test set, so its diagrams fill in scaled too
     const testLogits = await evaluate(evaluated, inputs.test, inputs, 'test', opts, fit.temperature);
     const predictions = topLabels(testLogits, k);
-    const reports = scaledReports({ logits: testLogits, labels: inputs.test.labels }, k, fit, { numBins: spec.numBins, bootstrap: { seed: 0 } });
+    const reports = scaledReports({ logits: testLogits, labels: inputs.test.labels }, k, fit, {
+      numBins: spec.numBins,
+      bootstrap: { seed: 0 },
+    });
     return {
-      key: cacheKey(doc.weights.sha256, spec, undefined, inputs.pool.count), spec, weightsSha256: doc.weights.sha256, calibration, qparams, predictions,
-      temperature: reports.fit, before: reports.before, after: reports.after, backend: tf.getBackend(),
+      key: cacheKey(doc.weights.sha256, spec, undefined, inputs.pool.count),
+      spec,
+      weightsSha256: doc.weights.sha256,
+      calibration,
+      qparams,
+      predictions,
+      temperature: reports.fit,
+      before: reports.before,
+      after: reports.after,
+      backend: tf.getBackend(),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -177,4 +247,3 @@ export async function runExperiment(inputs: RunInputs, spec: RunSpec, opts: RunO
     deployed?.dispose();
   }
 }
-

@@ -36,7 +36,7 @@ const isFloat = (r: SweepRecord) => r.spec.precision.wBits === null && r.spec.pr
 /** int8, int8-qnnpack, fake-quant, or '-' for FP32 (which computes the same under each). */
 const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? (isFloat(r) ? '-' : 'fake-quant');
 /** bits, dtype, or '-' for FP32. */
-const clampOf = (r: SweepRecord) => (isFloat(r) ? '-' : runClamp(r.spec.clamp, r.spec.precision) ?? 'bits');
+const clampOf = (r: SweepRecord) => (isFloat(r) ? '-' : (runClamp(r.spec.clamp, r.spec.precision) ?? 'bits'));
 
 export function summarize(results: SweepRecord[]): Summary[] {
   const groups = new Map<string, SweepRecord[]>();
@@ -45,10 +45,19 @@ export function summarize(results: SweepRecord[]): Summary[] {
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()].map((rs) => ({
-    dataset: rs[0].spec.dataset, arch: rs[0].spec.arch, trials: rs.length,
-    precision: precisionTitle(rs[0].spec.precision) + (int8Of(rs[0].spec.arithmetic) ? ` ${rs[0].spec.arithmetic}` : '') + (clampOf(rs[0]) === 'dtype' ? ' (8-bit clamps)' : ''),
-    error: stat(rs.map((r) => r.before.error)), eceBefore: stat(rs.map((r) => r.before.ece)), eceAfter: stat(rs.map((r) => r.after.ece)),
-    nllBefore: stat(rs.map((r) => r.before.nll)), nllAfter: stat(rs.map((r) => r.after.nll)), temperature: stat(rs.map((r) => r.temperature.temperature)),
+    dataset: rs[0].spec.dataset,
+    arch: rs[0].spec.arch,
+    trials: rs.length,
+    precision:
+      precisionTitle(rs[0].spec.precision) +
+      (int8Of(rs[0].spec.arithmetic) ? ` ${rs[0].spec.arithmetic}` : '') +
+      (clampOf(rs[0]) === 'dtype' ? ' (8-bit clamps)' : ''),
+    error: stat(rs.map((r) => r.before.error)),
+    eceBefore: stat(rs.map((r) => r.before.ece)),
+    eceAfter: stat(rs.map((r) => r.after.ece)),
+    nllBefore: stat(rs.map((r) => r.before.nll)),
+    nllAfter: stat(rs.map((r) => r.after.nll)),
+    temperature: stat(rs.map((r) => r.temperature.temperature)),
   }));
 }
 
@@ -56,15 +65,82 @@ const pct = (s: Stat) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.sd).toFixed
 const num = (s: Stat) => `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)}`;
 
 export function toMarkdown(rows: Summary[]): string {
-  const head = '| dataset | model | precision | trials | top-1 error % | ECE % | ECE % after TS | NLL | NLL after TS | T |\n|---|---|---|---|---|---|---|---|---|---|\n';
-  return head + rows.map((r) => `| ${r.dataset} | ${r.arch} | ${r.precision} | ${r.trials} | ${pct(r.error)} | ${pct(r.eceBefore)} | ${pct(r.eceAfter)} | ${num(r.nllBefore)} | ${num(r.nllAfter)} | ${num(r.temperature)} |`).join('\n') + '\n';
+  const head =
+    '| dataset | model | precision | trials | top-1 error % | ECE % | ECE % after TS | NLL | NLL after TS | T |\n|---|---|---|---|---|---|---|---|---|---|\n';
+  return (
+    head +
+    rows
+      .map(
+        (r) =>
+          `| ${r.dataset} | ${r.arch} | ${r.precision} | ${r.trials} | ${pct(r.error)} | ${pct(r.eceBefore)} | ${pct(r.eceAfter)} | ${num(r.nllBefore)} | ${num(r.nllAfter)} | ${num(r.temperature)} |`,
+      )
+      .join('\n') +
+    '\n'
+  );
 }
 
 export function toCsv(results: SweepRecord[]): string {
-  const cols = ['dataset', 'arch', 'precision', 'observer', 'arithmetic', 'trial', 'seed', 'test_split', 'n', 'error', 'nll', 'brier', 'ece', 'ece_lo', 'ece_hi', 'mce', 'adaptive_ece', 'classwise_ece',
-    'temperature', 'error_ts', 'nll_ts', 'brier_ts', 'ece_ts', 'mce_ts', 'adaptive_ece_ts', 'classwise_ece_ts', 'tied_top', 'clamp']; // clamp last: files from before it keep their columns
-  const rows = results.map((r) => [r.spec.dataset, r.spec.arch, precisionLabel(r.spec.precision), r.spec.observer, arithmeticOf(r), r.spec.trial + 1, r.calibration?.seed ?? '', r.spec.testSplit, r.before.n,
-    r.before.error, r.before.nll, r.before.brier, r.before.ece, r.before.eceInterval.lo, r.before.eceInterval.hi, r.before.mce, r.before.adaptiveEce, r.before.classwiseEce,
-    r.temperature.temperature, r.after.error, r.after.nll, r.after.brier, r.after.ece, r.after.mce, r.after.adaptiveEce, r.after.classwiseEce, r.before.tiedTop ?? '', clampOf(r)].join(','));
+  const cols = [
+    'dataset',
+    'arch',
+    'precision',
+    'observer',
+    'arithmetic',
+    'trial',
+    'seed',
+    'test_split',
+    'n',
+    'error',
+    'nll',
+    'brier',
+    'ece',
+    'ece_lo',
+    'ece_hi',
+    'mce',
+    'adaptive_ece',
+    'classwise_ece',
+    'temperature',
+    'error_ts',
+    'nll_ts',
+    'brier_ts',
+    'ece_ts',
+    'mce_ts',
+    'adaptive_ece_ts',
+    'classwise_ece_ts',
+    'tied_top',
+    'clamp',
+  ]; // clamp last: files from before it keep their columns
+  const rows = results.map((r) =>
+    [
+      r.spec.dataset,
+      r.spec.arch,
+      precisionLabel(r.spec.precision),
+      r.spec.observer,
+      arithmeticOf(r),
+      r.spec.trial + 1,
+      r.calibration?.seed ?? '',
+      r.spec.testSplit,
+      r.before.n,
+      r.before.error,
+      r.before.nll,
+      r.before.brier,
+      r.before.ece,
+      r.before.eceInterval.lo,
+      r.before.eceInterval.hi,
+      r.before.mce,
+      r.before.adaptiveEce,
+      r.before.classwiseEce,
+      r.temperature.temperature,
+      r.after.error,
+      r.after.nll,
+      r.after.brier,
+      r.after.ece,
+      r.after.mce,
+      r.after.adaptiveEce,
+      r.after.classwiseEce,
+      r.before.tiedTop ?? '',
+      clampOf(r),
+    ].join(','),
+  );
   return [cols.join(','), ...rows].join('\n') + '\n';
 }

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/nodeTf';
 import { channelConcat, channelSlice } from './channelOps';
 
-const ramp = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i) * 1e3), shape);
+const ramp = (shape: number[]) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i) * 1e3),
+    shape,
+  );
 
 async function same(a: tf.Tensor, b: tf.Tensor): Promise<void> {
   expect(a.shape).toEqual(b.shape);
@@ -16,13 +20,27 @@ for (const backend of ['wasm', 'cpu'] as const) {
     it('should equal tf.slice on the last axis, for ranks 2 and 4, at both edges and in the middle', async () => {
       await useBackend(backend);
       const before = tf.memory().numTensors;
-      for (const shape of [[3, 10], [2, 5, 4, 116], [1, 1, 1, 7]]) {
+      for (const shape of [
+        [3, 10],
+        [2, 5, 4, 116],
+        [1, 1, 1, 7],
+      ]) {
         const x = ramp(shape);
         const C = shape[shape.length - 1];
-        for (const [begin, size] of [[0, Math.ceil(C / 2)], [Math.floor(C / 2), C - Math.floor(C / 2)], [1, C - 2], [0, C], [C - 1, 1]]) {
+        for (const [begin, size] of [
+          [0, Math.ceil(C / 2)],
+          [Math.floor(C / 2), C - Math.floor(C / 2)],
+          [1, C - 2],
+          [0, C],
+          [C - 1, 1],
+        ]) {
           if (size <= 0) continue;
           const got = channelSlice(x, begin, size);
-          const want = tf.slice(x, [...shape.slice(0, -1).map(() => 0), begin], [...shape.slice(0, -1), size]);
+          const want = tf.slice(
+            x,
+            [...shape.slice(0, -1).map(() => 0), begin],
+            [...shape.slice(0, -1), size],
+          );
           await same(got, want);
           tf.dispose([got, want]);
         }

@@ -25,7 +25,8 @@ function registerWasmKernels(): void {
         const { heap, at: from } = heapOf(b, x);
         const to = heapOf(b, out).at;
         const rows = tf.util.sizeFromShape(x.shape) / C;
-        for (let r = 0; r < rows; r++) heap.copyWithin(to + r * size, from + r * C + begin, from + r * C + begin + size);
+        for (let r = 0; r < rows; r++)
+          heap.copyWithin(to + r * size, from + r * C + begin, from + r * C + begin + size);
         return out;
       },
     });
@@ -59,8 +60,10 @@ registerWasmKernels();
 /** Channels begin .. begin + size - 1 of x, every other axis whole. */
 export function channelSlice(x: tf.Tensor, begin: number, size: number): tf.Tensor {
   const C = x.shape[x.rank - 1];
-  if (!(begin >= 0 && size > 0 && begin + size <= C)) throw new Error(`channel slice ${begin}+${size} outside ${C} channels`);
-  if (!onWasm(x)) return tf.slice(x, [...x.shape.slice(0, -1).map(() => 0), begin], [...x.shape.slice(0, -1), size]);
+  if (!(begin >= 0 && size > 0 && begin + size <= C))
+    throw new Error(`channel slice ${begin}+${size} outside ${C} channels`);
+  if (!onWasm(x))
+    return tf.slice(x, [...x.shape.slice(0, -1).map(() => 0), begin], [...x.shape.slice(0, -1), size]);
   return tf.engine().runKernel(SLICE, { x }, { begin, size } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 

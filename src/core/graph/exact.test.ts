@@ -20,8 +20,26 @@ function handGraph(): { parsed: ParsedGraph; weights: Float32Array } {
     for (let i = 0; i < shape.reduce((a, b) => a * b, 1); i++) values.push(rng() - 0.5);
     return { offset, shape };
   };
-  const conv = (name: string, input: string, k: number, cin: number, cout: number, stride: number, padding: number[], groups = 1) =>
-    ({ name, op: 'conv2d', inputs: [input], weight: take(k, k, cin, groups > 1 ? cout / cin : cout), bias: take(cout), stride: [stride, stride], padding, groups, relu: groups === 1 });
+  const conv = (
+    name: string,
+    input: string,
+    k: number,
+    cin: number,
+    cout: number,
+    stride: number,
+    padding: number[],
+    groups = 1,
+  ) => ({
+    name,
+    op: 'conv2d',
+    inputs: [input],
+    weight: take(k, k, cin, groups > 1 ? cout / cin : cout),
+    bias: take(cout),
+    stride: [stride, stride],
+    padding,
+    groups,
+    relu: groups === 1,
+  });
   const nodes = [
     { name: 'x', op: 'input', inputs: [] },
     conv('a', 'x', 3, 3, 4, 2, [0, 1, 1, 0]),
@@ -33,9 +51,25 @@ function handGraph(): { parsed: ParsedGraph; weights: Float32Array } {
     { name: 'pool', op: 'gap', inputs: ['r'] },
     { name: 'logits', op: 'dense', inputs: ['pool'], weight: take(8, 3), bias: take(3) },
   ];
-  const doc = { format: 'qcal-graph', version: 1, name: 'hand', arch: 'test', dataset: 'none', classes: ['a', 'b', 'c'],
-    input: { height: 32, width: 32, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], image: { height: 32, width: 32, channels: 3 } },
-    weights: { file: 'weights.bin', bytes: values.length * 4, sha256: '0'.repeat(64) }, nodes, output: 'logits' };
+  const doc = {
+    format: 'qcal-graph',
+    version: 1,
+    name: 'hand',
+    arch: 'test',
+    dataset: 'none',
+    classes: ['a', 'b', 'c'],
+    input: {
+      height: 32,
+      width: 32,
+      channels: 3,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      image: { height: 32, width: 32, channels: 3 },
+    },
+    weights: { file: 'weights.bin', bytes: values.length * 4, sha256: '0'.repeat(64) },
+    nodes,
+    output: 'logits',
+  };
   return { parsed: parseGraph(JSON.stringify(doc), values.length * 4), weights: Float32Array.from(values) };
 }
 
@@ -58,7 +92,9 @@ async function compare({ parsed, weights }: { parsed: ParsedGraph; weights: Floa
 
 for (const arch of ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0', 'residual']) {
   it(`should compute a random ${arch} as the tfjs executor does, up to float32 rounding`, async () => {
-    expect(await compare(await loadModelParts(join(ROOT, 'golden/out/random-models', arch)))).toBeLessThanOrEqual(1e-4);
+    expect(
+      await compare(await loadModelParts(join(ROOT, 'golden/out/random-models', arch))),
+    ).toBeLessThanOrEqual(1e-4);
   }, 120_000);
 }
 

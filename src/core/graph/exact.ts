@@ -17,10 +17,16 @@ type ConvNode = Extract<GraphNode, { op: 'conv2d' }>;
 export class ExactGraph {
   private readonly params = new Map<string, { w: Float64Array; b: Float64Array }>();
 
-  constructor(private readonly parsed: ParsedGraph, weights: Float32Array) {
+  constructor(
+    private readonly parsed: ParsedGraph,
+    weights: Float32Array,
+  ) {
     for (const n of parsed.doc.nodes) {
       if (n.op === 'conv2d' || n.op === 'dense') {
-        this.params.set(n.name, { w: Float64Array.from(weightValues(weights, n.weight)), b: Float64Array.from(weightValues(weights, n.bias)) });
+        this.params.set(n.name, {
+          w: Float64Array.from(weightValues(weights, n.weight)),
+          b: Float64Array.from(weightValues(weights, n.bias)),
+        });
       }
     }
   }
@@ -40,7 +46,14 @@ export class ExactGraph {
     return env.get(doc.output)!;
   }
 
-  private apply(node: GraphNode, ins: Float32Array[], inShapes: Shape[], shape: Shape, x: Float32Array | undefined, n: number): Float32Array {
+  private apply(
+    node: GraphNode,
+    ins: Float32Array[],
+    inShapes: Shape[],
+    shape: Shape,
+    x: Float32Array | undefined,
+    n: number,
+  ): Float32Array {
     switch (node.op) {
       case 'input':
         return Float32Array.from(x!);
@@ -64,7 +77,8 @@ export class ExactGraph {
       case 'gap': {
         const [H, W, C] = inShapes[0];
         return perRow(n, C, (r, acc) => {
-          for (let p = 0; p < H * W; p++) for (let c = 0; c < C; c++) acc[c] += ins[0][(r * H * W + p) * C + c];
+          for (let p = 0; p < H * W; p++)
+            for (let c = 0; c < C; c++) acc[c] += ins[0][(r * H * W + p) * C + c];
           for (let c = 0; c < C; c++) acc[c] /= H * W;
         });
       }
@@ -100,12 +114,20 @@ export class ExactGraph {
         return out;
       }
       case 'slice':
-        return gather(ins[0], inShapes[0][2], Array.from({ length: node.size }, (_, c) => node.begin + c));
+        return gather(
+          ins[0],
+          inShapes[0][2],
+          Array.from({ length: node.size }, (_, c) => node.begin + c),
+        );
       case 'shuffle': {
         // torch: reshape (groups, C / groups), transpose: output channel j * groups + g is input g * (C / groups) + j
         const C = shape[2];
         const per = C / node.groups;
-        return gather(ins[0], C, Array.from({ length: C }, (_, c) => (c % node.groups) * per + Math.floor(c / node.groups)));
+        return gather(
+          ins[0],
+          C,
+          Array.from({ length: C }, (_, c) => (c % node.groups) * per + Math.floor(c / node.groups)),
+        );
       }
       case 'permute':
         return gather(ins[0], shape[2], node.perm);
@@ -136,7 +158,14 @@ function gather(x: Float32Array, C: number, from: number[]): Float32Array {
 
 /** conv2d with torch's explicit padding, groups 1 (weights [kh, kw, C, Co]) or depthwise ([kh, kw, C, m],
  * output channel c * m + j), fused ReLU. */
-function conv(node: ConvNode, x: Float32Array, n: number, [H, W, C]: Shape, [Ho, Wo, Co]: Shape, { w, b }: { w: Float64Array; b: Float64Array }): Float32Array {
+function conv(
+  node: ConvNode,
+  x: Float32Array,
+  n: number,
+  [H, W, C]: Shape,
+  [Ho, Wo, Co]: Shape,
+  { w, b }: { w: Float64Array; b: Float64Array },
+): Float32Array {
   const [kh, kw] = node.weight.shape;
   const [sh, sw] = node.stride;
   const [pt, , pl] = node.padding;

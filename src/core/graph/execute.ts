@@ -9,19 +9,42 @@ import { type GraphDoc, type GraphNode, type ParsedGraph, type WeightRef, weight
 /** Sees (and may replace) each node's output; must return a tensor of the same shape. */
 export type Tap = (node: GraphNode, output: tf.Tensor) => tf.Tensor;
 /** Computes a node in place of the executor (the int8 emulation); `standard` is the executor's own op. */
-export type Apply = (node: GraphNode, inputs: tf.Tensor[], standard: (inputs: tf.Tensor[]) => tf.Tensor) => tf.Tensor;
+export type Apply = (
+  node: GraphNode,
+  inputs: tf.Tensor[],
+  standard: (inputs: tf.Tensor[]) => tf.Tensor,
+) => tf.Tensor;
 
 type ConvNode = Extract<GraphNode, { op: 'conv2d' }>;
 
 /** A conv2d node's convolution of x with `filter` (its layout), plus bias and ReLU when given. */
-export function convolve(n: ConvNode, x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, relu: boolean): tf.Tensor {
+export function convolve(
+  n: ConvNode,
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  relu: boolean,
+): tf.Tensor {
   const [t, b, l, r] = n.padding;
   // PyTorch's explicit padding, never 'same' (tfjs pads bottom/right only at stride 2). Equal on
   // all sides it goes into the conv as a number (sizes floor like PyTorch's), which saves a
   // padded copy; otherwise (only a hand-made graph has it) the input is padded first.
   const even = t === b && t === l && t === r;
-  const xin = even ? x : tf.pad(x, [[0, 0], [t, b], [l, r], [0, 0]]);
-  const args = { x: xin as tf.Tensor4D, strides: n.stride, pad: even ? t : 0, bias, activation: relu ? ('relu' as const) : ('linear' as const) };
+  const xin = even
+    ? x
+    : tf.pad(x, [
+        [0, 0],
+        [t, b],
+        [l, r],
+        [0, 0],
+      ]);
+  const args = {
+    x: xin as tf.Tensor4D,
+    strides: n.stride,
+    pad: even ? t : 0,
+    bias,
+    activation: relu ? ('relu' as const) : ('linear' as const),
+  };
   return n.groups === 1
     ? tf.fused.conv2d({ ...args, filter: filter as tf.Tensor4D })
     : tf.fused.depthwiseConv2d({ ...args, filter: filter as tf.Tensor4D });
@@ -96,7 +119,10 @@ export class GraphModel {
       case 'shuffle': {
         // PyTorch: view(B, g, C/g, H, W).transpose(1, 2): new channel i2 * g + i1 takes old i1 * C/g + i2
         const [B, H, W, C] = ins[0].shape;
-        return tf.reshape(tf.transpose(tf.reshape(ins[0], [B, H, W, n.groups, C / n.groups]), [0, 1, 2, 4, 3]), [B, H, W, C]);
+        return tf.reshape(
+          tf.transpose(tf.reshape(ins[0], [B, H, W, n.groups, C / n.groups]), [0, 1, 2, 4, 3]),
+          [B, H, W, C],
+        );
       }
       case 'permute':
         return tf.gather(ins[0], n.perm, 3);

@@ -14,11 +14,19 @@ const GOLDEN = join(ROOT, 'golden/out/models');
 const CPU_IMAGES = 8; // the cpu backend is slow; wasm runs every golden image
 
 /** indices: the test images PyTorch ran, a seeded sample in its order (the bundle's first images may be one class). */
-interface Golden { model: string; split: string; indices: number[]; labels: number[]; logits: number[] }
+interface Golden {
+  model: string;
+  split: string;
+  indices: number[];
+  labels: number[];
+  logits: number[];
+}
 const goldens = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((f) => f.endsWith('.json')) : [];
 const MODELS = join(ROOT, 'public/models');
 const shipped = existsSync(MODELS)
-  ? readdirSync(MODELS, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => readdirSync(join(MODELS, d.name)))
+  ? readdirSync(MODELS, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(join(MODELS, d.name)))
   : [];
 
 describe('every shipped model has PyTorch golden logits', () => {
@@ -42,16 +50,24 @@ for (const file of goldens) {
         const split = subset(await readSplit(fetchFile, manifest, g.split), g.indices, manifest.image);
         expect(Array.from(split.labels)).toEqual(g.labels);
         const n = backend === 'cpu' ? CPU_IMAGES : split.count;
-        let maxDiff = 0, maxLogit = 0, agree = 0;
+        let maxDiff = 0,
+          maxLogit = 0,
+          agree = 0;
         for (let s = 0; s < n; s += 100) {
           const b = Math.min(100, n - s);
-          const x = tf.tensor4d(toModelInput(split.images, manifest.image, model.doc.input, s, b), [b, 32, 32, 3]);
+          const x = tf.tensor4d(toModelInput(split.images, manifest.image, model.doc.input, s, b), [
+            b,
+            32,
+            32,
+            3,
+          ]);
           const y = model.run(x);
           const got = await y.data();
           x.dispose();
           y.dispose();
           for (let i = 0; i < b; i++) {
-            let ag = 0, ar = 0;
+            let ag = 0,
+              ar = 0;
             for (let j = 0; j < k; j++) {
               const want = g.logits[(s + i) * k + j];
               maxDiff = Math.max(maxDiff, Math.abs(got[i * k + j] - want));
@@ -64,7 +80,9 @@ for (const file of goldens) {
         }
         model.dispose();
         expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
-        console.log(`${g.model} ${backend}: ${n} images, max |diff| / max |logit| = ${(maxDiff / maxLogit).toExponential(2)}, top-1 agreement ${agree}/${n}`);
+        console.log(
+          `${g.model} ${backend}: ${n} images, max |diff| / max |logit| = ${(maxDiff / maxLogit).toExponential(2)}, top-1 agreement ${agree}/${n}`,
+        );
         expect(maxDiff / maxLogit).toBeLessThanOrEqual(1e-4);
         expect(agree / n).toBeGreaterThanOrEqual(0.999);
       });
@@ -77,7 +95,10 @@ describe('randomly initialised models of all three architectures (folded BN, re-
     it(`should compute ${arch}'s PyTorch logits on the wasm backend to 1e-4 of the largest`, async () => {
       await useBackend('wasm');
       const dir = join(ROOT, 'golden/out/random-models', arch);
-      const g = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { input_nhwc: number[]; logits: number[] };
+      const g = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as {
+        input_nhwc: number[];
+        logits: number[];
+      };
       const model = await loadModelDir(dir);
       const x = tf.tensor4d(g.input_nhwc, [g.input_nhwc.length / 3072, 32, 32, 3]);
       const y = model.run(x);

@@ -23,7 +23,12 @@ export function observeExact(fp: ExactGraph, sets: ActivationObservers[], x: Flo
 export class ExactPtq {
   private readonly q: ExactGraph;
 
-  constructor(parsed: ParsedGraph, weights: Float32Array, wBits: number, private readonly act: ActivationObservers) {
+  constructor(
+    parsed: ParsedGraph,
+    weights: Float32Array,
+    wBits: number,
+    private readonly act: ActivationObservers,
+  ) {
     this.q = new ExactGraph(parsed, quantizeWeights(parsed, weights, wBits, act.clamp));
   }
 
@@ -32,6 +37,8 @@ export class ExactPtq {
     const act = this.act;
     act.freeze();
     const { quantMin, quantMax } = act.clampRange;
-    return this.q.run(x, n, (node, y) => act.at(node.name).reduce((v, qp) => fakeQuantValues(v, qp, quantMin, quantMax), y));
+    return this.q.run(x, n, (node, y) =>
+      act.at(node.name).reduce((v, qp) => fakeQuantValues(v, qp, quantMin, quantMax), y),
+    );
   }
 }

@@ -36,7 +36,7 @@ export function torchSum(x: Float32Array): number {
   const mask = step - 1;
   const acc = Array.from({ length: levels }, () => new Float32Array(rows * L));
   const add = (dst: Float32Array, k: number, v: number) => {
-    for (let l = 0; l < L; l++) dst[k * L + l] = f(dst[k * L + l] + x[(v) * L + l]);
+    for (let l = 0; l < L; l++) dst[k * L + l] = f(dst[k * L + l] + x[v * L + l]);
   };
   let i = 0;
   const fold = (j: number) => {

@@ -13,10 +13,29 @@ describe('fake quant on wasm (one kernel)', () => {
     await useBackend('wasm');
     const rng = createRng(7);
     const scale = Math.fround(0.0371);
-    const special = [0, -0, scale / 2, -scale / 2, 1.5 * scale, 2.5 * scale, -2.5 * scale, 1e30, -1e30, Infinity, -Infinity, NaN, 1e-30];
+    const special = [
+      0,
+      -0,
+      scale / 2,
+      -scale / 2,
+      1.5 * scale,
+      2.5 * scale,
+      -2.5 * scale,
+      1e30,
+      -1e30,
+      Infinity,
+      -Infinity,
+      NaN,
+      1e-30,
+    ];
     const values = Float32Array.from({ length: 2 * 3 * 5 * 7 }, (_, i) => special[i] ?? (rng() - 0.4) * 30);
     for (const shape of [[values.length], [14, 15], [2, 3, 5, 7]]) {
-      for (const [zeroPoint, quantMin, quantMax] of [[0, 0, 255], [17, 0, 255], [0, -8, 7], [3, 0, 15]]) {
+      for (const [zeroPoint, quantMin, quantMax] of [
+        [0, 0, 255],
+        [17, 0, 255],
+        [0, -8, 7],
+        [3, 0, 15],
+      ]) {
         const x = tf.tensor(values, shape);
         const before = { tensors: tf.memory().numTensors, data: numDataIds() };
         const got = fakeQuantTensor(x, { scale, zeroPoint }, quantMin, quantMax);

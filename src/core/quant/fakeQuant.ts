@@ -3,7 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { f, roundHalfEven } from './f32';
 import type { Qparams } from './qparams';
-import { CPP_FLOAT32, type WasmBackend, elementwiseFns, onWasm, shapeBytes, wasmId } from '../util/wasmBackend';
+import {
+  CPP_FLOAT32,
+  type WasmBackend,
+  elementwiseFns,
+  onWasm,
+  shapeBytes,
+  wasmId,
+} from '../util/wasmBackend';
 
 const FAKE_QUANT = 'QcalFakeQuant';
 
@@ -53,12 +60,22 @@ registerWasmKernel();
  */
 export function fakeQuantTensor(x: tf.Tensor, qp: Qparams, quantMin: number, quantMax: number): tf.Tensor {
   if (!onWasm(x)) return fakeQuantOps(x, qp, quantMin, quantMax);
-  const attrs = { inv: f(1 / qp.scale), scale: qp.scale, lo: quantMin - qp.zeroPoint, hi: quantMax - qp.zeroPoint };
+  const attrs = {
+    inv: f(1 / qp.scale),
+    scale: qp.scale,
+    lo: quantMin - qp.zeroPoint,
+    hi: quantMax - qp.zeroPoint,
+  };
   return tf.engine().runKernel(FAKE_QUANT, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /** fakeQuantTensor as four tfjs ops, on any backend. */
-export function fakeQuantOps(x: tf.Tensor, { scale, zeroPoint }: Qparams, quantMin: number, quantMax: number): tf.Tensor {
+export function fakeQuantOps(
+  x: tf.Tensor,
+  { scale, zeroPoint }: Qparams,
+  quantMin: number,
+  quantMax: number,
+): tf.Tensor {
   return tf.tidy(() => {
     const q = tf.clipByValue(tf.round(tf.mul(x, f(1 / scale))), quantMin - zeroPoint, quantMax - zeroPoint);
     return tf.mul(q, scale);
@@ -66,13 +83,25 @@ export function fakeQuantOps(x: tf.Tensor, { scale, zeroPoint }: Qparams, quantM
 }
 
 /** fakeQuantTensor on plain float32 values, as torch's kernel computes each one. */
-export function fakeQuantValues(x: Float32Array, { scale, zeroPoint }: Qparams, quantMin: number, quantMax: number): Float32Array {
+export function fakeQuantValues(
+  x: Float32Array,
+  { scale, zeroPoint }: Qparams,
+  quantMin: number,
+  quantMax: number,
+): Float32Array {
   const inv = f(1 / scale);
-  return x.map((v) => f((Math.min(quantMax, Math.max(quantMin, zeroPoint + roundHalfEven(f(v * inv)))) - zeroPoint) * scale));
+  return x.map((v) =>
+    f((Math.min(quantMax, Math.max(quantMin, zeroPoint + roundHalfEven(f(v * inv)))) - zeroPoint) * scale),
+  );
 }
 
 /** Per-channel symmetric (zero point 0) fake quant of a weight with output channels last. */
-export function fakeQuantWeights(w: Float32Array, scales: Float32Array, quantMin: number, quantMax: number): Float32Array {
+export function fakeQuantWeights(
+  w: Float32Array,
+  scales: Float32Array,
+  quantMin: number,
+  quantMax: number,
+): Float32Array {
   return dequantizeWeights(weightIntegers(w, scales, quantMin, quantMax), scales);
 }
 
@@ -82,7 +111,12 @@ export function dequantizeWeights(q: Float32Array, scales: Float32Array): Float3
 }
 
 /** The integers q of fakeQuantWeights (out = q * scale): what an int8 kernel multiplies. */
-export function weightIntegers(w: Float32Array, scales: Float32Array, quantMin: number, quantMax: number): Float32Array {
+export function weightIntegers(
+  w: Float32Array,
+  scales: Float32Array,
+  quantMin: number,
+  quantMax: number,
+): Float32Array {
   const out = new Float32Array(w.length);
   const inv = Float32Array.from(scales, (s) => f(1 / s));
   const C = scales.length;

@@ -63,7 +63,10 @@ export class HistogramObserver {
 
   constructor(readonly opts: HistogramOptions) {
     this.dstBins = opts.dstBins ?? 256;
-    check(Number.isInteger(this.dstBins) && this.dstBins >= 2, `destination bins must be an integer >= 2, got ${this.dstBins}`);
+    check(
+      Number.isInteger(this.dstBins) && this.dstBins >= 2,
+      `destination bins must be an integer >= 2, got ${this.dstBins}`,
+    );
   }
 
   get observed(): boolean {
@@ -107,7 +110,9 @@ export class HistogramObserver {
     const N = this.bins;
     const up = UPSAMPLE_RATE;
     if (startIdx < 0 || startIdx + N * up > N * downsample) {
-      throw new Error(`HistogramObserver merge out of range (start ${startIdx}, downsample ${downsample}); torch fails here too`);
+      throw new Error(
+        `HistogramObserver merge out of range (start ${startIdx}, downsample ${downsample}); torch fails here too`,
+      );
     }
     const out = new Float32Array(N);
     let cum = 0; // torch.cumsum(..., dtype=double): sequential float64

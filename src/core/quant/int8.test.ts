@@ -12,18 +12,33 @@ import { type Int8Engine, Int8Model, addTable } from './int8';
 import type { Clamp } from './qparams';
 
 const DIR = join(ROOT, 'golden/out/int8');
-if (!existsSync(DIR)) throw new Error('golden/out/int8 is missing: run /usr/bin/python3 training/reference/golden_int8.py');
+if (!existsSync(DIR))
+  throw new Error('golden/out/int8 is missing: run /usr/bin/python3 training/reference/golden_int8.py');
 const EXACT_PAIR_SUM = Math.round((2 * 255 * 127) / 512) * 512; // int8.pair_sum_probe's output step is 512; saturated: 32,768
 interface Golden {
-  model: string; wBits: number; aBits: number; clamp?: Clamp; split: string; engine: Int8Engine; pairSum: number;
-  qparams: [number, number][]; indices: number[]; labels: number[]; logits: number[];
+  model: string;
+  wBits: number;
+  aBits: number;
+  clamp?: Clamp;
+  split: string;
+  engine: Int8Engine;
+  pairSum: number;
+  qparams: [number, number][];
+  indices: number[];
+  labels: number[];
+  logits: number[];
 }
 
-for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
   const clamped = g.clamp === 'dtype' ? ', clamped at 8-bit ends as convert_fx does' : '';
   it(`${g.model} W${g.wBits}/A${g.aBits}${clamped}: the int8 emulation predicts what PyTorch's int8 model (${g.engine}) does`, async () => {
-    expect(g.pairSum, `${g.engine} on this CPU sums pairs of u8 x s8 products in a saturating int16 (oneDNN without VNNI), which the emulation does not model`).toBe(EXACT_PAIR_SUM);
+    expect(
+      g.pairSum,
+      `${g.engine} on this CPU sums pairs of u8 x s8 products in a saturating int16 (oneDNN without VNNI), which the emulation does not model`,
+    ).toBe(EXACT_PAIR_SUM);
     await useBackend('wasm');
     const before = tf.memory().numTensors;
     const { parsed, weights } = await loadModelParts(join(ROOT, g.model));
@@ -41,11 +56,15 @@ for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
 
     const step = g.qparams[g.qparams.length - 1][0]; // the logits' observer comes last
     const { agree, identical: exact, maxSteps } = agreement(got, g.logits, parsed.doc.classes.length, step);
-    console.log(`${g.model} W${g.wBits}A${g.aBits}${clamped} ${g.engine}: top-1 agreement ${agree}/${n}, identical logits on ${exact}, largest difference ${maxSteps} steps`);
+    console.log(
+      `${g.model} W${g.wBits}A${g.aBits}${clamped} ${g.engine}: top-1 agreement ${agree}/${n}, identical logits on ${exact}, largest difference ${maxSteps} steps`,
+    );
     expect(agree / n).toBeGreaterThanOrEqual(INT8_FLOORS[`W${g.wBits}/A${g.aBits}`]);
-    if (model.floatLayers.size === 0) { // every layer integer: bit for bit
+    if (model.floatLayers.size === 0) {
+      // every layer integer: bit for bit
       expect(exact, 'images with identical logits').toBe(n);
-    } else { // but for last-bit differences in the float convolutions torch leaves unquantized (ShuffleNetV2:
+    } else {
+      // but for last-bit differences in the float convolutions torch leaves unquantized (ShuffleNetV2:
       // seen, at most one image in 200 off, by one step (oneDNN) or two (QNNPACK); the fake-quant reference: up to 101)
       expect(exact / n, 'share of images with identical logits').toBeGreaterThanOrEqual(0.99);
       expect(maxSteps).toBeLessThanOrEqual(2);
@@ -57,8 +76,16 @@ const ADD_DIR = join(ROOT, 'golden/out/int8-add');
 describe("the int8 add tables against torch's quantized add and add_relu on every pair of 8-bit inputs", () => {
   for (const engine of ['onednn', 'qnnpack'] as const) {
     it(`should equal ${engine}'s on all 65,536 pairs of each golden grid`, () => {
-      interface Case { a: [number, number]; b: [number, number]; out: [number, number]; relu: boolean; q: string }
-      const { cases } = JSON.parse(readFileSync(join(ADD_DIR, `${engine}.json`), 'utf8')) as { cases: Case[] };
+      interface Case {
+        a: [number, number];
+        b: [number, number];
+        out: [number, number];
+        relu: boolean;
+        q: string;
+      }
+      const { cases } = JSON.parse(readFileSync(join(ADD_DIR, `${engine}.json`), 'utf8')) as {
+        cases: Case[];
+      };
       expect(cases.length).toBe(15);
       const grid = ([scale, zeroPoint]: [number, number]) => ({ scale, zeroPoint });
       for (const c of cases) {
@@ -71,7 +98,11 @@ describe("the int8 add tables against torch's quantized add and add_relu on ever
   }
 
   it('should clamp a 4-bit add at its range, and add_relu at the zero point', () => {
-    const [a, b, out] = [{ scale: 0.1, zeroPoint: 3 }, { scale: 0.2, zeroPoint: 5 }, { scale: 0.15, zeroPoint: 4 }];
+    const [a, b, out] = [
+      { scale: 0.1, zeroPoint: 3 },
+      { scale: 0.2, zeroPoint: 5 },
+      { scale: 0.15, zeroPoint: 4 },
+    ];
     for (const engine of ['onednn', 'qnnpack'] as const) {
       const plain = addTable(engine, a, b, out, false, 0, 15);
       expect(Math.min(...plain), engine).toBe(-4);
@@ -81,9 +112,16 @@ describe("the int8 add tables against torch's quantized add and add_relu on ever
   });
 
   it('should refuse grids QNNPACK cannot add on', () => {
-    const [a, out] = [{ scale: 0.1, zeroPoint: 0 }, { scale: 0.1, zeroPoint: 0 }];
-    expect(() => addTable('qnnpack', a, { scale: 30, zeroPoint: 0 }, out, false, 0, 255)).toThrow(/QNNPACK cannot add on these grids/);
-    expect(() => addTable('qnnpack', a, { scale: 1e-6, zeroPoint: 0 }, out, false, 0, 255)).toThrow(/at least 2\^-14/);
+    const [a, out] = [
+      { scale: 0.1, zeroPoint: 0 },
+      { scale: 0.1, zeroPoint: 0 },
+    ];
+    expect(() => addTable('qnnpack', a, { scale: 30, zeroPoint: 0 }, out, false, 0, 255)).toThrow(
+      /QNNPACK cannot add on these grids/,
+    );
+    expect(() => addTable('qnnpack', a, { scale: 1e-6, zeroPoint: 0 }, out, false, 0, 255)).toThrow(
+      /at least 2\^-14/,
+    );
     expect(addTable('onednn', a, { scale: 30, zeroPoint: 0 }, out, false, 0, 255)[256 + 1]).toBe(255);
   });
 });
@@ -93,9 +131,15 @@ describe('Int8Model refuses what it cannot run', () => {
     await useBackend('cpu');
     const { parsed, weights } = await loadModelParts(join(ROOT, 'golden/out/random-models/mobileone_s0'));
     const one = { scale: 0.1, zeroPoint: 0 };
-    expect(() => new Int8Model(parsed, weights, 8, 8, [one])).toThrow(/expected qparams for \d+ observers, got 1/);
+    expect(() => new Int8Model(parsed, weights, 8, 8, [one])).toThrow(
+      /expected qparams for \d+ observers, got 1/,
+    );
     const n = (parsed.doc.quant as { observers: number }).observers;
-    expect(() => new Int8Model(parsed, weights, 8, 9, Array(n).fill(one))).toThrow(/bit width must be an integer from 2 to 8/);
-    expect(() => new Int8Model(parsed, weights, 8, 8, Array(n).fill(one), 'fbgemm' as Int8Engine)).toThrow(/unknown int8 engine fbgemm: expected one of onednn, qnnpack/);
+    expect(() => new Int8Model(parsed, weights, 8, 9, Array(n).fill(one))).toThrow(
+      /bit width must be an integer from 2 to 8/,
+    );
+    expect(() => new Int8Model(parsed, weights, 8, 8, Array(n).fill(one), 'fbgemm' as Int8Engine)).toThrow(
+      /unknown int8 engine fbgemm: expected one of onednn, qnnpack/,
+    );
   });
 });

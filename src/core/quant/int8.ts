@@ -40,7 +40,8 @@ interface IntKernel {
   requant?: { mult: tf.Tensor1D; bias: tf.Tensor1D; zeroPoint: number };
 }
 
-const sameGrid = (a?: Qparams, b?: Qparams) => !!a && !!b && a.scale === b.scale && a.zeroPoint === b.zeroPoint;
+const sameGrid = (a?: Qparams, b?: Qparams) =>
+  !!a && !!b && a.scale === b.scale && a.zeroPoint === b.zeroPoint;
 
 export class Int8Model {
   private readonly float: GraphModel;
@@ -56,10 +57,24 @@ export class Int8Model {
   private readonly lo: number;
   private readonly hi: number;
 
-  constructor(parsed: ParsedGraph, weights: Float32Array, wBits: number, aBits: number, qparams: Qparams[], readonly engine: Int8Engine = 'onednn', clamp: Clamp = 'bits') {
-    check(INT8_ENGINES.includes(engine), `unknown int8 engine ${engine}: expected one of ${INT8_ENGINES.join(', ')}`);
+  constructor(
+    parsed: ParsedGraph,
+    weights: Float32Array,
+    wBits: number,
+    aBits: number,
+    qparams: Qparams[],
+    readonly engine: Int8Engine = 'onednn',
+    clamp: Clamp = 'bits',
+  ) {
+    check(
+      INT8_ENGINES.includes(engine),
+      `unknown int8 engine ${engine}: expected one of ${INT8_ENGINES.join(', ')}`,
+    );
     const placement = readPlacement(parsed);
-    check(qparams.length === placement.observers, `expected qparams for ${placement.observers} observers, got ${qparams.length}`);
+    check(
+      qparams.length === placement.observers,
+      `expected qparams for ${placement.observers} observers, got ${qparams.length}`,
+    );
     ({ quantMin: this.lo, quantMax: this.hi } = clampRange(aBits, false, clamp));
     for (const [node, obs] of placement.events) this.grids.set(node, qparams[obs]);
     const nodes = parsed.doc.nodes;
@@ -73,7 +88,11 @@ export class Int8Model {
     const grids = weightGrids(parsed, weights, wBits, clamp);
     this.float = new GraphModel(parsed, quantizeWeights(parsed, weights, wBits, clamp, grids));
     for (const { node, q, scales } of grids) {
-      this.kernels.set(node.name, { w: tf.tensor(q, node.weight.shape, 'float32'), scales, bias: weightValues(weights, node.bias) });
+      this.kernels.set(node.name, {
+        w: tf.tensor(q, node.weight.shape, 'float32'),
+        scales,
+        bias: weightValues(weights, node.bias),
+      });
     }
   }
 
@@ -89,8 +108,13 @@ export class Int8Model {
         [y, grid] = [this.integerLinear(n, ins[0], grids[0], out), out];
       } else if (n.op === 'add' && grids[0] && grids[1] && this.adds.has(n.name)) {
         const add = this.adds.get(n.name)!;
-        add.table ??= tf.keep(tf.tensor1d(addTable(this.engine, grids[0], grids[1], add.grid, add.relu, this.lo, this.hi)));
-        const index = tf.add(tf.mul(tf.add(ins[0], grids[0].zeroPoint), 256), tf.add(ins[1], grids[1].zeroPoint));
+        add.table ??= tf.keep(
+          tf.tensor1d(addTable(this.engine, grids[0], grids[1], add.grid, add.relu, this.lo, this.hi)),
+        );
+        const index = tf.add(
+          tf.mul(tf.add(ins[0], grids[0].zeroPoint), 256),
+          tf.add(ins[1], grids[1].zeroPoint),
+        );
         [y, grid] = [tf.gather(add.table, tf.cast(index, 'int32')), add.grid];
       } else if (n.op === 'gap' && grids[0]) {
         [y, grid] = [averagePool(ins[0]), grids[0]];
@@ -116,22 +140,34 @@ export class Int8Model {
   }
 
   /** quantized::conv2d(_relu) and quantized::linear: the integer sum, requantized per output channel. */
-  private integerLinear(n: GraphNode & { op: 'conv2d' | 'dense' }, r: tf.Tensor, into: Qparams, out: Qparams): tf.Tensor {
+  private integerLinear(
+    n: GraphNode & { op: 'conv2d' | 'dense' },
+    r: tf.Tensor,
+    into: Qparams,
+    out: Qparams,
+  ): tf.Tensor {
     const k = this.kernels.get(n.name)!;
-    const acc = n.op === 'conv2d' ? convolve(n, r, k.w, undefined, false) : tf.matMul(r as tf.Tensor2D, k.w as tf.Tensor2D);
+    const acc =
+      n.op === 'conv2d'
+        ? convolve(n, r, k.w, undefined, false)
+        : tf.matMul(r as tf.Tensor2D, k.w as tf.Tensor2D);
     // the input's grid is the same on every pass (fixed qparams), so these are made once per model
     if (!k.requant) {
       const { mult, bias, zeroPoint } = requantConstants(this.engine, k.scales, k.bias, into.scale, out);
       k.requant = { mult: tf.keep(tf.tensor1d(mult)), bias: tf.keep(tf.tensor1d(bias)), zeroPoint };
     }
     // requantize clamps q - zp' + zp' for the zp' it is given: bounds stay those of q
-    const lo = (n.op === 'conv2d' && n.relu ? Math.max(out.zeroPoint, this.lo) : this.lo) - out.zeroPoint + k.requant.zeroPoint;
+    const lo =
+      (n.op === 'conv2d' && n.relu ? Math.max(out.zeroPoint, this.lo) : this.lo) -
+      out.zeroPoint +
+      k.requant.zeroPoint;
     return requantize(acc, { ...k.requant, lo, hi: this.hi - out.zeroPoint + k.requant.zeroPoint });
   }
 
   dispose(): void {
     this.float.dispose();
-    for (const k of this.kernels.values()) tf.dispose([k.w, k.requant?.mult, k.requant?.bias].filter((t) => t !== undefined));
+    for (const k of this.kernels.values())
+      tf.dispose([k.w, k.requant?.mult, k.requant?.bias].filter((t) => t !== undefined));
     this.kernels.clear();
     for (const a of this.adds.values()) a.table?.dispose();
     this.adds.clear();
@@ -152,8 +188,13 @@ export class Int8Model {
  *   there, exact here while under 2^24 in magnitude. The zero point is added after rounding (zeroPoint 0
  *   here; the caller shifts the clamp bounds).
  */
-export function requantConstants(engine: Int8Engine, wScales: Float32Array, bias: Float32Array, inScale: number, out: Qparams):
-  { mult: Float32Array; bias: Float32Array; zeroPoint: number } {
+export function requantConstants(
+  engine: Int8Engine,
+  wScales: Float32Array,
+  bias: Float32Array,
+  inScale: number,
+  out: Qparams,
+): { mult: Float32Array; bias: Float32Array; zeroPoint: number } {
   if (engine === 'qnnpack') {
     const invOut = f(1 / out.scale);
     return {
@@ -187,12 +228,21 @@ export function requantConstants(engine: Int8Engine, wScales: Float32Array, bias
  *   scale ratio under 2^-14 or from 2^8 (torch refuses them too) or a larger ratio under 2^-10 (its
  *   shift would pass 31, which QNNPACK's asserts exclude).
  */
-export function addTable(engine: Int8Engine, a: Qparams, b: Qparams, out: Qparams, relu: boolean, lo: number, hi: number): Float32Array {
+export function addTable(
+  engine: Int8Engine,
+  a: Qparams,
+  b: Qparams,
+  out: Qparams,
+  relu: boolean,
+  lo: number,
+  hi: number,
+): Float32Array {
   const sum = engine === 'qnnpack' ? qnnpackAdd(a, b, out) : onednnAdd(a, b, out);
   const min = relu ? Math.max(lo, out.zeroPoint) : lo; // the ReLU at zero is the zero point on the grid
   const table = new Float32Array(256 * 256);
   for (let qa = 0; qa < 256; qa++) {
-    for (let qb = 0; qb < 256; qb++) table[qa * 256 + qb] = Math.min(hi, Math.max(min, sum(qa, qb))) - out.zeroPoint;
+    for (let qb = 0; qb < 256; qb++)
+      table[qa * 256 + qb] = Math.min(hi, Math.max(min, sum(qa, qb))) - out.zeroPoint;
   }
   return table;
 }
@@ -210,8 +260,10 @@ function onednnAdd(a: Qparams, b: Qparams, out: Qparams): (qa: number, qb: numbe
 function qnnpackAdd(a: Qparams, b: Qparams, out: Qparams): (qa: number, qb: number) => number {
   const [ra, rb] = [f(f(a.scale) / f(out.scale)), f(f(b.scale) / f(out.scale))];
   const exponent = exponentOf(Math.max(ra, rb));
-  check(Math.min(ra, rb) >= 2 ** -14 && exponent < 8 && exponent >= -10,
-    `QNNPACK cannot add on these grids: input over output scales ${ra} and ${rb} (each must be at least 2^-14, the larger from 2^-10 to under 2^8)`);
+  check(
+    Math.min(ra, rb) >= 2 ** -14 && exponent < 8 && exponent >= -10,
+    `QNNPACK cannot add on these grids: input over output scales ${ra} and ${rb} (each must be at least 2^-14, the larger from 2^-10 to under 2^8)`,
+  );
   const shift = 21 - exponent;
   const [ma, mb] = [roundHalfEven(ra * 2 ** shift), roundHalfEven(rb * 2 ** shift)];
   const [unit, half] = [2 ** shift, 2 ** (shift - 1)];

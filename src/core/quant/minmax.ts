@@ -22,7 +22,12 @@ export class MinMaxObserver {
 }
 
 /** Per-output-channel symmetric scales of a weight laid out with output channels last ([..., C]). */
-export function perChannelScales(w: Float32Array, channels: number, quantMin: number, quantMax: number): Float32Array {
+export function perChannelScales(
+  w: Float32Array,
+  channels: number,
+  quantMin: number,
+  quantMax: number,
+): Float32Array {
   const lo = new Float32Array(channels).fill(Infinity);
   const hi = new Float32Array(channels).fill(-Infinity);
   for (let i = 0; i < w.length; i++) {

@@ -26,11 +26,18 @@ import { ROOT, goldenCalibration, goldenSample, loadModelParts, useBackend } fro
 import { PtqModel } from './ptq';
 
 const DIR = join(ROOT, 'golden/out/ptq');
-if (!existsSync(DIR)) throw new Error('golden/out/ptq is missing: run /usr/bin/python3 training/reference/golden_ptq.py');
+if (!existsSync(DIR))
+  throw new Error('golden/out/ptq is missing: run /usr/bin/python3 training/reference/golden_ptq.py');
 interface Golden {
-  model: string; wBits: number; aBits: number; split: string;
+  model: string;
+  wBits: number;
+  aBits: number;
+  split: string;
   calibration: { inputs_nhwc?: number[][]; batch: number; seed?: number; count?: number };
-  qparams: [number, number][]; indices: number[]; labels: number[]; logits: number[];
+  qparams: [number, number][];
+  indices: number[];
+  labels: number[];
+  logits: number[];
 }
 
 async function logitsOf(model: PtqModel, x: Float32Array): Promise<Float32Array> {
@@ -41,7 +48,9 @@ async function logitsOf(model: PtqModel, x: Float32Array): Promise<Float32Array>
   return out;
 }
 
-for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort()) {
+for (const file of readdirSync(DIR)
+  .filter((f) => /-w\da\d\.json$/.test(f))
+  .sort()) {
   const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
   it(`${g.model} W${g.wBits}/A${g.aBits}: qparams and fake-quant logits equal PyTorch's`, async () => {
     await useBackend('wasm');
@@ -58,7 +67,10 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
     const test = sample.input;
     const qp = model.freeze();
     expect(qp.length).toBe(g.qparams.length);
-    expect(Math.abs(qp[0].scale - g.qparams[0][0]) / g.qparams[0][0], 'input observer scale').toBeLessThanOrEqual(1e-6);
+    expect(
+      Math.abs(qp[0].scale - g.qparams[0][0]) / g.qparams[0][0],
+      'input observer scale',
+    ).toBeLessThanOrEqual(1e-6);
     expect(qp[0].zeroPoint, 'input observer zero point').toBe(g.qparams[0][1]);
     const logRatios = qp.map((q, i) => Math.abs(Math.log(q.scale / g.qparams[i][0]))).sort((a, b) => a - b);
     const ranges = {
@@ -66,7 +78,10 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
       within10: logRatios.filter((r) => r <= Math.log(1.1)).length / logRatios.length,
       max: logRatios[logRatios.length - 1],
     };
-    const equal = qp.filter((q, i) => Math.abs(q.scale - g.qparams[i][0]) / g.qparams[i][0] <= 1e-6 && q.zeroPoint === g.qparams[i][1]).length;
+    const equal = qp.filter(
+      (q, i) =>
+        Math.abs(q.scale - g.qparams[i][0]) / g.qparams[i][0] <= 1e-6 && q.zeroPoint === g.qparams[i][1],
+    ).length;
     const k = parsed.doc.classes.length;
     // W4/A4 can quantize all logits to one value (GhostNet-VGG on RetinaMNIST): then compare absolutely
     const maxLogit = Math.max(...g.logits.map(Math.abs)) || 1;
@@ -74,7 +89,9 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
       const diffs: number[] = [];
       let agree = 0;
       for (let n = 0; n < got.length / k; n++) {
-        let d = 0, ag = 0, ar = 0;
+        let d = 0,
+          ag = 0,
+          ar = 0;
         for (let j = 0; j < k; j++) {
           d = Math.max(d, Math.abs(got[n * k + j] - g.logits[n * k + j]));
           if (got[n * k + j] > got[n * k + ag]) ag = j;
@@ -89,7 +106,9 @@ for (const file of readdirSync(DIR).filter((f) => /-w\da\d\.json$/.test(f)).sort
     const own = compare(await logitsOf(model, test));
     model.useQparams(g.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint })));
     const withTorch = compare(await logitsOf(model, test));
-    console.log(`${g.model} W${g.wBits}A${g.aBits}: qparams equal ${equal}/${qp.length}; torch's qparams: top-1 ${withTorch.agree}, median diff ${withTorch.median.toExponential(1)}; own calibration: top-1 ${own.agree}, scales median |log ratio| ${ranges.median.toFixed(3)}, within 10% ${ranges.within10.toFixed(2)}, max ${ranges.max.toFixed(3)}`);
+    console.log(
+      `${g.model} W${g.wBits}A${g.aBits}: qparams equal ${equal}/${qp.length}; torch's qparams: top-1 ${withTorch.agree}, median diff ${withTorch.median.toExponential(1)}; own calibration: top-1 ${own.agree}, scales median |log ratio| ${ranges.median.toFixed(3)}, within 10% ${ranges.within10.toFixed(2)}, max ${ranges.max.toFixed(3)}`,
+    );
     expect(withTorch.agree).toBeGreaterThanOrEqual(0.95);
     // randomly initialised networks have gains far above trained ones, so one flip or one different
     // range moves many logits: for them top-1 with torch's qparams is the check
@@ -109,6 +128,8 @@ describe('PtqModel refuses what it cannot do', () => {
     const model = new PtqModel(parsed, weights, { wBits: 8, aBits: 8, observer: 'histogram' });
     expect(() => model.freeze()).toThrow(/calibration set is empty/);
     model.dispose();
-    expect(() => new PtqModel(parsed, weights, { wBits: 9, aBits: 8, observer: 'histogram' })).toThrow(/bit width must be an integer from 2 to 8/);
+    expect(() => new PtqModel(parsed, weights, { wBits: 9, aBits: 8, observer: 'histogram' })).toThrow(
+      /bit width must be an integer from 2 to 8/,
+    );
   });
 });

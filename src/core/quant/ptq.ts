@@ -37,13 +37,18 @@ export interface Placement {
 /** The recorded placement of a model, validated against its nodes. */
 export function readPlacement(parsed: ParsedGraph): Placement {
   const q = parsed.doc.quant as Placement | undefined;
-  check(q && Number.isInteger(q.observers) && Array.isArray(q.events) && q.events.length > 0,
-    `model ${parsed.doc.name} has no quantization placement (quant.events); re-export it with training/export.py`);
+  check(
+    q && Number.isInteger(q.observers) && Array.isArray(q.events) && q.events.length > 0,
+    `model ${parsed.doc.name} has no quantization placement (quant.events); re-export it with training/export.py`,
+  );
   const order = new Map(parsed.doc.nodes.map((n, i) => [n.name, i]));
   let last = 0;
   for (const [node, obs] of q.events) {
     check(order.has(node), `quant event names unknown node ${node}`);
-    check(Number.isInteger(obs) && obs >= 0 && obs < q.observers, `quant event observer ${obs} outside 0..${q.observers - 1}`);
+    check(
+      Number.isInteger(obs) && obs >= 0 && obs < q.observers,
+      `quant event observer ${obs} outside 0..${q.observers - 1}`,
+    );
     check(order.get(node)! >= last, `quant events are not in execution order at ${node}`);
     last = order.get(node)!;
   }
@@ -61,7 +66,12 @@ export interface WeightGrid {
 
 /** Every conv and dense weight of the graph on its grid, in node order: scales from the b-bit range,
  * integers clamped as `clamp` says. */
-export function weightGrids(parsed: ParsedGraph, weights: Float32Array, bits: number, clamp: Clamp = 'bits'): WeightGrid[] {
+export function weightGrids(
+  parsed: ParsedGraph,
+  weights: Float32Array,
+  bits: number,
+  clamp: Clamp = 'bits',
+): WeightGrid[] {
   const { quantMin, quantMax } = quantRange(bits, true);
   const ends = clampRange(bits, true, clamp);
   const grids: WeightGrid[] = [];
@@ -69,7 +79,10 @@ export function weightGrids(parsed: ParsedGraph, weights: Float32Array, bits: nu
     if (node.op !== 'conv2d' && node.op !== 'dense') continue;
     const w = weightValues(weights, node.weight);
     // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
-    const channels = node.op === 'conv2d' && node.groups > 1 ? node.weight.shape[2] * node.weight.shape[3] : node.weight.shape[node.weight.shape.length - 1];
+    const channels =
+      node.op === 'conv2d' && node.groups > 1
+        ? node.weight.shape[2] * node.weight.shape[3]
+        : node.weight.shape[node.weight.shape.length - 1];
     const scales = perChannelScales(w, channels, quantMin, quantMax);
     grids.push({ node, q: weightIntegers(w, scales, ends.quantMin, ends.quantMax), scales });
   }
@@ -78,7 +91,13 @@ export function weightGrids(parsed: ParsedGraph, weights: Float32Array, bits: nu
 
 /** A copy of the weights with every conv and dense kernel fake-quantized per output channel (from
  * `grids` when the caller has them already). */
-export function quantizeWeights(parsed: ParsedGraph, weights: Float32Array, bits: number, clamp: Clamp = 'bits', grids = weightGrids(parsed, weights, bits, clamp)): Float32Array {
+export function quantizeWeights(
+  parsed: ParsedGraph,
+  weights: Float32Array,
+  bits: number,
+  clamp: Clamp = 'bits',
+  grids = weightGrids(parsed, weights, bits, clamp),
+): Float32Array {
   const out = weights.slice();
   for (const { node, q, scales } of grids) out.set(dequantizeWeights(q, scales), node.weight.offset / 4);
   return out;
@@ -99,14 +118,26 @@ export class ActivationObservers {
   private qparams?: Qparams[];
   batchesObserved = 0;
 
-  constructor(parsed: ParsedGraph, aBits: number, kind: ObserverKind, readonly clamp: Clamp = 'bits') {
+  constructor(
+    parsed: ParsedGraph,
+    aBits: number,
+    kind: ObserverKind,
+    readonly clamp: Clamp = 'bits',
+  ) {
     const placement = readPlacement(parsed);
-    for (const [node, obs] of placement.events) this.events.set(node, [...(this.events.get(node) ?? []), obs]);
+    for (const [node, obs] of placement.events)
+      this.events.set(node, [...(this.events.get(node) ?? []), obs]);
     this.range = quantRange(aBits, false);
     this.clampRange = clampRange(aBits, false, clamp);
     for (let i = 0; i < placement.observers; i++) {
-      this.observers.push(kind === 'minmax' ? new MinMaxObserver(this.range)
-        : new HistogramObserver({ ...this.range, dstBins: kind === 'histogram-bitmatched' ? 2 ** aBits : 256 }));
+      this.observers.push(
+        kind === 'minmax'
+          ? new MinMaxObserver(this.range)
+          : new HistogramObserver({
+              ...this.range,
+              dstBins: kind === 'histogram-bitmatched' ? 2 ** aBits : 256,
+            }),
+      );
     }
   }
 
@@ -137,7 +168,10 @@ export class ActivationObservers {
 
   /** Fixes qparams from elsewhere (another calibration, PyTorch's) instead of calibrating. */
   useQparams(qparams: Qparams[]): void {
-    check(qparams.length === this.observers.length, `expected qparams for ${this.observers.length} observers, got ${qparams.length}`);
+    check(
+      qparams.length === this.observers.length,
+      `expected qparams for ${this.observers.length} observers, got ${qparams.length}`,
+    );
     this.qparams = qparams.map((q) => ({ ...q }));
   }
 
@@ -153,10 +187,18 @@ export class PtqModel {
   private readonly q: GraphModel;
   private readonly act?: ActivationObservers;
 
-  constructor(parsed: ParsedGraph, weights: Float32Array, readonly config: PtqConfig) {
+  constructor(
+    parsed: ParsedGraph,
+    weights: Float32Array,
+    readonly config: PtqConfig,
+  ) {
     this.fp = new GraphModel(parsed, weights);
-    this.q = config.wBits === null ? this.fp : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits, config.clamp));
-    if (config.aBits !== null) this.act = new ActivationObservers(parsed, config.aBits, config.observer, config.clamp);
+    this.q =
+      config.wBits === null
+        ? this.fp
+        : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits, config.clamp));
+    if (config.aBits !== null)
+      this.act = new ActivationObservers(parsed, config.aBits, config.observer, config.clamp);
   }
 
   get needsCalibration(): boolean {
@@ -203,7 +245,9 @@ export class PtqModel {
     if (!act) return this.q.run(x);
     act.freeze();
     const { quantMin, quantMax } = act.clampRange;
-    return this.q.run(x, (node, out) => act.at(node.name).reduce((y, qp) => fakeQuantTensor(y, qp, quantMin, quantMax), out));
+    return this.q.run(x, (node, out) =>
+      act.at(node.name).reduce((y, qp) => fakeQuantTensor(y, qp, quantMin, quantMax), out),
+    );
   }
 
   dispose(): void {

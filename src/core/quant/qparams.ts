@@ -20,7 +20,11 @@ export type Clamp = 'bits' | 'dtype';
 export const CLAMPS: readonly Clamp[] = ['bits', 'dtype'];
 
 /** The integers a b-bit tensor may take under `clamp` (its observers' range is quantRange's either way). */
-export function clampRange(bits: number, signed: boolean, clamp: Clamp = 'bits'): { quantMin: number; quantMax: number } {
+export function clampRange(
+  bits: number,
+  signed: boolean,
+  clamp: Clamp = 'bits',
+): { quantMin: number; quantMax: number } {
   check(CLAMPS.includes(clamp), `unknown clamp ${clamp}: expected one of ${CLAMPS.join(', ')}`);
   const own = quantRange(bits, signed);
   return clamp === 'bits' ? own : quantRange(8, signed);
@@ -28,8 +32,13 @@ export function clampRange(bits: number, signed: boolean, clamp: Clamp = 'bits')
 
 /** Activations: unsigned [0, 2^b - 1]. Weights: signed symmetric [-2^(b-1), 2^(b-1) - 1]. */
 export function quantRange(bits: number, signed: boolean): { quantMin: number; quantMax: number } {
-  check(Number.isInteger(bits) && bits >= 2 && bits <= 8, `bit width must be an integer from 2 to 8, got ${bits}`);
-  return signed ? { quantMin: -(2 ** (bits - 1)), quantMax: 2 ** (bits - 1) - 1 } : { quantMin: 0, quantMax: 2 ** bits - 1 };
+  check(
+    Number.isInteger(bits) && bits >= 2 && bits <= 8,
+    `bit width must be an integer from 2 to 8, got ${bits}`,
+  );
+  return signed
+    ? { quantMin: -(2 ** (bits - 1)), quantMax: 2 ** (bits - 1) - 1 }
+    : { quantMin: 0, quantMax: 2 ** bits - 1 };
 }
 
 /** per_tensor_affine: the range widened to include 0, zero point rounded half to even and clamped. */

@@ -15,11 +15,21 @@ it('should equal the six tfjs ops bit for bit on wasm: ties, both clamps, ranks 
   // multipliers that make exact .5 ties out of even sums, and ordinary ones
   const mult = tf.tensor1d([0.25, 0.5, f(0.0371), f(1 / 3), 1, f(0.002059136)]);
   const bias = tf.tensor1d([0.5, -1.5, f(-511.3), 0, 2.25, f(-9214.6)]);
-  for (const shape of [[50, C], [2, 4, 5, C]]) {
+  for (const shape of [
+    [50, C],
+    [2, 4, 5, C],
+  ]) {
     const n = shape.reduce((a, b) => a * b, 1);
-    const values = Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 2 * (i % 13) : Math.round((rng() - 0.5) * 2e5)));
+    const values = Float32Array.from({ length: n }, (_, i) =>
+      i % 7 === 0 ? 2 * (i % 13) : Math.round((rng() - 0.5) * 2e5),
+    );
     const acc = tf.tensor(values, shape);
-    for (const [zeroPoint, lo, hi] of [[0, 0, 255], [17, 0, 255], [17, 17, 255], [3, 0, 15]]) {
+    for (const [zeroPoint, lo, hi] of [
+      [0, 0, 255],
+      [17, 0, 255],
+      [17, 17, 255],
+      [3, 0, 15],
+    ]) {
       const before = tf.memory().numTensors;
       const got = requantize(acc, { bias, mult, zeroPoint, lo, hi });
       const want = requantizeOps(acc, { bias, mult, zeroPoint, lo, hi });

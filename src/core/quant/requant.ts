@@ -4,7 +4,14 @@
 // functions for them in place on one output, as the fake-quant kernel does (fewer dispatches, no
 // intermediates, the same bits: requant.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { CPP_FLOAT32, type WasmBackend, elementwiseFns, onWasm, shapeBytes, wasmId } from '../util/wasmBackend';
+import {
+  CPP_FLOAT32,
+  type WasmBackend,
+  elementwiseFns,
+  onWasm,
+  shapeBytes,
+  wasmId,
+} from '../util/wasmBackend';
 
 const REQUANT = 'QcalRequant';
 
@@ -57,10 +64,16 @@ registerWasmKernel();
 export function requantize(acc: tf.Tensor, args: RequantArgs): tf.Tensor {
   if (!onWasm(acc, args.bias, args.mult)) return requantizeOps(acc, args);
   const { zeroPoint, lo, hi } = args;
-  return tf.engine().runKernel(REQUANT, { acc, bias: args.bias, mult: args.mult }, { zeroPoint, lo, hi } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.engine().runKernel(REQUANT, { acc, bias: args.bias, mult: args.mult }, {
+    zeroPoint,
+    lo,
+    hi,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /** requantize as six tfjs ops, on any backend. */
 export function requantizeOps(acc: tf.Tensor, { bias, mult, zeroPoint, lo, hi }: RequantArgs): tf.Tensor {
-  return tf.tidy(() => tf.sub(tf.clipByValue(tf.round(tf.add(tf.mul(tf.add(acc, bias), mult), zeroPoint)), lo, hi), zeroPoint));
+  return tf.tidy(() =>
+    tf.sub(tf.clipByValue(tf.round(tf.add(tf.mul(tf.add(acc, bias), mult), zeroPoint)), lo, hi), zeroPoint),
+  );
 }

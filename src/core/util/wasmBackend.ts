@@ -14,7 +14,8 @@ export interface WasmBackend {
 }
 
 /** True when the op can take the wasm fast path: wasm is the backend and every tensor is non-empty float32. */
-export const onWasm = (...ts: tf.Tensor[]) => tf.getBackend() === 'wasm' && ts.every((t) => t.dtype === 'float32' && t.size > 0);
+export const onWasm = (...ts: tf.Tensor[]) =>
+  tf.getBackend() === 'wasm' && ts.every((t) => t.dtype === 'float32' && t.size > 0);
 
 /** Offset (in floats) of a tensor in the wasm heap, and a float view of the whole heap. Take it after
  * the last makeOutput: allocating may grow (and so replace) the heap's buffer. */

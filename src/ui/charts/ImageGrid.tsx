@@ -12,7 +12,14 @@ interface Props {
 }
 
 // memo: see charts/axes.tsx
-export const ImageGrid = memo(function ImageGrid({ split, image, classes, count, columns, scale = 2 }: Props) {
+export const ImageGrid = memo(function ImageGrid({
+  split,
+  image,
+  classes,
+  count,
+  columns,
+  scale = 2,
+}: Props) {
   const ref = useRef<HTMLCanvasElement>(null);
   const n = Math.min(count, split.count);
   const rows = Math.ceil(n / columns);

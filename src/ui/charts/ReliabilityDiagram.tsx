@@ -30,25 +30,54 @@ const tick = (t: number) => t.toFixed(1);
 function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
   return (
     <div className="tooltip chart-tooltip" role="tooltip" style={{ left }}>
-      <div>confidence ({bin.lo.toFixed(3)}, {bin.hi.toFixed(3)}]</div>
+      <div>
+        confidence ({bin.lo.toFixed(3)}, {bin.hi.toFixed(3)}]
+      </div>
       <div>{bin.count} images</div>
-      {bin.count > 0 && <div>mean confidence {bin.confidence.toFixed(3)}, accuracy {bin.accuracy.toFixed(3)}</div>}
+      {bin.count > 0 && (
+        <div>
+          mean confidence {bin.confidence.toFixed(3)}, accuracy {bin.accuracy.toFixed(3)}
+        </div>
+      )}
     </div>
   );
 }
 
-export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title, ece, eceNote, height = 240 }: Props) {
+export const ReliabilityDiagram = memo(function ReliabilityDiagram({
+  bins,
+  title,
+  ece,
+  eceNote,
+  height = 240,
+}: Props) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, `reliability-${height}`, 360);
   const stripes = `stripes-${useId().replace(/:/g, '')}`;
   const { plot, strip, x, y, stripY, marks } = reliabilityLayout(bins, width, height);
   const { hover, setHover, keyProps } = useKeyHover(marks.length);
   const eceText = `ECE ${(100 * ece).toFixed(2)}%${eceNote ? ` (${eceNote})` : ''}`;
-  const summary = `${title}: ${eceText}. ` + bins.filter((b) => b.count).map((b) => `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`).join('; ');
+  const summary =
+    `${title}: ${eceText}. ` +
+    bins
+      .filter((b) => b.count)
+      .map(
+        (b) =>
+          `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`,
+      )
+      .join('; ');
   const legendY = plot.top + 10;
   return (
-    <figure className="chart reliability" aria-label={summary} ref={ref} onMouseLeave={() => setHover(null)} {...keyProps}>
-      <figcaption>{title} <span className="muted">{eceText}</span> <ExportButtons figure={() => ref.current} name={title} /></figcaption>
+    <figure
+      className="chart reliability"
+      aria-label={summary}
+      ref={ref}
+      onMouseLeave={() => setHover(null)}
+      {...keyProps}
+    >
+      <figcaption>
+        {title} <span className="muted">{eceText}</span>{' '}
+        <ExportButtons figure={() => ref.current} name={title} />
+      </figcaption>
       <svg className="plot" width={width} height={plot.height} role="img" aria-hidden="true">
         <YAxis f={plot} scale={y} ticks={TICKS} format={tick} label="accuracy" />
         {marks.map((m, i) => (
@@ -61,26 +90,60 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({ bins, title
         <XAxis f={plot} scale={x} ticks={TICKS} format={tick} />
         <g fontSize={10} fill="currentColor">
           <rect x={plot.left + 8} y={legendY - 8} width={10} height={10} fill={ACCURACY} />
-          <text x={plot.left + 22} y={legendY + 1}>accuracy</text>
-          <rect x={plot.left + 8} y={legendY + 6} width={10} height={10} fill={GAP} fillOpacity={0.45} stroke={GAP} />
-          <text x={plot.left + 22} y={legendY + 15}>gap</text>
+          <text x={plot.left + 22} y={legendY + 1}>
+            accuracy
+          </text>
+          <rect
+            x={plot.left + 8}
+            y={legendY + 6}
+            width={10}
+            height={10}
+            fill={GAP}
+            fillOpacity={0.45}
+            stroke={GAP}
+          />
+          <text x={plot.left + 22} y={legendY + 15}>
+            gap
+          </text>
         </g>
-        {marks.map((m, i) => <rect key={i} {...m.column} fill="transparent" onMouseEnter={() => setHover(i)} />)}
+        {marks.map((m, i) => (
+          <rect key={i} {...m.column} fill="transparent" onMouseEnter={() => setHover(i)} />
+        ))}
       </svg>
       <svg className="plot" width={width} height={strip.height} role="img" aria-hidden="true">
         <defs>
-          <pattern id={stripes} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+          <pattern
+            id={stripes}
+            patternUnits="userSpaceOnUse"
+            width="6"
+            height="6"
+            patternTransform="rotate(45)"
+          >
             <rect width="6" height="6" fill={SHARE} fillOpacity={0.35} />
             <line x1="0" y1="0" x2="0" y2="6" stroke={SHARE} strokeWidth="3" />
           </pattern>
         </defs>
         {/* the strip is too short for a rotated title: percent ticks say it is a share of the images */}
         <YAxis f={strip} scale={stripY} ticks={[0, 0.5, 1]} format={(t) => `${100 * t}%`} />
-        {marks.map((m, i) => m.bin.count > 0 && <rect key={i} {...m.share} fill={`url(#${stripes})`} stroke={SHARE} />)}
+        {marks.map(
+          (m, i) => m.bin.count > 0 && <rect key={i} {...m.share} fill={`url(#${stripes})`} stroke={SHARE} />,
+        )}
         <XAxis f={strip} scale={x} ticks={TICKS} format={tick} label="confidence" />
-        {marks.map((m, i) => <rect key={i} x={m.share.x} y={strip.top} width={m.share.width} height={stripY(0) - strip.top} fill="transparent" onMouseEnter={() => setHover(i)} />)}
+        {marks.map((m, i) => (
+          <rect
+            key={i}
+            x={m.share.x}
+            y={strip.top}
+            width={m.share.width}
+            height={stripY(0) - strip.top}
+            fill="transparent"
+            onMouseEnter={() => setHover(i)}
+          />
+        ))}
       </svg>
-      {hover !== null && marks[hover] && <BinTooltip bin={marks[hover].bin} left={Math.min(marks[hover].column.x, width - 240)} />}
+      {hover !== null && marks[hover] && (
+        <BinTooltip bin={marks[hover].bin} left={Math.min(marks[hover].column.x, width - 240)} />
+      )}
     </figure>
   );
 });

@@ -25,10 +25,16 @@ export function XAxis({ f, scale: x, ticks, format, label, grid = false }: AxisP
         <g key={t}>
           {grid && x(t) > f.left && <line x1={x(t)} x2={x(t)} y1={f.top} y2={y0} {...faint} />}
           <line x1={x(t)} x2={x(t)} y1={y0} y2={y0 + 4} {...solid} />
-          <text x={x(t)} y={y0 + 15} textAnchor="middle">{format(t)}</text>
+          <text x={x(t)} y={y0 + 15} textAnchor="middle">
+            {format(t)}
+          </text>
         </g>
       ))}
-      {label && <text x={(f.left + f.width - f.right) / 2} y={f.height - 3} textAnchor="middle">{label}</text>}
+      {label && (
+        <text x={(f.left + f.width - f.right) / 2} y={f.height - 3} textAnchor="middle">
+          {label}
+        </text>
+      )}
     </g>
   );
 }
@@ -44,10 +50,16 @@ export function YAxis({ f, scale: y, ticks, format, label, grid = true }: AxisPr
         <g key={t}>
           {grid && y(t) < y0 && <line x1={f.left} x2={f.width - f.right} y1={y(t)} y2={y(t)} {...faint} />}
           <line x1={f.left - 4} x2={f.left} y1={y(t)} y2={y(t)} {...solid} />
-          <text x={f.left - 6} y={y(t) + 4} textAnchor="end">{format(t)}</text>
+          <text x={f.left - 6} y={y(t) + 4} textAnchor="end">
+            {format(t)}
+          </text>
         </g>
       ))}
-      {label && <text x={12} y={middle} textAnchor="middle" transform={`rotate(-90 12 ${middle})`}>{label}</text>}
+      {label && (
+        <text x={12} y={middle} textAnchor="middle" transform={`rotate(-90 12 ${middle})`}>
+          {label}
+        </text>
+      )}
     </g>
   );
 }

@@ -70,11 +70,24 @@ describe('reliabilityLayout', () => {
 });
 
 describe('scatterLayout', () => {
-  const run = (arch: string, precision: string, trial: number, error: number, eceBefore: number, eceAfter: number) =>
-    ({ spec: { arch, precision: parsePrecision(precision), trial }, before: { error, ece: eceBefore }, after: { error, ece: eceAfter } }) as unknown as RunResult;
+  const run = (
+    arch: string,
+    precision: string,
+    trial: number,
+    error: number,
+    eceBefore: number,
+    eceAfter: number,
+  ) =>
+    ({
+      spec: { arch, precision: parsePrecision(precision), trial },
+      before: { error, ece: eceBefore },
+      after: { error, ece: eceAfter },
+    }) as unknown as RunResult;
   const runs = [
-    run('shufflenetv2', 'fp32', 0, 0.13, 0.031, 0.012), run('shufflenetv2', 'w8a8', 0, 0.14, 0.035, 0.013),
-    run('mobileone_s0', 'w4a8', 1, 0.2, 0.05, 0.02), run('mobileone_s0', 'w4a4', 2, 0.47, 0.21, 0.04),
+    run('shufflenetv2', 'fp32', 0, 0.13, 0.031, 0.012),
+    run('shufflenetv2', 'w8a8', 0, 0.14, 0.035, 0.013),
+    run('mobileone_s0', 'w4a8', 1, 0.2, 0.05, 0.02),
+    run('mobileone_s0', 'w4a4', 2, 0.47, 0.21, 0.04),
   ];
 
   it('gives each precision present its own marker size, more bits larger', () => {
@@ -91,11 +104,20 @@ describe('scatterLayout', () => {
     expect(errorTicks.at(-1)).toBeGreaterThanOrEqual(47);
     expect(eceTicks[0]).toBe(0);
     expect(eceTicks.at(-1)).toBeGreaterThanOrEqual(21); // the largest ECE, before scaling
-    expect(scatterPoints(runs, 'after').map((p) => p.label)).toContain('MobileOne-S0 (reduced) W4/A4 trial 3');
+    expect(scatterPoints(runs, 'after').map((p) => p.label)).toContain(
+      'MobileOne-S0 (reduced) W4/A4 trial 3',
+    );
   });
   it('keys colour by architecture on one row and size by precision on the next, wrapping when narrow', () => {
     const { items, height } = scatterLegend(runs, 48, 600);
-    expect(items.map((i) => i.label)).toEqual(['ShuffleNetV2 1.0x', 'MobileOne-S0 (reduced)', 'FP32', 'W8/A8', 'W4/A8', 'W4/A4']);
+    expect(items.map((i) => i.label)).toEqual([
+      'ShuffleNetV2 1.0x',
+      'MobileOne-S0 (reduced)',
+      'FP32',
+      'W8/A8',
+      'W4/A8',
+      'W4/A4',
+    ]);
     expect(new Set(items.slice(0, 2).map((i) => i.y)).size).toBe(1);
     expect(new Set(items.slice(2).map((i) => i.y)).size).toBe(1);
     expect(items[2].y).toBeGreaterThan(items[0].y);

@@ -4,7 +4,6 @@
 import type { Bin } from '../../core/calib/bins';
 import type { Frame } from './scale';
 
-
 export interface Rect {
   x: number;
   y: number;
@@ -45,13 +44,25 @@ export const MIN_STRIP_BARS = 40;
 export function reliabilityLayout(bins: Bin[], width: number, height: number): Layout {
   const plot: Frame = { width, height, left: 40, right: 12, top: 8, bottom: 20 };
   const stripHeight = Math.max(Math.round(height * 0.375), STRIP_TOP + STRIP_BOTTOM + MIN_STRIP_BARS);
-  const strip: Frame = { width, height: stripHeight, left: 40, right: 12, top: STRIP_TOP, bottom: STRIP_BOTTOM };
+  const strip: Frame = {
+    width,
+    height: stripHeight,
+    left: 40,
+    right: 12,
+    top: STRIP_TOP,
+    bottom: STRIP_BOTTOM,
+  };
   const inner = width - plot.left - plot.right;
   const x = (v: number) => plot.left + v * inner;
   const y = (v: number) => plot.top + (1 - v) * (plot.height - plot.top - plot.bottom);
   const stripY = (v: number) => strip.top + (1 - v) * (strip.height - strip.top - strip.bottom);
   const n = bins.reduce((a, b) => a + b.count, 0);
-  const span = (x0: number, x1: number, top: number, bottom: number): Rect => ({ x: x0, y: top, width: Math.max(0, x1 - x0), height: Math.max(0, bottom - top) });
+  const span = (x0: number, x1: number, top: number, bottom: number): Rect => ({
+    x: x0,
+    y: top,
+    width: Math.max(0, x1 - x0),
+    height: Math.max(0, bottom - top),
+  });
   const marks = bins.map((bin): BinMarks => {
     const x0 = x(bin.lo) + BAR_GAP / 2;
     const x1 = x(bin.hi) - BAR_GAP / 2;
@@ -60,7 +71,13 @@ export function reliabilityLayout(bins: Bin[], width: number, height: number): L
     if (!bin.count) return { bin, column, share };
     const lo = Math.min(bin.accuracy, bin.confidence);
     const hi = Math.max(bin.accuracy, bin.confidence);
-    return { bin, column, share, accuracy: span(x0, x1, y(bin.accuracy), y(0)), gap: span(x0, x1, y(hi), y(lo)) };
+    return {
+      bin,
+      column,
+      share,
+      accuracy: span(x0, x1, y(bin.accuracy), y(0)),
+      gap: span(x0, x1, y(hi), y(lo)),
+    };
   });
   return { plot, strip, x, y, stripY, marks };
 }

@@ -24,4 +24,5 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 }
 
 /** The linear map taking [d0, d1] onto [r0, r1]. */
-export const linear = (d0: number, d1: number, r0: number, r1: number) => (v: number) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);
+export const linear = (d0: number, d1: number, r0: number, r1: number) => (v: number) =>
+  r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);

@@ -7,9 +7,24 @@ import { precisionTitle, type Precision } from '../../core/experiment/precision'
 import { archTitle, orderArchs } from '../archs';
 import { niceTicks } from './scale';
 
-export interface ScatterPoint { arch: string; error: number; ece: number; r: number; label: string }
-export interface ScatterAxes { errorTicks: number[]; eceTicks: number[] }
-export interface LegendItem { x: number; y: number; label: string; r: number; arch?: string }
+export interface ScatterPoint {
+  arch: string;
+  error: number;
+  ece: number;
+  r: number;
+  label: string;
+}
+export interface ScatterAxes {
+  errorTicks: number[];
+  eceTicks: number[];
+}
+export interface LegendItem {
+  x: number;
+  y: number;
+  label: string;
+  r: number;
+  arch?: string;
+}
 
 const bitsOf = (p: Precision) => (p.wBits ?? 32) + (p.aBits ?? 32);
 
@@ -31,8 +46,13 @@ export function scatterPoints(results: RunResult[], scaling: 'before' | 'after')
   return results.map((r) => {
     const rep = scaling === 'before' ? r.before : r.after;
     const arch = r.spec.arch;
-    return { arch, error: 100 * rep.error, ece: 100 * rep.ece, r: radius(r.spec.precision),
-      label: `${archTitle(arch)} ${precisionTitle(r.spec.precision)} trial ${r.spec.trial + 1}` };
+    return {
+      arch,
+      error: 100 * rep.error,
+      ece: 100 * rep.ece,
+      r: radius(r.spec.precision),
+      label: `${archTitle(arch)} ${precisionTitle(r.spec.precision)} trial ${r.spec.trial + 1}`,
+    };
   });
 }
 
@@ -43,7 +63,10 @@ export const scatterArchs = (results: RunResult[]): string[] => orderArchs(resul
 export function sharedAxes(results: RunResult[]): ScatterAxes {
   const points = [...scatterPoints(results, 'before'), ...scatterPoints(results, 'after')];
   const errors = points.map((p) => p.error);
-  return { errorTicks: niceTicks(Math.min(...errors), Math.max(...errors)), eceTicks: niceTicks(0, Math.max(...points.map((p) => p.ece))) };
+  return {
+    errorTicks: niceTicks(Math.min(...errors), Math.max(...errors)),
+    eceTicks: niceTicks(0, Math.max(...points.map((p) => p.ece))),
+  };
 }
 
 const ROW = 20;
@@ -54,14 +77,20 @@ const CHAR = 6.2; // average glyph width at 11 px, for laying legend items out w
  * present, then one grey marker per precision present, largest first. Returns the items and the
  * height they take, which becomes the plot's top margin.
  */
-export function scatterLegend(results: RunResult[], left: number, right: number): { items: LegendItem[]; height: number } {
+export function scatterLegend(
+  results: RunResult[],
+  left: number,
+  right: number,
+): { items: LegendItem[]; height: number } {
   const archs = scatterArchs(results);
   const radius = markerRadius(results);
   const precisions = new Map<string, Precision>();
   for (const r of results) precisions.set(precisionTitle(r.spec.precision), r.spec.precision);
   const entries = [
     ...archs.map((a) => ({ label: archTitle(a), r: 5, arch: a })),
-    ...[...precisions.entries()].sort(([, a], [, b]) => bitsOf(b) - bitsOf(a)).map(([label, p]) => ({ label, r: radius(p) })),
+    ...[...precisions.entries()]
+      .sort(([, a], [, b]) => bitsOf(b) - bitsOf(a))
+      .map(([label, p]) => ({ label, r: radius(p) })),
   ];
   const items: LegendItem[] = [];
   let x = left;

@@ -5,8 +5,10 @@ import { useState } from 'react';
 /** Next mark for an arrow key, from the current one (none yet: the first or the last); null for other keys. */
 export function stepMark(current: number | null, count: number, key: string): number | null {
   if (count === 0) return null;
-  if (key === 'ArrowRight' || key === 'ArrowDown') return current === null ? 0 : Math.min(current + 1, count - 1);
-  if (key === 'ArrowLeft' || key === 'ArrowUp') return current === null ? count - 1 : Math.max(current - 1, 0);
+  if (key === 'ArrowRight' || key === 'ArrowDown')
+    return current === null ? 0 : Math.min(current + 1, count - 1);
+  if (key === 'ArrowLeft' || key === 'ArrowUp')
+    return current === null ? count - 1 : Math.max(current - 1, 0);
   if (key === 'Home') return 0;
   if (key === 'End') return count - 1;
   return null;

@@ -14,7 +14,9 @@ export function Presets({ store }: { store: AppStore }) {
     <nav aria-label="Presets" className="presets">
       Open:{' '}
       {PRESETS.map(([label, patch]) => (
-        <button key={label} type="button" onClick={() => store.getState().setSettings(patch)}>{label}</button>
+        <button key={label} type="button" onClick={() => store.getState().setSettings(patch)}>
+          {label}
+        </button>
       ))}
     </nav>
   );
@@ -24,36 +26,50 @@ export function Explanations() {
   return (
     <details className="panel explain">
       <summary>How to read these charts</summary>
-      <p><b>Calibration.</b> A model is calibrated when its confidence matches how often it is right: of all
-        images it labels with 80% confidence, 80% should be correct.</p>
-      <p><b>Reliability diagram.</b> Test images are grouped by confidence into bins. The blue bar is each
-        bin's accuracy; the red bar spans the gap to the bin's mean confidence. On the dashed diagonal a
-        model is perfectly calibrated; bars below it mean over-confidence. The striped histogram beneath
-        shows how many images fall in each bin: gaps in nearly empty bins say little.</p>
-      <p><b>ECE</b> (expected calibration error) is the average gap, weighted by the share of images in each
+      <p>
+        <b>Calibration.</b> A model is calibrated when its confidence matches how often it is right: of all
+        images it labels with 80% confidence, 80% should be correct.
+      </p>
+      <p>
+        <b>Reliability diagram.</b> Test images are grouped by confidence into bins. The blue bar is each
+        bin's accuracy; the red bar spans the gap to the bin's mean confidence. On the dashed diagonal a model
+        is perfectly calibrated; bars below it mean over-confidence. The striped histogram beneath shows how
+        many images fall in each bin: gaps in nearly empty bins say little.
+      </p>
+      <p>
+        <b>ECE</b> (expected calibration error) is the average gap, weighted by the share of images in each
         bin, with bins (lo, hi]. With few test images (RetinaMNIST has 400) it is noisy, so the lab shows a
-        bootstrap interval.</p>
-      <p><b>Quantization.</b> W8/A8 stores weights and activations in 8 bits, W4/A4 in 4 bits. Ranges are
+        bootstrap interval.
+      </p>
+      <p>
+        <b>Quantization.</b> W8/A8 stores weights and activations in 8 bits, W4/A4 in 4 bits. Ranges are
         chosen from 1,024 calibration images (three random draws = three trials). Coarser grids change the
         logits, and with them both accuracy and confidence. When the logits themselves sit on a coarse grid,
-        two classes can get exactly the same score: the metrics table then counts these tied images; the
-        first class wins them, and no temperature can split them.</p>
-      <p><b>Arithmetic.</b> "Fake quant" is the paper's model: each layer computes in float and rounds its
+        two classes can get exactly the same score: the metrics table then counts these tied images; the first
+        class wins them, and no temperature can split them.
+      </p>
+      <p>
+        <b>Arithmetic.</b> "Fake quant" is the paper's model: each layer computes in float and rounds its
         output to the grid, as PyTorch's reference model does. "int8 kernels" computes as the deployed int8
         model does on one of PyTorch's engines: whole-number sums, then one rescaling in a fixed float order.
         On oneDNN (x86 servers) the two round a few values differently, which changes the prediction on a few
         images in a thousand. QNNPACK (ARM phones) also rounds each bias to a whole number of input steps
         first; where a layer's rescaling is large (MobileOne's depthwise layers) that moves outputs by whole
-        steps, so the same quantized model can score differently on a phone than on a server (MobileOne-S0
-        on PneumoniaMNIST at W4/A4: 34% error on QNNPACK, 18% on oneDNN).</p>
-      <p><b>Integer range below 8 bits.</b> A true 4-bit activation has 16 levels: values past the calibrated
+        steps, so the same quantized model can score differently on a phone than on a server (MobileOne-S0 on
+        PneumoniaMNIST at W4/A4: 34% error on QNNPACK, 18% on oneDNN).
+      </p>
+      <p>
+        <b>Integer range below 8 bits.</b> A true 4-bit activation has 16 levels: values past the calibrated
         range are clipped to the last one. PyTorch 1.13's conversion keeps the step size of a 4-bit grid but
         stores into 8-bit integers, so values past the range survive (up to 256 levels), and each weight
         channel gains one level at its positive end. The second setting computes that model, the one a study
-        using PyTorch's tools measured; it changes 4-bit results by up to 13 points of error here.</p>
-      <p><b>Temperature scaling</b> divides all logits by one number T fitted on the validation set. It
-        fixes over- or under-confidence overall, but it cannot change which class wins (the error stays the
-        same) nor fix a model that is over-confident in some bins and under-confident in others.</p>
+        using PyTorch's tools measured; it changes 4-bit results by up to 13 points of error here.
+      </p>
+      <p>
+        <b>Temperature scaling</b> divides all logits by one number T fitted on the validation set. It fixes
+        over- or under-confidence overall, but it cannot change which class wins (the error stays the same)
+        nor fix a model that is over-confident in some bins and under-confident in others.
+      </p>
     </details>
   );
 }

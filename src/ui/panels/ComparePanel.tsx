@@ -13,20 +13,37 @@ export function ComparePanel({ store }: { store: AppStore }) {
       <div className="diagrams">
         {[0, 1].map((i) => {
           const rs = runs[i];
-          if (!rs) return <p key={i} className="muted">Run {i === 0 ? 'A' : 'B'}: waiting...</p>;
+          if (!rs)
+            return (
+              <p key={i} className="muted">
+                Run {i === 0 ? 'A' : 'B'}: waiting...
+              </p>
+            );
           const { spec } = rs[0];
           const name = `${i === 0 ? 'A' : 'B'}: ${archTitle(spec.arch)} ${precisionTitle(spec.precision)}${rs.length > 1 ? ` (${rs.length} trials)` : ''}`;
           return (
             <section key={i} aria-label={`Run ${name}`}>
               <h3>{name}</h3>
-              <ReliabilityDiagram {...diagramOf(rs, 'before')} height={180} title={`${name}, before scaling`} />
-              <ReliabilityDiagram {...diagramOf(rs, 'after')} height={180} title={`${name}, after scaling (${temperatureText(rs, 3)})`} />
+              <ReliabilityDiagram
+                {...diagramOf(rs, 'before')}
+                height={180}
+                title={`${name}, before scaling`}
+              />
+              <ReliabilityDiagram
+                {...diagramOf(rs, 'after')}
+                height={180}
+                title={`${name}, after scaling (${temperatureText(rs, 3)})`}
+              />
               <MetricsTable results={rs} />
             </section>
           );
         })}
       </div>
-      {runs[0] && runs[1] && <section aria-label="Difference B minus A"><DeltaTable a={runs[0]} b={runs[1]} /></section>}
+      {runs[0] && runs[1] && (
+        <section aria-label="Difference B minus A">
+          <DeltaTable a={runs[0]} b={runs[1]} />
+        </section>
+      )}
     </>
   );
 }

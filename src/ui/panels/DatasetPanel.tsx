@@ -16,7 +16,12 @@ const PREVIEW = 64;
 function OneClassNote({ split, classes, count }: { split: Split; classes: string[]; count: number }) {
   const shown = new Set(split.labels.subarray(0, count));
   if (shown.size !== 1 || classes.length < 2) return null;
-  return <p className="muted">All {Math.min(count, split.count)} are of class {classes[[...shown][0]]}: this bundle stores its images class by class. Runs read the whole split, and stream the test set in a shuffled order.</p>;
+  return (
+    <p className="muted">
+      All {Math.min(count, split.count)} are of class {classes[[...shown][0]]}: this bundle stores its images
+      class by class. Runs read the whole split, and stream the test set in a shuffled order.
+    </p>
+  );
 }
 
 function role(m: BundleManifest, name: string): string {
@@ -39,7 +44,13 @@ export function DatasetPanel({ manifest, preview }: { manifest: BundleManifest; 
       <table className="data-table">
         <caption>Splits</caption>
         <thead>
-          <tr><th scope="col">split</th><th scope="col">role</th><th scope="col">images</th><th scope="col">download</th><th scope="col">class balance</th></tr>
+          <tr>
+            <th scope="col">split</th>
+            <th scope="col">role</th>
+            <th scope="col">images</th>
+            <th scope="col">download</th>
+            <th scope="col">class balance</th>
+          </tr>
         </thead>
         <tbody>
           {Object.entries(manifest.splits).map(([name, s]) => (
@@ -49,8 +60,13 @@ export function DatasetPanel({ manifest, preview }: { manifest: BundleManifest; 
               <td className="num">{s.count.toLocaleString('en')}</td>
               <td className="num">{mb(splitBytes(manifest, name))}</td>
               <td>
-                <div className="balance" aria-label={manifest.classes.map((c, i) => `${c}: ${s.classCounts[i]}`).join(', ')}>
-                  {s.classCounts.map((c, i) => <span key={i} style={{ flexGrow: c }} title={`${manifest.classes[i]}: ${c}`} />)}
+                <div
+                  className="balance"
+                  aria-label={manifest.classes.map((c, i) => `${c}: ${s.classCounts[i]}`).join(', ')}
+                >
+                  {s.classCounts.map((c, i) => (
+                    <span key={i} style={{ flexGrow: c }} title={`${manifest.classes[i]}: ${c}`} />
+                  ))}
                 </div>
               </td>
             </tr>
@@ -61,7 +77,13 @@ export function DatasetPanel({ manifest, preview }: { manifest: BundleManifest; 
       {preview.status === 'ready' ? (
         <>
           <OneClassNote split={preview.value} classes={manifest.classes} count={PREVIEW} />
-          <ImageGrid split={preview.value} image={manifest.image} classes={manifest.classes} count={PREVIEW} columns={16} />
+          <ImageGrid
+            split={preview.value}
+            image={manifest.image}
+            classes={manifest.classes}
+            count={PREVIEW}
+            columns={16}
+          />
         </>
       ) : preview.status === 'error' ? (
         <p role="alert">{preview.message}</p>

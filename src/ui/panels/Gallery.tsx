@@ -11,18 +11,35 @@ import type { AppStore } from '../store';
 const COUNT = 12;
 
 /** `ofTrials`: how many trials are shown above; the gallery shows the first one's predictions. */
-export function Gallery({ store, result, ofTrials = 1 }: { store: AppStore; result: RunResult; ofTrials?: number }) {
+export function Gallery({
+  store,
+  result,
+  ofTrials = 1,
+}: {
+  store: AppStore;
+  result: RunResult;
+  ofTrials?: number;
+}) {
   const fp32 = useDeferredValue(store((s) => s.fp32)); // arrives later than the run: redraw in the background
-  const [split, setSplit] = useState<{ split: Split; classes: string[]; image: { height: number; width: number; channels: 1 | 3 } } | string | null>(null);
+  const [split, setSplit] = useState<
+    | { split: Split; classes: string[]; image: { height: number; width: number; channels: 1 | 3 } }
+    | string
+    | null
+  >(null);
   const { dataset, testSplit } = result.spec;
   const userFiles = store((s) => s.userBundles[dataset]?.files);
   useEffect(() => {
     let live = true;
     const f = bundleFetcher(dataset, userFiles);
-    readManifest(f).then(async (m) => {
-      const s = await readSplit(f, m, testSplit);
-      if (live) setSplit({ split: s, classes: m.classes, image: m.image });
-    }).catch((e: unknown) => live && setSplit(`Could not load the test images: ${e instanceof Error ? e.message : String(e)}`));
+    readManifest(f)
+      .then(async (m) => {
+        const s = await readSplit(f, m, testSplit);
+        if (live) setSplit({ split: s, classes: m.classes, image: m.image });
+      })
+      .catch(
+        (e: unknown) =>
+          live && setSplit(`Could not load the test images: ${e instanceof Error ? e.message : String(e)}`),
+      );
     return () => {
       live = false;
     };
@@ -32,8 +49,19 @@ export function Gallery({ store, result, ofTrials = 1 }: { store: AppStore; resu
     if (!split || typeof split === 'string') return [];
     const { pred, conf } = result.predictions;
     const per = split.image.height * split.image.width * split.image.channels;
-    return pred.map((_, i) => i).filter((i) => pred[i] !== split.split.labels[i]).sort((a, b) => conf[b] - conf[a]).slice(0, COUNT)
-      .map((i) => ({ i, img: { images: split.split.images.subarray(i * per, (i + 1) * per), labels: split.split.labels.subarray(i, i + 1), count: 1 } as Split }));
+    return pred
+      .map((_, i) => i)
+      .filter((i) => pred[i] !== split.split.labels[i])
+      .sort((a, b) => conf[b] - conf[a])
+      .slice(0, COUNT)
+      .map((i) => ({
+        i,
+        img: {
+          images: split.split.images.subarray(i * per, (i + 1) * per),
+          labels: split.split.labels.subarray(i, i + 1),
+          count: 1,
+        } as Split,
+      }));
   }, [split, result]);
   if (!split) return <p className="muted">Loading test images for the gallery...</p>;
   if (typeof split === 'string') return <p role="alert">{split}</p>;
@@ -41,14 +69,28 @@ export function Gallery({ store, result, ofTrials = 1 }: { store: AppStore; resu
   const name = (c: number) => split.classes[c];
   return (
     <section aria-labelledby="gallery-heading">
-      <h3 id="gallery-heading">Most confident mistakes{ofTrials > 1 ? ` (trial ${result.spec.trial + 1} of ${ofTrials})` : ''}</h3>
+      <h3 id="gallery-heading">
+        Most confident mistakes{ofTrials > 1 ? ` (trial ${result.spec.trial + 1} of ${ofTrials})` : ''}
+      </h3>
       <ul className="gallery">
         {mistakes.map(({ i, img }) => {
-          const before = fp32 && fp32.predictions.pred.length === pred.length ? `FP32: ${name(fp32.predictions.pred[i])} (${(100 * fp32.predictions.conf[i]).toFixed(0)}%)` : '';
+          const before =
+            fp32 && fp32.predictions.pred.length === pred.length
+              ? `FP32: ${name(fp32.predictions.pred[i])} (${(100 * fp32.predictions.conf[i]).toFixed(0)}%)`
+              : '';
           return (
             <li key={i}>
-              <ImageGrid split={img} image={split.image} classes={split.classes} count={1} columns={1} scale={3} />
-              <div><b>{name(pred[i])}</b> {(100 * conf[i]).toFixed(0)}%</div>
+              <ImageGrid
+                split={img}
+                image={split.image}
+                classes={split.classes}
+                count={1}
+                columns={1}
+                scale={3}
+              />
+              <div>
+                <b>{name(pred[i])}</b> {(100 * conf[i]).toFixed(0)}%
+              </div>
               <div className="muted">true: {name(split.split.labels[i])}</div>
               {before && <div className="muted">{before}</div>}
             </li>

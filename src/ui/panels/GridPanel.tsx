@@ -15,7 +15,14 @@ export function GridPanel({ store }: { store: AppStore }) {
   return (
     <table className="grid" aria-label={`Reliability grid, ${scaling} temperature scaling`}>
       <thead>
-        <tr><th scope="col">precision</th>{archs.map((a) => <th key={a} scope="col">{archTitle(a)}</th>)}</tr>
+        <tr>
+          <th scope="col">precision</th>
+          {archs.map((a) => (
+            <th key={a} scope="col">
+              {archTitle(a)}
+            </th>
+          ))}
+        </tr>
       </thead>
       <tbody>
         {PRECISIONS.map(([p, title]) => (
@@ -26,8 +33,15 @@ export function GridPanel({ store }: { store: AppStore }) {
               const error = rs && reportStat(rs, scaling, (r) => r.error).mean;
               return (
                 <td key={a}>
-                  {rs ? <ReliabilityDiagram {...diagramOf(rs, scaling)} height={150} title={`${archTitle(a)}, ${title}: error ${(100 * error!).toFixed(1)}%`} />
-                    : <p className="muted">waiting...</p>}
+                  {rs ? (
+                    <ReliabilityDiagram
+                      {...diagramOf(rs, scaling)}
+                      height={150}
+                      title={`${archTitle(a)}, ${title}: error ${(100 * error!).toFixed(1)}%`}
+                    />
+                  ) : (
+                    <p className="muted">waiting...</p>
+                  )}
                 </td>
               );
             })}

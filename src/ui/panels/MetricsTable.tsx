@@ -30,7 +30,8 @@ function caption(results: RunResult[]): string {
   const cal = first.calibration;
   const bound = results.some((r) => r.temperature.atBound) ? ' (at its bound)' : '';
   const drawn = cal?.pool ? ` drawn with replacement from a pool of ${cal.pool}` : '';
-  if (results.length === 1) return `${test}${cal ? `, calibrated on ${cal.images} images${drawn} (seed ${cal.seed})` : ''}; ${temperatureText(results)}${bound}`;
+  if (results.length === 1)
+    return `${test}${cal ? `, calibrated on ${cal.images} images${drawn} (seed ${cal.seed})` : ''}; ${temperatureText(results)}${bound}`;
   const seeds = results.map((r) => r.calibration?.seed).join(', ');
   return `${test}, mean ± standard deviation over ${results.length} trials, each calibrated on ${cal?.images} images${drawn} (seeds ${seeds}); ${temperatureText(results)}${bound}`;
 }
@@ -38,7 +39,10 @@ function caption(results: RunResult[]): string {
 const ECE: Metric = ['ECE', (r) => r.ece, pct];
 
 /** B minus A for each metric, before and after scaling (means over trials); percentages in points. */
-export function metricDeltas(a: RunResult[], b: RunResult[]): { name: string; before: string; after: string }[] {
+export function metricDeltas(
+  a: RunResult[],
+  b: RunResult[],
+): { name: string; before: string; after: string }[] {
   // a signed difference at the table's precision; one that rounds to zero is shown as 0
   const signed = (v: number, digits: number, unit: string) => {
     const t = Math.abs(v).toFixed(digits);
@@ -46,7 +50,8 @@ export function metricDeltas(a: RunResult[], b: RunResult[]): { name: string; be
   };
   return [ERROR, ECE, ...OTHERS].map(([name, f, format]) => {
     const delta = (side: Side) => reportStat(b, side, f).mean - reportStat(a, side, f).mean;
-    const text = (side: Side) => (format === pct ? signed(100 * delta(side), 2, ' pp') : signed(delta(side), 4, ''));
+    const text = (side: Side) =>
+      format === pct ? signed(100 * delta(side), 2, ' pp') : signed(delta(side), 4, '');
     return { name, before: text('before'), after: text('after') };
   });
 }
@@ -55,10 +60,20 @@ export function DeltaTable({ a, b }: { a: RunResult[]; b: RunResult[] }) {
   return (
     <table className="data-table metrics">
       <caption>B minus A (percentage points for the percentages; means over trials)</caption>
-      <thead><tr><th scope="col">metric</th><th scope="col">before scaling</th><th scope="col">after scaling</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">metric</th>
+          <th scope="col">before scaling</th>
+          <th scope="col">after scaling</th>
+        </tr>
+      </thead>
       <tbody>
         {metricDeltas(a, b).map(({ name, before, after }) => (
-          <tr key={name}><th scope="row">{name}</th><td className="num">{before}</td><td className="num">{after}</td></tr>
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td className="num">{before}</td>
+            <td className="num">{after}</td>
+          </tr>
         ))}
       </tbody>
     </table>
@@ -67,21 +82,45 @@ export function DeltaTable({ a, b }: { a: RunResult[]; b: RunResult[] }) {
 
 export function MetricsTable({ results }: { results: RunResult[] }) {
   const one = results.length === 1;
-  const row = ([name, f, format]: Metric): Row => [name, (side) => (one ? format(f(results[0][side])) : spread(reportStat(results, side, f), format))];
+  const row = ([name, f, format]: Metric): Row => [
+    name,
+    (side) => (one ? format(f(results[0][side])) : spread(reportStat(results, side, f), format)),
+  ];
   const ece = (side: Side) => {
-    if (!one) return spread(reportStat(results, side, (r) => r.ece), pct);
+    if (!one)
+      return spread(
+        reportStat(results, side, (r) => r.ece),
+        pct,
+      );
     const r = results[0][side];
     return `${pct(r.ece)} (${pct(r.eceInterval.lo)} – ${pct(r.eceInterval.hi)})`;
   };
   const ties = results.some((r) => (r.before.tiedTop ?? 0) > 0);
-  const rows: Row[] = [row(ERROR), [one ? 'ECE (95% bootstrap interval)' : 'ECE', ece], ...OTHERS.map(row), ...(ties ? [row(TIED)] : [])];
+  const rows: Row[] = [
+    row(ERROR),
+    [one ? 'ECE (95% bootstrap interval)' : 'ECE', ece],
+    ...OTHERS.map(row),
+    ...(ties ? [row(TIED)] : []),
+  ];
   return (
     <table className="data-table metrics">
       <caption>{caption(results)}</caption>
-      <thead><tr><th scope="col">metric</th><th scope="col">before scaling</th><th scope="col">after scaling</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">metric</th>
+          <th scope="col">before scaling</th>
+          <th scope="col">after scaling</th>
+        </tr>
+      </thead>
       <tbody>
         {rows.map(([name, f]) => (
-          <tr key={name}><th scope="row">{name}</th><td className="num" data-metric={name}>{f('before')}</td><td className="num">{f('after')}</td></tr>
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td className="num" data-metric={name}>
+              {f('before')}
+            </td>
+            <td className="num">{f('after')}</td>
+          </tr>
         ))}
       </tbody>
     </table>

@@ -6,19 +6,35 @@ import type { AppStore } from '../store';
 const BITS = [2, 3, 4, 5, 6, 7, 8, 32];
 const isPaper = (p: string) => PRECISIONS.some(([v]) => v === p);
 
-export function PrecisionControls({ store, name, label }: { store: AppStore; name: 'precision' | 'precision2'; label: string }) {
+export function PrecisionControls({
+  store,
+  name,
+  label,
+}: {
+  store: AppStore;
+  name: 'precision' | 'precision2';
+  label: string;
+}) {
   const value = store((s) => s.settings[name]);
   const set = (precision: string) => store.getState().setSettings({ [name]: precision });
   const { wBits, aBits } = parsePrecision(value);
   const bitsSelect = (what: 'W' | 'A', bits: number | null, other: number | null) => (
     <label>
-      {label.replace(/precision$/i, '')}{what} bits{' '}
-      <select value={bits ?? 32} onChange={(e) => {
-        const b = Number(e.target.value);
-        const [w, a] = what === 'W' ? [b, other ?? 32] : [other ?? 32, b];
-        set(w === 32 && a === 32 ? 'fp32' : `w${w}a${a}`);
-      }}>
-        {BITS.map((b) => <option key={b} value={b}>{b === 32 ? 'float' : b}</option>)}
+      {label.replace(/precision$/i, '')}
+      {what} bits{' '}
+      <select
+        value={bits ?? 32}
+        onChange={(e) => {
+          const b = Number(e.target.value);
+          const [w, a] = what === 'W' ? [b, other ?? 32] : [other ?? 32, b];
+          set(w === 32 && a === 32 ? 'fp32' : `w${w}a${a}`);
+        }}
+      >
+        {BITS.map((b) => (
+          <option key={b} value={b}>
+            {b === 32 ? 'float' : b}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -26,8 +42,15 @@ export function PrecisionControls({ store, name, label }: { store: AppStore; nam
     <>
       <label>
         {label}{' '}
-        <select value={isPaper(value) ? value : 'custom'} onChange={(e) => set(e.target.value === 'custom' ? 'w6a6' : e.target.value)}>
-          {PRECISIONS.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
+        <select
+          value={isPaper(value) ? value : 'custom'}
+          onChange={(e) => set(e.target.value === 'custom' ? 'w6a6' : e.target.value)}
+        >
+          {PRECISIONS.map(([v, t]) => (
+            <option key={v} value={v}>
+              {t}
+            </option>
+          ))}
           <option value="custom">custom bits</option>
         </select>
       </label>

@@ -4,7 +4,15 @@ import { useDeferredValue, useMemo } from 'react';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { CLAMPS } from '../../core/quant/qparams';
-import { ARITHMETIC_CHOICES, ARITHMETIC_LABELS, BACKEND_CHOICES, CLAMP_LABELS, OBSERVERS, type Settings, runNote } from '../url';
+import {
+  ARITHMETIC_CHOICES,
+  ARITHMETIC_LABELS,
+  BACKEND_CHOICES,
+  CLAMP_LABELS,
+  OBSERVERS,
+  type Settings,
+  runNote,
+} from '../url';
 import { FillPanel } from './FillPanel';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
@@ -20,16 +28,33 @@ import { diagramOf, temperatureText } from '../trials';
 
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
 
-export function Select<K extends keyof Settings>({ store, name, label, options }: { store: AppStore; name: K; label: string; options: readonly (readonly [Settings[K], string])[] }) {
+export function Select<K extends keyof Settings>({
+  store,
+  name,
+  label,
+  options,
+}: {
+  store: AppStore;
+  name: K;
+  label: string;
+  options: readonly (readonly [Settings[K], string])[];
+}) {
   const value = store((s) => s.settings[name]);
   return (
     <label>
       {label}{' '}
-      <select value={String(value)} onChange={(e) => {
-        const picked = options.find(([v]) => String(v) === e.target.value);
-        if (picked) store.getState().setSettings({ [name]: picked[0] } as Partial<Settings>);
-      }}>
-        {options.map(([v, t]) => <option key={String(v)} value={String(v)}>{t}</option>)}
+      <select
+        value={String(value)}
+        onChange={(e) => {
+          const picked = options.find(([v]) => String(v) === e.target.value);
+          if (picked) store.getState().setSettings({ [name]: picked[0] } as Partial<Settings>);
+        }}
+      >
+        {options.map(([v, t]) => (
+          <option key={String(v)} value={String(v)}>
+            {t}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -44,17 +69,37 @@ function SingleRun({ store, results, cached }: { store: AppStore; results: RunRe
     <>
       <div className="diagrams">
         <ReliabilityDiagram {...diagramOf(results, 'before')} title={`Before temperature scaling${pooled}`} />
-        <ReliabilityDiagram {...diagramOf(results, 'after')} title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`} />
+        <ReliabilityDiagram
+          {...diagramOf(results, 'after')}
+          title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`}
+        />
       </div>
       <MetricsTable results={results} />
-      {first.calibration?.pool && <p role="note" data-testid="calibration-note">Note: {replacementNote(first.calibration.images, first.calibration.pool)}.</p>}
-      <p className="muted">{cached ? 'From the cache (IndexedDB).' : `Computed in ${seconds.toFixed(1)} s on ${first.backend}${runNote(first.spec.arithmetic, first.spec.clamp) ? `, with ${runNote(first.spec.arithmetic, first.spec.clamp)}` : ''}.`} <ResultButtons results={results} name={first.key} /></p>
+      {first.calibration?.pool && (
+        <p role="note" data-testid="calibration-note">
+          Note: {replacementNote(first.calibration.images, first.calibration.pool)}.
+        </p>
+      )}
+      <p className="muted">
+        {cached
+          ? 'From the cache (IndexedDB).'
+          : `Computed in ${seconds.toFixed(1)} s on ${first.backend}${runNote(first.spec.arithmetic, first.spec.clamp) ? `, with ${runNote(first.spec.arithmetic, first.spec.clamp)}` : ''}.`}{' '}
+        <ResultButtons results={results} name={first.key} />
+      </p>
       <Gallery store={store} result={first} ofTrials={results.length} />
     </>
   );
 }
 
-export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(): void; fill: { start(): void; stop(): void } }) {
+export function RunPanel({
+  store,
+  onCancel,
+  fill,
+}: {
+  store: AppStore;
+  onCancel(): void;
+  fill: { start(): void; stop(): void };
+}) {
   // deferred: a settings change first redraws the controls, then (time-sliced, in later tasks) tears
   // down the old run's charts, so neither blocks the main thread for long
   const run = useDeferredValue(store((s) => s.run));
@@ -62,47 +107,158 @@ export function RunPanel({ store, onCancel, fill }: { store: AppStore; onCancel(
   const view = store((s) => s.settings.view);
   const dataset = store((s) => s.settings.dataset);
   const models = store((s) => s.models);
-  const archs = useMemo(() => archChoices(models ?? [], dataset).map((a) => [a, archTitle(a)] as const), [models, dataset]);
+  const archs = useMemo(
+    () => archChoices(models ?? [], dataset).map((a) => [a, archTitle(a)] as const),
+    [models, dataset],
+  );
   return (
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
       <div className="controls">
-        <Select store={store} name="view" label="View" options={[['single', 'single run'], ['grid', 'reliability grid'], ['scatter', 'ECE vs error'], ['compare', 'compare two runs']] as const} />
-        {(view === 'single' || view === 'compare') && <Select store={store} name="arch" label={view === 'compare' ? 'A: architecture' : 'Architecture'} options={archs} />}
-        {(view === 'single' || view === 'compare') && <PrecisionControls store={store} name="precision" label={view === 'compare' ? 'A: precision' : 'Precision'} />}
+        <Select
+          store={store}
+          name="view"
+          label="View"
+          options={
+            [
+              ['single', 'single run'],
+              ['grid', 'reliability grid'],
+              ['scatter', 'ECE vs error'],
+              ['compare', 'compare two runs'],
+            ] as const
+          }
+        />
+        {(view === 'single' || view === 'compare') && (
+          <Select
+            store={store}
+            name="arch"
+            label={view === 'compare' ? 'A: architecture' : 'Architecture'}
+            options={archs}
+          />
+        )}
+        {(view === 'single' || view === 'compare') && (
+          <PrecisionControls
+            store={store}
+            name="precision"
+            label={view === 'compare' ? 'A: precision' : 'Precision'}
+          />
+        )}
         {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={archs} />}
         {view === 'compare' && <PrecisionControls store={store} name="precision2" label="B: precision" />}
-        {view === 'grid' && <Select store={store} name="scaling" label="Diagrams" options={[['before', 'before temperature scaling'], ['after', 'after temperature scaling']] as const} />}
-        <Select store={store} name="trial" label="Trial" options={[...[1, 2, 3].map((t) => [t, `${t} (seed ${trialSeed(t - 1)})`] as const), ['all', 'all three'] as const]} />
-        <Select store={store} name="observer" label="Activation observer" options={OBSERVERS.map((o) => [o, o === 'histogram' ? 'histogram (PyTorch 1.13)' : o === 'histogram-bitmatched' ? 'histogram, bit-matched search' : 'min/max'] as const)} />
-        <Select store={store} name="arithmetic" label="Arithmetic" options={ARITHMETIC_CHOICES.map((a) => [a, ARITHMETIC_LABELS[a]] as const)} />
-        <Select store={store} name="clamp" label="Integer range below 8 bits" options={CLAMPS.map((c) => [c, CLAMP_LABELS[c]] as const)} />
-        <Select store={store} name="bins" label="ECE bins" options={[10, 15, 20].map((b) => [b, String(b)] as const)} />
-        <Select store={store} name="backend" label="Backend" options={BACKEND_CHOICES.map((b) => [b, b === 'auto' ? 'auto (WebGPU first)' : b] as const)} />
+        {view === 'grid' && (
+          <Select
+            store={store}
+            name="scaling"
+            label="Diagrams"
+            options={
+              [
+                ['before', 'before temperature scaling'],
+                ['after', 'after temperature scaling'],
+              ] as const
+            }
+          />
+        )}
+        <Select
+          store={store}
+          name="trial"
+          label="Trial"
+          options={[
+            ...[1, 2, 3].map((t) => [t, `${t} (seed ${trialSeed(t - 1)})`] as const),
+            ['all', 'all three'] as const,
+          ]}
+        />
+        <Select
+          store={store}
+          name="observer"
+          label="Activation observer"
+          options={OBSERVERS.map(
+            (o) =>
+              [
+                o,
+                o === 'histogram'
+                  ? 'histogram (PyTorch 1.13)'
+                  : o === 'histogram-bitmatched'
+                    ? 'histogram, bit-matched search'
+                    : 'min/max',
+              ] as const,
+          )}
+        />
+        <Select
+          store={store}
+          name="arithmetic"
+          label="Arithmetic"
+          options={ARITHMETIC_CHOICES.map((a) => [a, ARITHMETIC_LABELS[a]] as const)}
+        />
+        <Select
+          store={store}
+          name="clamp"
+          label="Integer range below 8 bits"
+          options={CLAMPS.map((c) => [c, CLAMP_LABELS[c]] as const)}
+        />
+        <Select
+          store={store}
+          name="bins"
+          label="ECE bins"
+          options={[10, 15, 20].map((b) => [b, String(b)] as const)}
+        />
+        <Select
+          store={store}
+          name="backend"
+          label="Backend"
+          options={BACKEND_CHOICES.map((b) => [b, b === 'auto' ? 'auto (WebGPU first)' : b] as const)}
+        />
       </div>
       <p className="muted" role="status" aria-label="backend">
-        {backend === null ? 'Starting the lab worker...' : 'error' in backend ? backend.error
-          : `Running on ${backend.name}. ${backend.attempts.filter((a) => !a.ok).map((a) => `${a.backend}: ${a.reason}`).join('; ')}`}
+        {backend === null
+          ? 'Starting the lab worker...'
+          : 'error' in backend
+            ? backend.error
+            : `Running on ${backend.name}. ${backend.attempts
+                .filter((a) => !a.ok)
+                .map((a) => `${a.backend}: ${a.reason}`)
+                .join('; ')}`}
       </p>
       {run.status === 'running' && (
         <p aria-live="polite" className="progress">
           {run.step && `${run.step} · `}
-          {run.total === 0 ? <>Starting... <progress aria-label="starting" /></> : <>{PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} /></>}{' '}
+          {run.total === 0 ? (
+            <>
+              Starting... <progress aria-label="starting" />
+            </>
+          ) : (
+            <>
+              {PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} />
+            </>
+          )}{' '}
           <button onClick={onCancel}>Cancel</button>
         </p>
       )}
-      {run.status === 'error' && <p role="alert" className="error">{run.message}</p>}
+      {run.status === 'error' && (
+        <p role="alert" className="error">
+          {run.message}
+        </p>
+      )}
       {(view === 'grid' || view === 'scatter') && <FillPanel store={store} fill={fill} />}
       {view === 'grid' && <GridPanel store={store} />}
       {view === 'scatter' && <ScatterPanel store={store} />}
       {view === 'compare' && <ComparePanel store={store} />}
       {view === 'single' && run.status === 'running' && run.partial && (
         <div className="diagrams">
-          <ReliabilityDiagram bins={run.partial.before.bins} ece={run.partial.before.ece} title={`Before scaling (${run.partial.before.n} test images so far, in a fixed shuffled order)`} />
-          <ReliabilityDiagram bins={run.partial.after.bins} ece={run.partial.after.ece} title={`After scaling (T = ${run.partial.temperature.toFixed(4)}, fitted on validation), so far`} />
+          <ReliabilityDiagram
+            bins={run.partial.before.bins}
+            ece={run.partial.before.ece}
+            title={`Before scaling (${run.partial.before.n} test images so far, in a fixed shuffled order)`}
+          />
+          <ReliabilityDiagram
+            bins={run.partial.after.bins}
+            ece={run.partial.after.ece}
+            title={`After scaling (T = ${run.partial.temperature.toFixed(4)}, fitted on validation), so far`}
+          />
         </div>
       )}
-      {view === 'single' && run.status === 'done' && <SingleRun store={store} results={run.results} cached={run.cached} />}
+      {view === 'single' && run.status === 'done' && (
+        <SingleRun store={store} results={run.results} cached={run.cached} />
+      )}
     </section>
   );
 }

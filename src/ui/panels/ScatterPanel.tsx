@@ -21,17 +21,40 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   const [results, setResults] = useState<RunResult[]>([]);
   useEffect(() => {
     let live = true;
-    void allResults().then((rs) => live && setResults(rs.filter((r) => r.spec.dataset === dataset && r.spec.numBins === bins && r.spec.testSplit === 'test'
-      && int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision) && runClamp(r.spec.clamp, r.spec.precision) === runClamp(clamp, r.spec.precision))));
+    void allResults().then(
+      (rs) =>
+        live &&
+        setResults(
+          rs.filter(
+            (r) =>
+              r.spec.dataset === dataset &&
+              r.spec.numBins === bins &&
+              r.spec.testSplit === 'test' &&
+              int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision) &&
+              runClamp(r.spec.clamp, r.spec.precision) === runClamp(clamp, r.spec.precision),
+          ),
+        ),
+    );
     return () => {
       live = false;
     };
   }, [dataset, bins, arithmetic, clamp, grid, run, filled]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
-  if (!axes) return <p>No runs computed for {dataset} yet: compute every run above, fill the reliability grid, or run single configurations.</p>;
+  if (!axes)
+    return (
+      <p>
+        No runs computed for {dataset} yet: compute every run above, fill the reliability grid, or run single
+        configurations.
+      </p>
+    );
   return (
     <>
-      <p className="muted">{results.length} runs from the cache{runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}. Colour = architecture, marker size = precision (more bits, larger); both panels share their axes. <ResultButtons results={results} name={`${dataset}-runs`} /></p>
+      <p className="muted">
+        {results.length} runs from the cache
+        {runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}. Colour =
+        architecture, marker size = precision (more bits, larger); both panels share their axes.{' '}
+        <ResultButtons results={results} name={`${dataset}-runs`} />
+      </p>
       <div className="diagrams">
         <EceScatter results={results} scaling="before" axes={axes} />
         <EceScatter results={results} scaling="after" axes={axes} />

@@ -22,7 +22,10 @@ describe('metricDeltas (compare view: B minus A)', () => {
   it('shows an unchanged metric as 0, and averages trials before subtracting', () => {
     expect(rows.MCE.before).toBe('0 pp');
     expect(rows.Brier.after).toBe('0');
-    const twoTrials = [run(report(0.5, 0.1, 1), report(0.5, 0.1, 1)), run(report(0.6, 0.2, 1), report(0.6, 0.2, 1))];
+    const twoTrials = [
+      run(report(0.5, 0.1, 1), report(0.5, 0.1, 1)),
+      run(report(0.6, 0.2, 1), report(0.6, 0.2, 1)),
+    ];
     expect(metricDeltas(a, twoTrials).find((r) => r.name === 'top-1 error')!.before).toBe('+7.75 pp'); // 55% - 47.25%
   });
 });
