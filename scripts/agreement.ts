@@ -1,6 +1,6 @@
 // How far the lab's logits stray from PyTorch's, image by image (int8.test.ts, int8Check.ts).
 
-/** The floors: share of test images on whose top-1 the lab and torch's int8 model agree. */
+/** The agreement floors: share of test images on whose top-1 the lab and torch's int8 model agree. */
 export const INT8_FLOORS: Record<string, number> = { 'W8/A8': 0.995, 'W4/A8': 0.995, 'W4/A4': 0.98 };
 
 export interface Agreement {

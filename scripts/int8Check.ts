@@ -1,4 +1,4 @@
-// The int8 check on whole test sets: the lab's int8 emulation (src/core/quant/int8.ts) against
+// The int8 agreement check on whole test sets: the lab's int8 emulation (src/core/quant/int8.ts) against
 // PyTorch's int8 model, run with the same qparams by training/reference/compare_int8.py --full --save DIR.
 //   /usr/bin/python3 training/reference/compare_int8.py --full --engines onednn --save /tmp/int8   (or qnnpack, or both)
 //   npm run int8-check -- /tmp/int8

@@ -3,7 +3,7 @@ reproduces) and the same model run with PyTorch's int8 kernels (int8.py: QNNPACK
 engines Debian's torch 1.13 has) with the very same qparams.
 
   /usr/bin/python3 training/reference/compare_int8.py            # on the golden files' test images (run golden_ptq.py first)
-  /usr/bin/python3 training/reference/compare_int8.py --full     # the issue's check: the lab's trial-0 calibration
+  /usr/bin/python3 training/reference/compare_int8.py --full     # the full check: the lab's trial-1 calibration
       [--engines onednn] [--models cifar10-] [--test-images N]   # (1,024 images), every image of the default test set
       [--save DIR]                                     # and the int8 logits for the lab's emulation (scripts/int8Check.ts)
   /usr/bin/python3 training/reference/compare_int8.py --trace w8a8 --engines onednn --models retinamnist-shufflenetv2
@@ -32,7 +32,7 @@ import int8
 from bundle import read_manifest, read_split, sample_indices
 
 ENGINES = ('qnnpack', 'onednn')
-# The issue's floors: share of test images whose top-1 the int8 model and the fake-quant reference agree on.
+# The agreement floors: share of test images whose top-1 the int8 model and the fake-quant reference agree on.
 FLOORS = {(8, 8): 0.995, (4, 8): 0.995, (4, 4): 0.98}
 BATCH = 500  # test images per forward pass: bounds memory on CIFAR-10's 10,000
 
@@ -112,7 +112,7 @@ def golden_table(engine, prefix, pool):
 
 
 def full_runs(path, engines, pool, test_images=None, precisions=golden_ptq.PRECISIONS):
-    """As the lab runs trial 0: 1,024 calibration images from the pool in batches of 32, then the whole
+    """As the lab runs trial 1: 1,024 calibration images from the pool in batches of 32, then the whole
     default test set (or a seeded sample of test_images of it). Yields (engine, model name, w_bits, a_bits, int8
     logits, fake-quant logits, labels, extra) where extra holds what the lab needs to rerun it: qparams, split, indices."""
     doc, weights = golden_ptq.load(path)

@@ -5,7 +5,7 @@ that the goldens (golden_ptq.py, golden_exact.py, golden_int8.py) and the lab bu
 The replay places torch's observers and fake quants by model.json's recorded placement on the exported
 graph; int8.py lowers the graph to torch's quantized ops by hand. Here nothing is replayed: the exported
 graph is rebuilt as an ordinary module (fx_module.py), then prepare_fx with the paper's qconfig, one
-forward per calibration batch (the lab's trial-0 draw), convert_to_reference_fx (and convert_fx on each
+forward per calibration batch (the lab's trial-1 draw), convert_to_reference_fx (and convert_fx on each
 int8 engine, in a fresh process: torch 1.13's quantized ops keep state between calls). Checked:
 - prepare_fx on the rebuilt model observes where model.json says (the placement the export recorded);
 - every observer's scale and zero point equal the replay's;
@@ -15,7 +15,7 @@ What torch does below 8 bits: convert_fx and convert_to_reference_fx quantize wi
 scale and zero point, but clamp only at qint8's and quint8's ends, so torch's "W4/A4" model keeps 8-bit
 integer ranges (int8.clamp_range 'dtype'): a weight at a channel's positive extreme rounds to +8, and
 activations above the calibrated range are kept up to 255 steps, not clipped at 15. The lab's default
-(and the issue's) is a true b-bit model ('bits'); the two are reported side by side.
+is a true b-bit model ('bits'); the two are reported side by side.
 
   /usr/bin/python3 training/reference/golden_fx.py [--test-images 200] [--calibration-images 256] [--engines onednn,qnnpack]
                                          [--int8-precisions w8a8,w4a8,w4a4] [--models PREFIX]
@@ -39,7 +39,7 @@ import fx_module  # noqa: E402
 import golden_ptq as ptq  # noqa: E402
 import int8  # noqa: E402
 
-BOUND = 1e-3  # of the largest logit, the issue's
+BOUND = 1e-3  # of the largest logit
 
 
 def literal_int8_logits(path, engine, state, w_bits, a_bits, split, indices):

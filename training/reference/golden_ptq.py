@@ -41,7 +41,7 @@ RESIDUAL = os.path.join(ROOT, 'golden', 'out', 'random-models', 'residual', 'mod
 
 
 def trial_seed(trial):
-    return 1000 + trial  # as src/core/experiment/calibration.ts
+    return 1000 + trial  # as src/core/experiment/calibration.ts: trial is 0-based there too (the page's trial k is k - 1)
 
 
 def calibration_indices(pool_count, seed, count=CALIBRATION_IMAGES):
@@ -88,7 +88,7 @@ def test_sample(doc, count):
 
 
 def calibration_batches(doc, count=CALIBRATION_IMAGES):
-    """The lab's trial-0 calibration draw from the model's dataset pool, as model input in batches of 32;
+    """The lab's trial-1 calibration draw from the model's dataset pool, as model input in batches of 32;
     for a random model, its stored random batches (count ignored)."""
     if doc['dataset'] == 'none':
         return random_inputs(doc)[0]
@@ -200,7 +200,7 @@ def main():
         with open(os.path.join(OUT, f"{doc['name']}-test-inputs.json"), 'w') as f:
             json.dump(dict(inputs_nhwc=x.permute(0, 2, 3, 1).reshape(-1).tolist()), f)
         print(f"{doc['name']}: {doc['quant']['observers']} observers")
-    # shipped models on their own data: trial 0's calibration draw from the pool
+    # shipped models on their own data: trial 1's calibration draw from the pool
     for path in sorted(glob.glob(os.path.join(ROOT, 'public', 'models', '*', '*', 'model.json'))):
         doc, weights = load(path)
         calib = calibration_batches(doc, args.calibration_images)

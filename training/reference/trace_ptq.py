@@ -107,7 +107,7 @@ def main():
     p.add_argument('model', help='a folder with model.json and weights.bin')
     p.add_argument('--w', type=int, default=8, help='weight bits, 2-8, or 32 for float weights')
     p.add_argument('--a', type=int, default=8)
-    p.add_argument('--trial', type=int, default=0, help='the lab trial (0-2) whose calibration draw to use')
+    p.add_argument('--trial', type=int, default=1, choices=(1, 2, 3), help="the lab's trial (1-3) whose calibration draw to use")
     p.add_argument('--calibration-images', type=int, default=golden_ptq.CALIBRATION_IMAGES)
     p.add_argument('--observer', type=int, help='skip the tables and explain this observer')
     p.add_argument('--weights-only', action='store_true', help='only the table of one layer\'s quantized weights alone')
@@ -121,7 +121,7 @@ def main():
     m = read_manifest(folder)
     norm = doc['input']['mean'], doc['input']['std']
     Xp, _ = read_split(folder, m, m['poolSplit'])
-    idx = golden_ptq.calibration_indices(len(Xp), golden_ptq.trial_seed(args.trial), args.calibration_images)
+    idx = golden_ptq.calibration_indices(len(Xp), golden_ptq.trial_seed(args.trial - 1), args.calibration_images)
     xp = data.to_input(Xp[idx], *norm)
     calib = [xp[i:i + golden_ptq.BATCH] for i in range(0, len(xp), golden_ptq.BATCH)]
     Xt, Yt = read_split(folder, m, m['testSplits'][0])
@@ -138,7 +138,7 @@ def main():
               f"all weights W{args.w} {ctx['acc'](ctx['qweights']):.2%}")
         weight_table(ctx, doc, args.w)
         return
-    print(f"{doc['name']} W{args.w}/A{args.a}, trial {args.trial + 1}'s {len(idx)} calibration images, "
+    print(f"{doc['name']} W{args.w}/A{args.a}, trial {args.trial}'s {len(idx)} calibration images, "
           f"{len(Yt)} test images: FP32 {ctx['acc'](weights):.2%}, "
           f"quantized {ctx['acc'](ctx['qweights'], active=set(range(len(observers)))):.2%}, "
           f"weights alone {ctx['acc'](ctx['qweights']):.2%}")

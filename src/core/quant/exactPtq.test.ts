@@ -1,4 +1,4 @@
-// The issue's whole-model check, "fake-quant logits within 1e-3 of the largest logit of PyTorch's
+// The whole-model check, "fake-quant logits within 1e-3 of the largest logit of PyTorch's
 // reference", with float summation order taken out of both sides (training/reference/golden_exact.py): each node
 // computed exactly and rounded once to float32, then torch's observers and fake quant. Calibrated by the
 // lab on the same images, every qparam must equal torch's and every logit must be within 1e-3 of the

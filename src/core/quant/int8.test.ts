@@ -1,5 +1,5 @@
 // The int8 emulation against PyTorch's int8 model on oneDNN and on QNNPACK (training/reference/golden_int8.py):
-// same qparams, same test images. The issue's floors (INT8_FLOORS) are top-1 agreement of at least 99.5% at
+// same qparams, same test images. The agreement floors (INT8_FLOORS) are top-1 agreement of at least 99.5% at
 // W8/A8 and W4/A8 and 98% at W4/A4; the emulation is meant to be exact, so the test also bounds how far
 // its logits stray, in steps of the logits' grid.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

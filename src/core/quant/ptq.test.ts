@@ -16,7 +16,7 @@
 // medians of 22-31% and 4-7% within 10%, so 60% still tells the observers apart with room). Top-1
 // agreement of the own-calibrated model is printed, not asserted: on that simulated CPU torch's own
 // W8/A8 MobileOne agreed with its FP32 predictions on only 50% of RetinaMNIST test images, from
-// ranges within 6% of ours. The "logits within 1e-3 of the largest" is checked where the sum
+// ranges within 6% of ours. The whole-model bound "logits within 1e-3 of the largest" is checked where the sum
 // order is taken out of both sides: exactPtq.test.ts (every qparam and logit equal torch's).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
