@@ -9,7 +9,7 @@ for ds in retinamnist pneumoniamnist cifar10; do
     echo "training $ds-$arch"
     extra=()
     # GhostNet-VGG (26 plain convs, no residuals) diverges to a constant predictor at lr 0.1 with
-    # batch 32; the linear scaling rule's 0.1 x 32/128 and one warm-up epoch train it (README, model card).
+    # batch 32; the linear scaling rule's 0.1 x 32/128 and one warm-up epoch train it (docs/model-card.md).
     [ "$arch" = ghostnet_vgg ] && extra=(--lr 0.02 --warmup 1)
     /usr/bin/python3 train.py --dataset "$ds" --arch "$arch" "${extra[@]}"
   done

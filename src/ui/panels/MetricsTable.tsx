@@ -56,17 +56,21 @@ export function metricDeltas(
   });
 }
 
+const MetricsHead = () => (
+  <thead>
+    <tr>
+      <th scope="col">metric</th>
+      <th scope="col">before scaling</th>
+      <th scope="col">after scaling</th>
+    </tr>
+  </thead>
+);
+
 export function DeltaTable({ a, b }: { a: RunResult[]; b: RunResult[] }) {
   return (
     <table className="data-table metrics">
       <caption>B minus A (percentage points for the percentages; means over trials)</caption>
-      <thead>
-        <tr>
-          <th scope="col">metric</th>
-          <th scope="col">before scaling</th>
-          <th scope="col">after scaling</th>
-        </tr>
-      </thead>
+      <MetricsHead />
       <tbody>
         {metricDeltas(a, b).map(({ name, before, after }) => (
           <tr key={name}>
@@ -105,13 +109,7 @@ export function MetricsTable({ results }: { results: RunResult[] }) {
   return (
     <table className="data-table metrics">
       <caption>{caption(results)}</caption>
-      <thead>
-        <tr>
-          <th scope="col">metric</th>
-          <th scope="col">before scaling</th>
-          <th scope="col">after scaling</th>
-        </tr>
-      </thead>
+      <MetricsHead />
       <tbody>
         {rows.map(([name, f]) => (
           <tr key={name}>
