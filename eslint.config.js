@@ -13,7 +13,7 @@ export default tseslint.config(
   {
     // The core runs in Node, in the worker and in tests alike: no UI, worker, DOM or Node imports.
     files: ['src/core/**/*.ts'],
-    ignores: ['src/core/**/*.test.ts'],
+    ignores: ['src/core/**/*.test.ts', 'src/core/**/*.testing.ts'], // tests and their support run in Node
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
       'no-restricted-imports': [

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes golden/out/: what the unit tests compare with, from the independent references (numpy,
 # PyTorch 1.13 from Debian's python3-torch). `npm run goldens`; scripts/test.sh sources it and counts
-# each writer as one check. About 25 minutes on a quiet 2-core machine.
+# each writer as one check. About 5 minutes on a quiet 2-core machine.
 PY=${PY:-/usr/bin/python3}
 
 # name|command, in the order the writers depend on each other (golden_ptq reads golden_models' random models)

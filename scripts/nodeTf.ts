@@ -1,16 +1,13 @@
-// tfjs backends and model files for Node (tests, CLIs, benchmarks). The browser worker has its own.
+// tfjs backends, model folders and run inputs for Node (CLIs, benchmarks, tests). The browser worker has its own.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { type GraphDoc, type ParsedGraph, parseGraph, parseWeights } from '../src/core/graph/format';
+import { type ParsedGraph, parseGraph, parseWeights } from '../src/core/graph/format';
 import { GraphModel } from '../src/core/graph/execute';
 import { readManifest, readSplit } from '../src/core/data/bundle';
-import { subset } from '../src/core/data/dataset';
-import { toModelInput } from '../src/core/data/preprocess';
 import type { RunInputs } from '../src/core/experiment/run';
-import { calibrationIndices } from '../src/core/experiment/calibration';
 import { dirFetcher } from './bundleFiles';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -65,56 +62,4 @@ export async function loadRunInputsFrom(
     val: await readSplit(fetchFile, m, m.valSplit),
     test: await readSplit(fetchFile, m, test),
   };
-}
-
-/** A golden file's test images (PyTorch's seeded sample of a split, in its order) as model input (NHWC);
- * for a random model (split 'random'), its stored random inputs at `indices`, unlabelled. */
-export async function goldenSample(
-  doc: GraphDoc,
-  split: string,
-  indices: number[],
-): Promise<{ input: Float32Array; labels: number[] }> {
-  if (split === 'random') {
-    const file = join(ROOT, 'golden/out/ptq', `${doc.name}-test-inputs.json`);
-    const all = (JSON.parse(await readFile(file, 'utf8')) as { inputs_nhwc: number[] }).inputs_nhwc;
-    const size = doc.input.height * doc.input.width * doc.input.channels;
-    const input = new Float32Array(indices.length * size);
-    indices.forEach((i, k) => input.set(all.slice(i * size, (i + 1) * size), k * size));
-    return { input, labels: [] };
-  }
-  const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));
-  const m = await readManifest(fetchFile);
-  const sample = subset(await readSplit(fetchFile, m, split), indices, m.image);
-  return {
-    input: toModelInput(sample.images, m.image, doc.input, 0, sample.count),
-    labels: Array.from(sample.labels),
-  };
-}
-
-/** A golden file's calibration images as batches of model input (NHWC): the lab's seeded draw of a shipped
- * model's trial, or a random model's batches stored in the file. */
-export async function goldenCalibration(
-  doc: GraphDoc,
-  c: { seed?: number; count?: number; batch: number; inputs_nhwc?: number[][] },
-): Promise<Float32Array[]> {
-  if (c.inputs_nhwc) return c.inputs_nhwc.map((b) => Float32Array.from(b));
-  const calib = await calibrationSample(doc, c.seed!, c.count!);
-  const size = calib.input.length / calib.count;
-  const batches: Float32Array[] = [];
-  for (let s = 0; s < calib.count; s += c.batch)
-    batches.push(calib.input.subarray(s * size, Math.min(calib.count, s + c.batch) * size));
-  return batches;
-}
-
-/** The first `count` images of a trial's seeded calibration draw from the model's dataset pool, as model input (NHWC). */
-export async function calibrationSample(
-  doc: GraphDoc,
-  seed: number,
-  count: number,
-): Promise<{ input: Float32Array; count: number }> {
-  const fetchFile = dirFetcher(join(ROOT, 'public/data', doc.dataset));
-  const m = await readManifest(fetchFile);
-  const pool = await readSplit(fetchFile, m, m.poolSplit);
-  const calib = subset(pool, calibrationIndices(pool.count, seed, count), m.image);
-  return { input: toModelInput(calib.images, m.image, doc.input, 0, calib.count), count: calib.count };
 }

@@ -9,7 +9,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT, goldenCalibration, goldenSample, loadModelParts } from '../../../scripts/nodeTf';
+import { ROOT, loadModelParts } from '../../../scripts/nodeTf';
+import { goldenCalibration, goldenSample } from './goldenInputs.testing';
 import { ExactGraph } from '../graph/exact';
 import { ExactPtq, observeExact } from './exactPtq';
 import { ActivationObservers } from './ptq';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { INT8_FLOORS, agreement } from '../../../scripts/agreement';
-import { ROOT, goldenSample, loadModelParts, useBackend } from '../../../scripts/nodeTf';
+import { ROOT, loadModelParts, useBackend } from '../../../scripts/nodeTf';
+import { goldenSample } from './goldenInputs.testing';
 import { type Int8Engine, Int8Model, addTable } from './int8';
 import type { Clamp } from './qparams';
 

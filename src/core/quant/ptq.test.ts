@@ -22,7 +22,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, goldenCalibration, goldenSample, loadModelParts, useBackend } from '../../../scripts/nodeTf';
+import { ROOT, loadModelParts, useBackend } from '../../../scripts/nodeTf';
+import { goldenCalibration, goldenSample } from './goldenInputs.testing';
 import { PtqModel } from './ptq';
 
 const DIR = join(ROOT, 'golden/out/ptq');
