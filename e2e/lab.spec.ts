@@ -100,7 +100,7 @@ test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what
   await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&trial=1&backend=wasm');
   // fake quant differs here: ECE 10.24% (oneDNN 10.18%), T 1.0200 (1.0147)
   for (const [arithmetic, engine] of [
-    ['int8', 'oneDNN'],
+    ['int8-onednn', 'oneDNN'],
     ['int8-qnnpack', 'QNNPACK'],
   ] as const) {
     const want = await expected('w4a8', 0, arithmetic);

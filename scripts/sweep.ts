@@ -1,7 +1,7 @@
 // The paper's grid in Node: every shipped model x FP32, W8/A8, W4/A8, W4/A4 x 3 trials, on tfjs wasm.
 //   npm run sweep [-- --datasets retinamnist,cifar10] [--trials 3] [--out results] [--fresh]
-//                 [--arithmetic int8|int8-qnnpack]   (quantized runs as the deployed int8 model computes them on
-//                                       oneDNN or QNNPACK; out: results/int8 or results/int8-qnnpack)
+//                 [--arithmetic int8-onednn|int8-qnnpack]   (quantized runs as the deployed int8 model computes them on
+//                                       oneDNN or QNNPACK; out: results/int8-onednn or results/int8-qnnpack)
 //                 [--clamp dtype]        (integers below 8 bits clamped only at 8-bit ends, as PyTorch 1.13's
 //                                       convert_fx does; out: results/[<arithmetic>/]clamp-dtype)
 //   npm run sweep -- --models DIR[,DIR] [--data BUNDLE[,BUNDLE]] --out DIR [...]

@@ -11,7 +11,7 @@ describe('settings in the URL', () => {
       precision: 'w5a3',
       view: 'grid' as const,
       bins: 20,
-      arithmetic: 'int8' as const,
+      arithmetic: 'int8-onednn' as const,
     };
     expect(parseSettings(formatSettings(s))).toEqual({ settings: s, notices: [] });
     expect(parseSettings('?trial=3').settings.trial).toBe(3);

@@ -8,15 +8,15 @@ export type DatasetName = (typeof DATASETS)[number];
 export const ARCHS = ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0'] as const;
 export type ArchName = (typeof ARCHS)[number];
 export const OBSERVERS = ['histogram', 'histogram-bitmatched', 'minmax'] as const;
-export const ARITHMETIC_CHOICES = ['fake-quant', 'int8', 'int8-qnnpack'] as const;
+export const ARITHMETIC_CHOICES = ['fake-quant', 'int8-onednn', 'int8-qnnpack'] as const;
 export const ARITHMETIC_LABELS: Record<(typeof ARITHMETIC_CHOICES)[number], string> = {
   'fake-quant': "fake quant (PyTorch's reference)",
-  int8: 'int8 kernels, oneDNN (x86 servers; emulated)',
+  'int8-onednn': 'int8 kernels, oneDNN (x86 servers; emulated)',
   'int8-qnnpack': 'int8 kernels, QNNPACK (ARM phones; emulated)',
 };
 /** How a run's text names its arithmetic: '' for fake quant, which needs no mention. */
 const arithmeticNote = (a?: string) =>
-  a === 'int8' ? 'int8 arithmetic (oneDNN)' : a === 'int8-qnnpack' ? 'int8 arithmetic (QNNPACK)' : '';
+  a === 'int8-onednn' ? 'int8 arithmetic (oneDNN)' : a === 'int8-qnnpack' ? 'int8 arithmetic (QNNPACK)' : '';
 export const CLAMP_LABELS: Record<Clamp, string> = {
   bits: 'b-bit (a true b-bit model)',
   dtype: "8-bit, as PyTorch 1.13's convert_fx leaves them",

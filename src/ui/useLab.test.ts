@@ -6,12 +6,12 @@ import { specOf } from './useLab';
 
 describe('the arithmetic setting', () => {
   it('asks for int8 only where both sides are quantized: FP32 and float sides compute the same either way', () => {
-    const int8 = { ...DEFAULT_SETTINGS, arithmetic: 'int8' as const };
-    expect(specOf({ ...int8, precision: 'w4a8' }).arithmetic).toBe('int8');
+    const int8 = { ...DEFAULT_SETTINGS, arithmetic: 'int8-onednn' as const };
+    expect(specOf({ ...int8, precision: 'w4a8' }).arithmetic).toBe('int8-onednn');
     expect(specOf({ ...int8, precision: 'fp32' }).arithmetic).toBeUndefined();
     expect(specOf({ ...int8, precision: 'w4a32' }).arithmetic).toBeUndefined();
-    expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a8' }).arithmetic).toBeUndefined(); // fake quant: keys as before int8 existed
-    expect(runArithmetic('int8', parsePrecision('w8a8'))).toBe('int8'); // the scatter's filter
+    expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a8' }).arithmetic).toBeUndefined(); // fake quant: the default, named by no key
+    expect(runArithmetic('int8-onednn', parsePrecision('w8a8'))).toBe('int8-onednn'); // the scatter's filter
     expect(runArithmetic('fake-quant', parsePrecision('w8a8'))).toBeUndefined();
     expect(specOf({ ...int8, arithmetic: 'int8-qnnpack', precision: 'w4a4' }).arithmetic).toBe(
       'int8-qnnpack',
@@ -31,8 +31,8 @@ describe('the clamp setting', () => {
     expect(specOf({ ...dtype, precision: 'fp32' }).clamp).toBeUndefined();
     expect(specOf({ ...DEFAULT_SETTINGS, precision: 'w4a4' }).clamp).toBeUndefined(); // the default: keys as before
     expect(runClamp(undefined, parsePrecision('w2a2'))).toBeUndefined();
-    expect(specOf({ ...dtype, arithmetic: 'int8', precision: 'w4a4' })).toMatchObject({
-      arithmetic: 'int8',
+    expect(specOf({ ...dtype, arithmetic: 'int8-onednn', precision: 'w4a4' })).toMatchObject({
+      arithmetic: 'int8-onednn',
       clamp: 'dtype',
     });
   });

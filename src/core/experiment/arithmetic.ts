@@ -6,17 +6,20 @@ import type { Clamp } from '../quant/qparams';
 import type { Precision } from './precision';
 
 export type Arithmetic = 'fake-quant' | Int8Arithmetic;
-export type Int8Arithmetic = 'int8' | 'int8-qnnpack';
-export const ARITHMETICS: readonly Arithmetic[] = ['fake-quant', 'int8', 'int8-qnnpack'];
-/** The int8 engine each int8 arithmetic emulates ('int8' is oneDNN: the name it had before QNNPACK). */
-export const INT8_ENGINE: Record<Int8Arithmetic, Int8Engine> = { int8: 'onednn', 'int8-qnnpack': 'qnnpack' };
+export type Int8Arithmetic = 'int8-onednn' | 'int8-qnnpack';
+export const ARITHMETICS: readonly Arithmetic[] = ['fake-quant', 'int8-onednn', 'int8-qnnpack'];
+/** The int8 engine each int8 arithmetic emulates. */
+export const INT8_ENGINE: Record<Int8Arithmetic, Int8Engine> = {
+  'int8-onednn': 'onednn',
+  'int8-qnnpack': 'qnnpack',
+};
 
 /** The int8 arithmetic a spec's `arithmetic` names, or undefined for fake quant (named or left out). */
 export const int8Of = (arithmetic?: Arithmetic): Int8Arithmetic | undefined =>
   arithmetic === 'fake-quant' ? undefined : arithmetic;
 
 /** What a run asked for with `arithmetic` carries: int8 needs both sides quantized; FP32 (and a float
- * side) computes the same either way, so such runs carry none, and fake-quant keys stay as before int8. */
+ * side) computes the same either way, so such runs carry none and share fake quant's result. */
 export function runArithmetic(arithmetic: Arithmetic, precision: Precision): Int8Arithmetic | undefined {
   return precision.wBits !== null && precision.aBits !== null ? int8Of(arithmetic) : undefined;
 }

@@ -5,7 +5,7 @@ import type { RunSpec } from './run';
 import { precisionLabel } from './precision';
 
 /** Bump when the engine's numbers change for the same inputs, so stale cache entries are ignored. */
-export const ENGINE_VERSION = 2; // 2: results carry per-image predictions
+export const ENGINE_VERSION = 3; // 2: results carry per-image predictions; 3: oneDNN's arithmetic is 'int8-onednn'
 
 /** `dataSha256`: for a bundle the user brought, the hash of its manifest (built-in data never changes under a name).
  * `poolCount`: the calibration pool's size where it may be smaller than the request (every shipped pool is not),
@@ -23,8 +23,9 @@ export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string,
     quantized ? `t${s.trial}` : '-',
     quantized ? `n${s.calibrationImages}` : '-',
     `b${s.numBins}`,
-    ...(int8Of(s.arithmetic) ? [s.arithmetic] : []), // absent for fake quant, so keys from before int8 existed stay valid
-    ...(runClamp(s.clamp, s.precision) ? ['clamp-dtype'] : []), // likewise absent for the default
+    // the defaults (fake quant, b-bit clamps) add nothing: most keys stay short
+    ...(int8Of(s.arithmetic) ? [s.arithmetic] : []),
+    ...(runClamp(s.clamp, s.precision) ? ['clamp-dtype'] : []),
     ...(s.precision.aBits !== null &&
     poolCount !== undefined &&
     withReplacement(poolCount, s.calibrationImages)

@@ -58,20 +58,20 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
   it('should run the int8 arithmetic on the same calibration, under its own cache key, and only when both sides are quantized', async () => {
     const before = tf.memory().numTensors;
     const fq = await runExperiment(inputs, spec());
-    const int8 = await runExperiment(inputs, spec({ arithmetic: 'int8' }));
+    const int8 = await runExperiment(inputs, spec({ arithmetic: 'int8-onednn' }));
     expect(tf.memory().numTensors).toBe(before);
     expect(int8.qparams).toEqual(fq.qparams);
-    expect(int8.key).toBe(`${fq.key}|int8`);
+    expect(int8.key).toBe(`${fq.key}|int8-onednn`);
     expect(cacheKey(inputs.parsed.doc.weights.sha256, spec({ arithmetic: 'fake-quant' }))).toBe(fq.key);
     // the two arithmetics part on a few images at most: predictions nearly all equal, not all bit-identical
     const same = int8.predictions.pred.filter((p, i) => p === fq.predictions.pred[i]).length;
     expect(same / int8.predictions.pred.length).toBeGreaterThan(0.95);
     expect(int8.predictions.conf).not.toEqual(fq.predictions.conf);
     await expect(
-      runExperiment(inputs, spec({ arithmetic: 'int8', precision: parsePrecision('fp32') })),
+      runExperiment(inputs, spec({ arithmetic: 'int8-onednn', precision: parsePrecision('fp32') })),
     ).rejects.toThrow(/int8 arithmetic needs quantized weights and activations/);
     await expect(runExperiment(inputs, spec({ arithmetic: 'int4' as Arithmetic }))).rejects.toThrow(
-      /unknown arithmetic int4: expected one of fake-quant, int8, int8-qnnpack/,
+      /unknown arithmetic int4: expected one of fake-quant, int8-onednn, int8-qnnpack/,
     );
     // QNNPACK: the same calibration again, its own key, and its own numbers (its int32 bias moves outputs)
     const qnnpack = await runExperiment(inputs, spec({ arithmetic: 'int8-qnnpack' }));
@@ -85,11 +85,11 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     const w4a4 = spec({ precision: parsePrecision('w4a4') });
     const bits = await runExperiment(inputs, w4a4);
     const dtype = await runExperiment(inputs, { ...w4a4, clamp: 'dtype' });
-    const int8 = await runExperiment(inputs, { ...w4a4, clamp: 'dtype', arithmetic: 'int8' });
+    const int8 = await runExperiment(inputs, { ...w4a4, clamp: 'dtype', arithmetic: 'int8-onednn' });
     expect(tf.memory().numTensors).toBe(before);
     expect(dtype.qparams).toEqual(bits.qparams); // the same observers: only the clamps move
     expect(dtype.key).toBe(`${bits.key}|clamp-dtype`);
-    expect(int8.key).toBe(`${bits.key}|int8|clamp-dtype`);
+    expect(int8.key).toBe(`${bits.key}|int8-onednn|clamp-dtype`);
     expect(dtype.predictions.conf).not.toEqual(bits.predictions.conf);
     expect(int8.predictions.conf).not.toEqual(bits.predictions.conf);
     // at 8 bits the two clamps are one: no key of its own

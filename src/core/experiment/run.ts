@@ -30,7 +30,7 @@ export interface RunSpec {
   testSplit: string;
   calibrationImages: number;
   /** How the quantized model computes: 'fake-quant' (default; PyTorch's reference model, float between
-   * the rounding points), 'int8' (the int8 model torch deploys on oneDNN, emulated: int8.ts) or
+   * the rounding points), 'int8-onednn' (the int8 model torch deploys on oneDNN, emulated: int8.ts) or
    * 'int8-qnnpack' (the same on QNNPACK, torch's engine for ARM phones). */
   arithmetic?: Arithmetic;
   /** Where integers are clamped below 8 bits: 'bits' (default; a true b-bit model) or 'dtype' (8-bit
