@@ -96,7 +96,7 @@ test("an imported MedMNIST file trains, exports, sweeps and runs in the page wit
     expect(runs.map((r) => r.calibration)).toEqual([null, { seed: 1000, images: 1024, pool: 320 }]);
   });
 
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm&shipped=off');
   const datasets = page.getByRole('combobox', { name: 'Dataset' });
   await expect(datasets.getByRole('option')).toHaveCount(3);
   await page.getByLabel('Model files').setInputFiles(files(model).filter((f) => f.name !== 'log.json'));

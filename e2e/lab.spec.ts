@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { summarize } from '../src/core/experiment/summary';
 import { expected, pct } from './expected';
+import { ENGINE_VERSION } from '../src/core/experiment/cacheKey';
 
 const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'before scaling' });
@@ -47,13 +48,26 @@ async function checkExports(page: Page) {
   expect(csv).toHaveLength(2);
   expect(csv[0].split(',')).toContain('ece_ts');
   expect(csv[1]).toContain('retinamnist,mobileone_s0,w8a8,histogram,fake-quant,1,1000');
-  expect([csv[0].split(',').at(-1), csv[1].split(',').at(-1)]).toEqual(['clamp', 'bits']);
+  const row = Object.fromEntries(csv[0].split(',').map((c, i) => [c, csv[1].split(',')[i]]));
+  expect(row).toMatchObject({
+    clamp: 'bits',
+    bins: '15',
+    backend: 'wasm',
+    engine_version: String(ENGINE_VERSION),
+  });
+  expect(row.data_sha256).toMatch(/^[0-9a-f]{64}$/);
 }
 
 test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes in Node', async ({ page }) => {
   test.setTimeout(240_000);
   const want = await expected('w8a8');
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&trial=1&backend=wasm');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&trial=1&backend=wasm&shipped=off');
+  // while it runs, the progress line estimates the time left from the batches done
+  await expect(
+    page.getByText(/(Calibrating|Validation set|Test set): \d+ \/ \d+\s+about \d+ (s|min) left/),
+  ).toBeVisible({
+    timeout: 60_000,
+  });
   await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
   const row = (name: string) =>
@@ -73,7 +87,7 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(diagram.getByRole('tooltip')).toContainText('confidence (0.867, 0.933]');
   await page.keyboard.press('Escape');
   await expect(diagram.getByRole('tooltip')).toHaveCount(0);
-  await expect(page.getByText(/Computed in .* on wasm/)).toBeVisible();
+  await expect(page.getByText(/Computed on wasm in [\d.]+ s/)).toBeVisible();
   const mistakes = page.getByRole('region', { name: 'Most confident mistakes' }).getByRole('listitem');
   await expect(mistakes).toHaveCount(12);
   await expect(mistakes.first()).toContainText(/true: grade \d/);
@@ -85,7 +99,9 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await page.emulateMedia({ colorScheme: 'light' });
   await checkExports(page);
   await page.reload(); // the same run again comes from IndexedDB
-  await expect(page.getByText('From the cache (IndexedDB).')).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByText(/^From this browser's cache: computed on wasm in [\d.]+ s with engine version \d+\./),
+  ).toBeVisible({ timeout: 30_000 });
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
 });
 
@@ -97,7 +113,7 @@ test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what
     metrics(page)
       .getByRole('row')
       .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&trial=1&backend=wasm');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&trial=1&backend=wasm&shipped=off');
   // fake quant differs here: ECE 10.24% (oneDNN 10.18%), T 1.0200 (1.0147)
   for (const [arithmetic, engine] of [
     ['int8-onednn', 'oneDNN'],
@@ -134,7 +150,9 @@ test('trial "all" pools the three trials\' bins and shows the sweep summary\'s m
 }) => {
   test.setTimeout(300_000);
   const [want] = summarize([await expected('w4a4', 0), await expected('w4a4', 1), await expected('w4a4', 2)]);
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&trial=all&backend=wasm');
+  await page.goto(
+    '/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&trial=all&backend=wasm&shipped=off',
+  );
   await expect(page.getByText(/^Trial [1-3] of 3 · /)).toBeVisible({ timeout: 60_000 });
   await expect(metrics(page)).toContainText(
     'mean ± standard deviation over 3 trials, each calibrated on 1024 images (seeds 1000, 1001, 1002)',
@@ -171,7 +189,9 @@ test('a custom low-bit run equals the core, and images whose top logit ties are 
   test.setTimeout(240_000);
   const want = await expected(TIED_PRECISION);
   expect(want.before.tiedTop).toBeGreaterThan(0); // the precision is chosen so that some top logits tie
-  await page.goto(`/?dataset=retinamnist&arch=mobileone_s0&precision=${TIED_PRECISION}&trial=1&backend=wasm`);
+  await page.goto(
+    `/?dataset=retinamnist&arch=mobileone_s0&precision=${TIED_PRECISION}&trial=1&backend=wasm&shipped=off`,
+  );
   await expect(page.getByLabel('Precision')).toHaveValue('custom');
   await expect(metrics(page)).toContainText('calibrated on 1024 images', { timeout: 200_000 });
   const row = (name: string) =>
@@ -186,15 +206,19 @@ test('a custom low-bit run equals the core, and images whose top logit ties are 
   await expect(row('tied top logits (images)')).toHaveCount(0);
 });
 
-test('WebGPU is picked when the browser gives an adapter, and an FP32 run there equals wasm', async ({
+test('auto passes over a software WebGPU adapter for wasm and says why; forced WebGPU runs FP32 equal to wasm', async ({
   page,
 }) => {
   test.setTimeout(540_000); // SwiftShader: about 2 minutes alone, over 4 beside a training run
   const want = await expected('fp32');
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
-  await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on webgpu', {
-    timeout: 60_000,
-  });
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&shipped=off');
+  const backend = page.getByRole('status', { name: 'backend' });
+  await expect(backend).toContainText('Running on wasm', { timeout: 60_000 });
+  await expect(backend).toContainText(
+    /webgpu: software rendering \(.+\), slower than wasm: kept as a last resort/,
+  );
+  await page.getByRole('combobox', { name: /^Backend/ }).selectOption('webgpu');
+  await expect(backend).toContainText('Running on webgpu', { timeout: 60_000 });
   // while the test set streams, both diagrams fill in, the scaled one with the final T (fitted on validation first)
   const t = want.temperature.temperature.toFixed(4).replace('.', '\\.');
   await expect(
@@ -214,7 +238,7 @@ test('a lost GPU device is reported, the worker restarts on WebGPU, the run resu
   page,
 }) => {
   test.setTimeout(300_000);
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=webgpu&shipped=off');
   const backend = page.getByRole('status', { name: 'backend' });
   await expect(backend).toContainText('Running on webgpu', { timeout: 60_000 });
   await expect(page.getByRole('progressbar')).toBeVisible({ timeout: 60_000 }); // the FP32 run is under way
@@ -237,7 +261,7 @@ test('switching settings quickly shows only the last one, and a missing model is
   page,
 }) => {
   test.setTimeout(240_000);
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm&shipped=off');
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
   for (const p of ['w4a8', 'w4a4', 'w8a8', 'fp32']) await page.getByLabel('Precision').selectOption(p);
   await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
@@ -274,7 +298,9 @@ test("the worker's tensor count returns to its baseline after runs, a cancelled 
     page.evaluate(() =>
       (window as Window & { qcalWorkerMemory?: () => Promise<{ numTensors: number }> }).qcalWorkerMemory!(),
     );
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&view=scatter&backend=wasm'); // the scatter runs nothing
+  await page.goto(
+    '/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&view=scatter&backend=wasm&shipped=off',
+  ); // the scatter runs nothing
   await expect(page.getByRole('status', { name: 'backend' })).toContainText('Running on wasm');
   const base = await memory();
   await page.getByLabel('View').selectOption('single');
@@ -288,7 +314,7 @@ test("the worker's tensor count returns to its baseline after runs, a cancelled 
 
 test('the reliability grid fills cell by cell, row by row', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/?dataset=retinamnist&view=grid&backend=wasm');
+  await page.goto('/?dataset=retinamnist&view=grid&backend=wasm&shipped=off');
   const grid = page.getByRole('table', { name: /Reliability grid, before temperature scaling/ });
   await expect(grid).toBeVisible();
   const fp32Row = grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'FP32' }) });
@@ -326,7 +352,7 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
 test('the compare view shows two runs side by side', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto(
-    '/?dataset=retinamnist&view=compare&arch=mobileone_s0&precision=fp32&arch2=mobileone_s0&precision2=w4a4&backend=wasm',
+    '/?dataset=retinamnist&view=compare&arch=mobileone_s0&precision=fp32&arch2=mobileone_s0&precision2=w4a4&backend=wasm&shipped=off',
   );
   const a = page.getByRole('region', { name: /Run A: MobileOne-S0 \(reduced\) FP32/ });
   const b = page.getByRole('region', { name: /Run B: MobileOne-S0 \(reduced\) W4\/A4/ });
@@ -349,7 +375,7 @@ test('the compare view shows two runs side by side', async ({ page }) => {
 
 test('a crashed worker is reported, restarted, and the lab carries on', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm&shipped=off');
   await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
   await page.evaluate(() =>
     (window as Window & { qcalInjectWorkerCrash?: () => void }).qcalInjectWorkerCrash!(),

@@ -38,7 +38,7 @@ test('files the user brings are checked, refused with the reason when damaged, a
 }) => {
   test.setTimeout(180_000);
   const want = await expected('fp32');
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm&shipped=off');
   const datasets = page.getByRole('combobox', { name: 'Dataset' });
   await expect(datasets.getByRole('option')).toHaveCount(3);
 
@@ -90,7 +90,7 @@ test('a model of an architecture the lab does not ship gets its own dropdown ent
 }) => {
   test.setTimeout(180_000);
   const want = await expected('fp32');
-  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm&shipped=off');
   const archs = page.getByRole('combobox', { name: 'Architecture' });
   await expect(archs.getByRole('option')).toHaveCount(3);
   const metrics = page.getByRole('table').filter({ hasText: 'before scaling' });

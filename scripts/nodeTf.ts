@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { type ParsedGraph, parseGraph, parseWeights } from '../src/core/graph/format';
 import { GraphModel } from '../src/core/graph/execute';
-import { readManifest, readSplit } from '../src/core/data/bundle';
+import { readManifestHashed, readSplit } from '../src/core/data/bundle';
 import type { RunInputs } from '../src/core/experiment/run';
 import { dirFetcher } from './bundleFiles';
 
@@ -50,13 +50,14 @@ export async function loadRunInputsFrom(
 ): Promise<RunInputs> {
   const { parsed, weights } = await loadModelParts(modelDir);
   const fetchFile = dirFetcher(dataDir);
-  const m = await readManifest(fetchFile);
+  const { manifest: m, sha256 } = await readManifestHashed(fetchFile);
   const test = testSplit ?? m.testSplits[0];
   if (!m.testSplits.includes(test))
     throw new Error(`${m.name} has no test split ${test}; valid: ${m.testSplits.join(', ')}`);
   return {
     parsed,
     weights,
+    dataSha256: sha256,
     image: m.image,
     pool: await readSplit(fetchFile, m, m.poolSplit),
     val: await readSplit(fetchFile, m, m.valSplit),

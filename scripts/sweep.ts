@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { arch as cpuArch, cpus, platform } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_BINS } from '../src/core/calib/ece';
@@ -27,7 +28,7 @@ import { CALIBRATION_IMAGES, replacementNote, withReplacement } from '../src/cor
 import { ARITHMETICS, type Arithmetic, runArithmetic, runClamp } from '../src/core/experiment/arithmetic';
 import { CLAMPS, type Clamp } from '../src/core/quant/qparams';
 import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
-import { cacheKey } from '../src/core/experiment/cacheKey';
+import { cacheKey, ENGINE_VERSION, engineVersionOf } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
 import { ROOT, loadRunInputsFrom, useBackend } from './nodeTf';
 
@@ -120,9 +121,13 @@ async function main() {
       ...(clamp === 'bits' ? [] : ['clamp-dtype']),
     );
   await mkdir(out, { recursive: true });
+  const data = new Map(datasets.map((d) => [d, bundles.get(d) ?? shippedBundle(d)]));
+  const bundleOf = (dataset: string): BundleDir | undefined =>
+    data.get(dataset) ??
+    (existsSync(join(ROOT, 'public/data', dataset)) ? shippedBundle(dataset) : undefined);
   const previous = values.fresh
     ? new Map<string, SweepRecord>()
-    : readPrevious(join(out, 'sweep.json'), tf.getBackend());
+    : readPrevious(join(out, 'sweep.json'), tf.getBackend(), bundleOf);
   const modelDir = (dataset: string, arch: string) =>
     userModels?.find((m) => m.dataset === dataset && m.arch === arch)?.dir ?? join(modelsDir, dataset, arch);
   const shas = new Map<string, string>(); // one read of each model.json, not one per job
@@ -140,15 +145,16 @@ async function main() {
       );
     return sha;
   };
-  const data = new Map(datasets.map((d) => [d, bundles.get(d) ?? shippedBundle(d)]));
   const calibrates = precisions.some((p) => p.aBits !== null);
   for (const [dataset, b] of data) {
     if (calibrates && withReplacement(b.pool, CALIBRATION_IMAGES))
       console.error(`notice: ${dataset} (${b.dir}): ${replacementNote(CALIBRATION_IMAGES, b.pool)}`);
   }
-  // a bundle of the user's is part of the key, as in the page: another one may come under the same name
-  const jobKey = (j: (typeof jobs)[number]) =>
-    cacheKey(jobSha(j.dataset, j.arch), j.spec, data.get(j.dataset)!.sha256, data.get(j.dataset)!.pool);
+  const jobKey = (j: (typeof jobs)[number]) => {
+    const b = data.get(j.dataset)!;
+    const id = { weightsSha256: jobSha(j.dataset, j.arch), dataSha256: b.sha256, poolCount: b.pool };
+    return cacheKey({ ...id, backend: tf.getBackend() }, j.spec);
+  };
   const asked = new Set(jobs.map(jobKey));
   const kept = [...previous.values()].filter(
     (r) =>
@@ -185,7 +191,9 @@ async function main() {
       inputs = await loadRunInputsFrom(modelDir(job.dataset, job.arch), data.get(job.dataset)!.dir);
       loaded = `${job.dataset}/${job.arch}`;
     }
-    results.push({ ...slim(await runExperiment(inputs!, job.spec)), key });
+    const r = await runExperiment(inputs!, job.spec);
+    if (r.key !== key) throw new Error(`internal: the run's key ${r.key} is not the sweep's ${key}`);
+    results.push({ ...slim(r), machine: MACHINE });
     await save();
   }
   bar(
@@ -206,8 +214,14 @@ async function main() {
 interface BundleDir {
   dir: string;
   pool: number;
-  sha256?: string;
+  /** The manifest's sha256. */
+  sha256: string;
 }
+
+/** Where a run was computed, recorded with it. */
+const MACHINE = `${cpus().length}-core ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${platform()} ${cpuArch()}, Node ${process.version}`;
+
+const fileSha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 const readJson = (file: string, what: string) => {
   if (!existsSync(file)) throw new Error(`${file} is missing: ${what}`);
@@ -225,7 +239,7 @@ function bundleDirs(dirs: string[]): Map<string, BundleDir> {
     out.set(m.name, {
       dir: d,
       pool: m.splits[m.poolSplit].count,
-      sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+      sha256: fileSha(file),
     });
   }
   return out;
@@ -234,11 +248,9 @@ function bundleDirs(dirs: string[]): Map<string, BundleDir> {
 /** A dataset's bundle in public/data (shipped, or imported there). */
 function shippedBundle(dataset: string): BundleDir {
   const dir = join(ROOT, 'public/data', dataset);
-  const m = readJson(
-    join(dir, 'manifest.json'),
-    `no bundle of ${dataset} in public/data; pass its folder with --data DIR`,
-  );
-  return { dir, pool: m.splits[m.poolSplit].count };
+  const file = join(dir, 'manifest.json');
+  const m = readJson(file, `no bundle of ${dataset} in public/data; pass its folder with --data DIR`);
+  return { dir, pool: m.splits[m.poolSplit].count, sha256: fileSha(file) };
 }
 
 /** --models: model folders (model.json, weights.bin) by the dataset and architecture their model.json names. */
@@ -280,8 +292,17 @@ function slim(r: RunResult): SweepRecord {
   return record as SweepRecord;
 }
 
-/** Runs of an earlier sweep into the same folder, by cache key; only those computed on the same backend. */
-function readPrevious(file: string, backend: string): Map<string, SweepRecord> {
+/**
+ * Runs of an earlier sweep into the same folder, by cache key; only those computed on the same backend by
+ * this engine version. Keys are derived again from each run's fields, so a change in the key's form (it gained
+ * the data's hash and the backend) needs no recomputation: a run without `dataSha256` predates that and was
+ * computed on the data its dataset's name gives now (the key then promised that this data never changes).
+ */
+function readPrevious(
+  file: string,
+  backend: string,
+  bundleOf: (dataset: string) => BundleDir | undefined,
+): Map<string, SweepRecord> {
   if (!existsSync(file)) return new Map();
   let doc: { backend?: unknown; results?: unknown };
   try {
@@ -290,9 +311,17 @@ function readPrevious(file: string, backend: string): Map<string, SweepRecord> {
     throw new Error(`${file} is not valid JSON (${(e as Error).message}); move it away or pass --fresh`);
   }
   if (doc.backend !== backend || !Array.isArray(doc.results)) return new Map();
-  return new Map(
-    (doc.results as SweepRecord[]).filter((r) => typeof r?.key === 'string').map((r) => [r.key, r]),
-  );
+  const out = new Map<string, SweepRecord>();
+  for (const r of doc.results as SweepRecord[]) {
+    if (typeof r?.key !== 'string' || engineVersionOf(r) !== ENGINE_VERSION) continue;
+    const b = bundleOf(r.spec.dataset);
+    const dataSha256 = r.dataSha256 ?? b?.sha256;
+    if (!dataSha256) continue; // neither recorded nor to be found: it cannot be keyed
+    const id = { weightsSha256: r.weightsSha256, dataSha256, poolCount: r.calibration?.pool ?? b?.pool ?? 0 };
+    const key = cacheKey({ ...id, backend: r.backend }, r.spec);
+    out.set(key, { ...r, key, dataSha256, engineVersion: ENGINE_VERSION });
+  }
+  return out;
 }
 
 main().catch((e) => {

@@ -79,7 +79,7 @@ export function App() {
       ))}
       <Presets store={store} />
       <Explanations />
-      <RunPanel store={store} onCancel={lab.cancel} fill={fill} />
+      <RunPanel store={store} onCancel={lab.cancel} onRecompute={lab.recompute} fill={fill} />
       <UserFilesPanel lab={lab} />
       {manifest.status === 'ready' && <DatasetPanel manifest={manifest.value} preview={preview} />}
       {manifest.status === 'loading' && <p aria-live="polite">Loading {title(settings.dataset)}...</p>}

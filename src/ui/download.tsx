@@ -1,6 +1,6 @@
 // Downloads made in the page: results as CSV or JSON, a chart figure as SVG or PNG (its caption and
 // legend included, as the charts draw it in their SVG; both panels of a reliability diagram stacked).
-import type { RunResult } from '../core/experiment/run';
+import type { SweepRecord } from '../core/experiment/summary';
 import { toCsv } from '../core/experiment/summary';
 export function download(name: string, mime: string, data: BlobPart): void {
   const url = URL.createObjectURL(new Blob([data], { type: mime }));
@@ -55,7 +55,7 @@ const slug = (s: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 80);
 
-export function ResultButtons({ results, name }: { results: RunResult[]; name: string }) {
+export function ResultButtons({ results, name }: { results: SweepRecord[]; name: string }) {
   return (
     <span className="export">
       <button type="button" onClick={() => download(`${slug(name)}.csv`, 'text/csv', toCsv(results))}>

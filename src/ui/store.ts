@@ -2,8 +2,10 @@
 import { create } from 'zustand';
 import type { BundleManifest } from '../core/data/bundle';
 import type { Phase, RunResult } from '../core/experiment/run';
+import type { SweepRecord } from '../core/experiment/summary';
 import type { BackendAttempt, BackendName, PartialReports } from '../worker/protocol';
 import type { ModelEntry } from './useModelIndex';
+import type { PhaseStart } from './eta';
 import type { Split } from '../core/data/dataset';
 import type { UserBundle, UserModel } from './userFiles';
 import { type Settings, DEFAULT_SETTINGS } from './url';
@@ -14,12 +16,34 @@ export type Load<T> =
   | { status: 'ready'; value: T }
   | { status: 'error'; message: string };
 
+/** A result a view shows: computed in this browser (with per-image predictions), or shipped (without). */
+export type ShownResult = SweepRecord & Partial<Pick<RunResult, 'predictions' | 'qparams'>>;
+
+/** Where a shown result came from: computed now, this browser's cache, or the results shipped with the lab. */
+export type Source = 'computed' | 'cached' | 'shipped';
+
+/** A result, where it came from and, for one computed in this browser, the shipped run of the same settings. */
+export interface Obtained {
+  result: ShownResult;
+  source: Source;
+  shipped?: SweepRecord;
+}
+
 export type RunState =
   | { status: 'idle' }
   /** total 0: started, no progress from the worker yet */
-  | { status: 'running'; phase: Phase; done: number; total: number; partial?: PartialReports; step?: string }
+  | {
+      status: 'running';
+      phase: Phase;
+      done: number;
+      total: number;
+      partial?: PartialReports;
+      step?: string;
+      /** When the phase first reported, for the time left (eta.ts). */
+      since?: PhaseStart;
+    }
   /** One result per trial shown (three when the trial setting is "all"). */
-  | { status: 'done'; results: RunResult[]; cached: boolean }
+  | { status: 'done'; results: ShownResult[]; obtained: Obtained[] }
   | { status: 'error'; message: string };
 
 /** The background run of every configuration of a dataset (useFill). */
@@ -40,11 +64,11 @@ export interface AppState {
   /** Models the user picked from files, by `${dataset}/${arch}`. */
   userModels: Record<string, UserModel>;
   /** Grid view results by `${arch}|${precision}`, one per trial shown. */
-  grid: Record<string, RunResult[]>;
+  grid: Record<string, ShownResult[]>;
   /** Compare view: the two sides' results (one per trial shown), as they finish. */
-  compare: (RunResult[] | undefined)[];
+  compare: (ShownResult[] | undefined)[];
   /** The FP32 run of the single view's model, for the gallery's before-quantization column. */
-  fp32: RunResult | null;
+  fp32: ShownResult | null;
   notices: string[];
   fill: FillState;
   manifest: Load<BundleManifest>;

@@ -2,13 +2,13 @@
 // pooled over the trials, each metric as its mean and spread over them, as the paper reports them.
 import { type Bin, poolBins } from '../core/calib/bins';
 import type { CalibrationReport } from '../core/calib/report';
-import type { RunResult } from '../core/experiment/run';
+import type { SweepRecord } from '../core/experiment/summary';
 import { type Stat, stat } from '../core/experiment/summary';
 
 export type Side = 'before' | 'after';
 
 /** What a reliability diagram of the runs draws: pooled bins, the mean ECE, and a note saying so. */
-export function diagramOf(runs: RunResult[], side: Side): { bins: Bin[]; ece: number; eceNote?: string } {
+export function diagramOf(runs: SweepRecord[], side: Side): { bins: Bin[]; ece: number; eceNote?: string } {
   if (runs.length === 1) return { bins: runs[0][side].bins, ece: runs[0][side].ece };
   return {
     bins: poolBins(runs.map((r) => r[side].bins)),
@@ -17,13 +17,13 @@ export function diagramOf(runs: RunResult[], side: Side): { bins: Bin[]; ece: nu
   };
 }
 
-export const statOf = (runs: RunResult[], f: (r: RunResult) => number): Stat => stat(runs.map(f));
+export const statOf = (runs: SweepRecord[], f: (r: SweepRecord) => number): Stat => stat(runs.map(f));
 
-export const reportStat = (runs: RunResult[], side: Side, f: (r: CalibrationReport) => number): Stat =>
+export const reportStat = (runs: SweepRecord[], side: Side, f: (r: CalibrationReport) => number): Stat =>
   statOf(runs, (r) => f(r[side]));
 
 /** "T = 0.9279" for one run, "T = 0.931 ± 0.004" (mean ± sd) for several. */
-export function temperatureText(runs: RunResult[], digits = 4): string {
+export function temperatureText(runs: SweepRecord[], digits = 4): string {
   const t = statOf(runs, (r) => r.temperature.temperature);
   return runs.length === 1
     ? `T = ${t.mean.toFixed(digits)}`

@@ -47,7 +47,9 @@ export interface Settings {
   /** Where a quantized model's integers clamp below 8 bits (core/quant/qparams.ts Clamp). */
   clamp: Clamp;
   bins: number;
-  /** auto: WebGPU, WebGL, wasm, cpu, the first that starts. */
+  /** Show the results shipped with the lab where they exist (marked as such), rather than compute each run. */
+  shipped: boolean;
+  /** auto: a GPU backend where a real GPU drives it, else wasm (worker/backendOrder.ts). */
   backend: (typeof BACKEND_CHOICES)[number];
   view: (typeof VIEWS)[number];
   /** Which reliability diagrams the grid shows. */
@@ -67,6 +69,7 @@ export const DEFAULT_SETTINGS: Settings = {
   arithmetic: 'fake-quant',
   clamp: 'bits',
   bins: 15,
+  shipped: true,
   backend: 'auto',
   view: 'single',
   scaling: 'before',
@@ -106,6 +109,10 @@ export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   arithmetic: oneOf(ARITHMETIC_CHOICES),
   clamp: oneOf(CLAMPS),
   bins: intIn(5, 50),
+  shipped: {
+    parse: (raw) => (raw === 'on' ? true : raw === 'off' ? false : undefined),
+    format: (v) => (v ? 'on' : 'off'),
+  },
   backend: oneOf(BACKEND_CHOICES),
   view: oneOf(VIEWS),
   scaling: oneOf(SCALINGS),

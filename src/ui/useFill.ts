@@ -59,13 +59,17 @@ export function useFill(store: AppStore): { start(): void; stop(): void } {
             computed,
             current: `${archTitle(cell.arch)} ${precisionTitle(parsePrecision(cell.precision))}, trial ${cell.trial}`,
           });
-          const { cached } = await obtain(
+          // computed in this browser: the shipped results are there already, and the fill is for new ones
+          const { source } = await obtain(
             store,
             c,
             specOf(cell),
             findModel(store.getState().models ?? [], cell)!,
+            {
+              live: true,
+            },
           );
-          if (!cached) computed++;
+          if (source === 'computed') computed++;
         }
         set({ status: 'done', done: plan.length, total: plan.length, computed });
       } catch (e) {

@@ -1,15 +1,16 @@
 // Owns the worker client for the page's lifetime and runs the current settings whenever they change
 // (one run in the single view, every cell in the grid view, both sides in the compare view); a newer run cancels the older one, so no
 // late result overwrites a newer view. Results come from the IndexedDB cache when they can.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CALIBRATION_IMAGES, TRIALS } from '../core/experiment/calibration';
 import { PAPER_PRECISIONS, parsePrecision, precisionLabel } from '../core/experiment/precision';
 import { runArithmetic, runClamp } from '../core/experiment/arithmetic';
-import type { RunResult, RunSpec } from '../core/experiment/run';
-import { cacheKey } from '../core/experiment/cacheKey';
+import type { RunSpec } from '../core/experiment/run';
+import { cacheKey, type RunIdentity } from '../core/experiment/cacheKey';
 import { LabClient } from '../worker/client';
 import { cachedResult, storeResult } from './resultCache';
-import type { AppStore } from './store';
+import type { AppStore, Obtained, ShownResult } from './store';
+import { dataIdentity, shippedRuns } from './identity';
 import type { Settings } from './url';
 import { archChoices } from './archs';
 import type { ModelEntry } from './useModelIndex';
@@ -42,27 +43,30 @@ export function specsOf(s: Settings): RunSpec[] {
     : Array.from({ length: TRIALS }, (_, t) => specOf(s, t));
 }
 
-/** The cached result, or a fresh run (then cached). */
+/**
+ * A run of these settings: this browser's cache; else, unless `live` or the user has turned them off, the
+ * results shipped with the lab (computed on another backend where this one has none); else a fresh run, then
+ * cached. A result computed here comes with the shipped run of the same settings, to compare.
+ */
 export async function obtain(
   store: AppStore,
   client: LabClient,
   spec: RunSpec,
   model: ModelEntry,
-): Promise<{ result: RunResult; cached: boolean }> {
-  // a bundle the user brought is part of the key: another one may come under the same name, and its pool may be
-  // smaller than the calibration draw
-  const bundle = store.getState().userBundles[spec.dataset];
-  const key = cacheKey(
-    model.sha256,
-    spec,
-    bundle?.sha256,
-    bundle?.manifest.splits[bundle.manifest.poolSplit]?.count,
-  );
-  const hit = await cachedResult(key);
-  if (hit) return { result: hit, cached: true };
+  { live = false } = {},
+): Promise<Obtained> {
+  const id: RunIdentity = {
+    weightsSha256: model.sha256,
+    ...(await dataIdentity(store, spec.dataset)),
+    backend: await client.backend(),
+  };
+  const shipped = (await shippedRuns()).find(id, spec);
+  const hit = await cachedResult(cacheKey(id, spec));
+  if (hit) return { result: hit, source: 'cached', shipped };
+  if (shipped && !live && store.getState().settings.shipped) return { result: shipped, source: 'shipped' };
   const result = await client.run(spec);
-  void storeResult(key, result);
-  return { result, cached: false };
+  void storeResult(result.key, result);
+  return { result, source: 'computed', shipped };
 }
 
 /** Hears which trial (0-based, of how many) starts next. */
@@ -75,17 +79,14 @@ export async function obtainTrials(
   s: Settings,
   model: ModelEntry,
   onTrial?: TrialStep,
-): Promise<{ results: RunResult[]; cached: boolean }> {
-  const specs = specsOf(s);
-  const results: RunResult[] = [];
-  let cached = true;
-  for (const [i, spec] of specs.entries()) {
-    onTrial?.(i, specs.length);
-    const r = await obtain(store, client, spec, model);
-    results.push(r.result);
-    cached &&= r.cached;
+  opts?: { live?: boolean },
+): Promise<Obtained[]> {
+  const out: Obtained[] = [];
+  for (const [i, spec] of specsOf(s).entries()) {
+    onTrial?.(i, specsOf(s).length);
+    out.push(await obtain(store, client, spec, model, opts));
   }
-  return { results, cached };
+  return out;
 }
 
 export const isCancel = (e: unknown) => (e as { cancelled?: boolean }).cancelled === true;
@@ -111,7 +112,7 @@ function runInOrder(
   c: LabClient,
   models: ModelEntry[],
   cells: Settings[],
-  onResult: (i: number, r: RunResult[]) => void,
+  onResult: (i: number, r: ShownResult[]) => void,
   onTrial: TrialStep,
 ): () => void {
   let live = true;
@@ -120,9 +121,12 @@ function runInOrder(
       const entry = findModel(models, cell);
       if (!entry) continue;
       try {
-        const { results } = await obtainTrials(store, c, cell, entry, onTrial);
+        const runs = await obtainTrials(store, c, cell, entry, onTrial);
         if (!live) return;
-        onResult(i, results);
+        onResult(
+          i,
+          runs.map((r) => r.result),
+        );
       } catch (e) {
         if (live && !unreported(e))
           store.setState({ run: { status: 'error', message: (e as Error).message } });
@@ -160,6 +164,8 @@ export function handUserFiles(c: LabClient, store: AppStore): void {
 
 export interface Lab {
   cancel(): void;
+  /** Runs the single view's settings in this browser, past the shipped results. */
+  recompute(): void;
   /** Makes a checked bundle of the user's available to every view, and shows it. */
   addBundle(b: UserBundle): void;
   /** Makes a checked model of the user's available, in place of a shipped one of its dataset and architecture. */
@@ -175,13 +181,15 @@ export function useLab(store: AppStore): Lab {
   const ready = store((s) => s.backend !== null && 'name' in s.backend);
   const models = store((s) => s.models);
   const backend = store((s) => s.settings.backend);
+  const liveRequest = useRef<Settings | null>(null);
+  const [recomputed, setRecomputed] = useState(0);
   useEffect(() => {
     const c = new LabClient(
       {
         onReady: (name, attempts) => store.setState({ backend: { name, attempts } }),
         onProgress: (m) =>
           !quiet.current &&
-          store.setState({
+          store.setState((s) => ({
             run: {
               status: 'running',
               phase: m.phase,
@@ -189,8 +197,12 @@ export function useLab(store: AppStore): Lab {
               total: m.total,
               partial: m.partial,
               step: step.current,
+              since:
+                s.run.status === 'running' && s.run.phase === m.phase && s.run.since
+                  ? s.run.since
+                  : { t: performance.now(), done: m.done },
             },
-          }),
+          })),
         onCrash: (message) => {
           const text = `The lab worker stopped (${message}); it was restarted.`;
           // the run error goes with the next run; the notice stays until dismissed
@@ -224,12 +236,14 @@ export function useLab(store: AppStore): Lab {
       return;
     }
     let live = true;
+    const recompute = liveRequest.current === settings; // "Recompute in this browser": past the shipped results
     store.setState({ run: { status: 'running', phase: 'calibrate', done: 0, total: 0 }, fp32: null }); // total 0: no progress from the worker yet
     void (async () => {
       try {
-        const { results, cached } = await obtainTrials(store, c, settings, entry, onTrial);
+        const obtained = await obtainTrials(store, c, settings, entry, onTrial, { live: recompute });
         if (!live) return;
-        store.setState({ run: { status: 'done', results, cached } });
+        const results = obtained.map((o) => o.result);
+        store.setState({ run: { status: 'done', results, obtained } });
         quiet.current = true;
         const fp32 =
           settings.precision === 'fp32'
@@ -248,7 +262,7 @@ export function useLab(store: AppStore): Lab {
     return () => {
       live = false;
     };
-  }, [store, settings, ready, models]);
+  }, [store, settings, ready, models, recomputed]);
   useEffect(() => {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'grid') return;
@@ -295,6 +309,10 @@ export function useLab(store: AppStore): Lab {
     cancel: () => {
       client.current?.cancel();
       store.setState({ run: { status: 'idle' } });
+    },
+    recompute: () => {
+      liveRequest.current = store.getState().settings;
+      setRecomputed((n) => n + 1);
     },
     addBundle: (b) => {
       client.current?.addUserFiles(datasetMessage(b));

@@ -14,6 +14,8 @@ export class LabClient {
   private runId = 0;
   private pending?: { runId: number; resolve(r: RunResult): void; reject(e: Error): void };
   private memoryWaiters: ((m: { numTensors: number; numBytes: number }) => void)[] = [];
+  private backendName?: BackendName;
+  private readyWaiters: ((b: BackendName) => void)[] = [];
   /** The user's files, sent again to a restarted worker. */
   private readonly userFiles = new Map<string, Extract<Request, { type: 'addDataset' | 'addModel' }>>();
 
@@ -43,7 +45,11 @@ export class LabClient {
   }
 
   private receive(m: Response): void {
-    if (m.type === 'ready') return this.events.onReady(m.backend, m.attempts);
+    if (m.type === 'ready') {
+      this.backendName = m.backend;
+      for (const w of this.readyWaiters.splice(0)) w(m.backend);
+      return this.events.onReady(m.backend, m.attempts);
+    }
     if (m.type === 'memory') return this.memoryWaiters.shift()?.(m);
     if (m.type === 'gpuLost') return this.crash(m.message);
     if (m.runId === undefined)
@@ -59,6 +65,7 @@ export class LabClient {
   /** Restarts the worker (after a crash, or to force another backend); the pending run fails. */
   restart(force?: BackendName): void {
     this.force = force;
+    this.backendName = undefined;
     this.worker.terminate();
     this.pending?.reject(Object.assign(new Error('the worker was restarted'), { restarted: true }));
     this.pending = undefined;
@@ -69,6 +76,12 @@ export class LabClient {
   private crash(message: string): void {
     this.events.onCrash(message);
     this.restart(this.force);
+  }
+
+  /** The backend the worker runs on, once it has started (part of every result's identity). */
+  backend(): Promise<BackendName> {
+    if (this.backendName) return Promise.resolve(this.backendName);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   run(spec: RunSpec): Promise<RunResult> {

@@ -2,7 +2,7 @@
 // run or a cancel aborts the current one.
 import * as tf from '@tensorflow/tfjs-core';
 import { calibrationReport } from '../core/calib/report';
-import { blobFetcher, readManifest, readSplit } from '../core/data/bundle';
+import { blobFetcher, readManifestHashed, readSplit } from '../core/data/bundle';
 import { type RunInputs, runExperiment } from '../core/experiment/run';
 import { pickBackend } from './backend';
 import { fetchBytes, fetchModel, parseModel } from './load';
@@ -21,7 +21,7 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promis
   return cache.get(key)!;
 }
 
-type DataParts = Pick<RunInputs, 'image' | 'pool' | 'val' | 'test'>;
+type DataParts = Pick<RunInputs, 'dataSha256' | 'image' | 'pool' | 'val' | 'test'>;
 const dataCache = new Map<string, Promise<DataParts>>(); // one copy of a dataset for all its models
 const modelCache = new Map<string, Promise<Pick<RunInputs, 'parsed' | 'weights'>>>();
 const userData = new Map<string, Record<string, Blob>>();
@@ -43,9 +43,10 @@ async function loadInputs(dataset: string, arch: string, testSplit: string): Pro
     const fetchFile = files
       ? blobFetcher(files)
       : (path: string) => fetchBytes(`${base}data/${dataset}/${path}`);
-    const m = await readManifest(fetchFile);
+    const { manifest: m, sha256 } = await readManifestHashed(fetchFile);
     const test = m.testSplits.includes(testSplit) ? testSplit : m.testSplits[0];
     return {
+      dataSha256: sha256,
       image: m.image,
       pool: await readSplit(fetchFile, m, m.poolSplit),
       val: await readSplit(fetchFile, m, m.valSplit),

@@ -191,7 +191,15 @@ async function fetchChecked(fetchFile: FetchFile, ref: FileRef): Promise<Uint8Ar
 }
 
 export async function readManifest(fetchFile: FetchFile): Promise<BundleManifest> {
-  return parseManifest(await fetchFile('manifest.json'));
+  return (await readManifestHashed(fetchFile)).manifest;
+}
+
+/** The manifest and the sha256 of its bytes: the bundle's identity, as the manifest holds every file's hash. */
+export async function readManifestHashed(
+  fetchFile: FetchFile,
+): Promise<{ manifest: BundleManifest; sha256: string }> {
+  const bytes = await fetchFile('manifest.json');
+  return { manifest: parseManifest(bytes), sha256: await sha256Hex(bytes) };
 }
 
 export interface ReadSplitOptions {

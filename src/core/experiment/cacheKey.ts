@@ -1,4 +1,6 @@
-// Results are cached by the model's weights hash plus every setting that changes a number.
+// A result's identity: the model's weights, the data, the backend that computed it and every setting that
+// changes a number. One key, computed here for Node (the sweep), the worker (each result's `key`) and the page
+// (its IndexedDB cache and the shipped results) alike.
 import { int8Of, runClamp } from './arithmetic';
 import { withReplacement } from './calibration';
 import type { RunSpec } from './run';
@@ -7,15 +9,24 @@ import { precisionLabel } from './precision';
 /** Bump when the engine's numbers change for the same inputs, so stale cache entries are ignored. */
 export const ENGINE_VERSION = 3; // 2: results carry per-image predictions; 3: oneDNN's arithmetic is 'int8-onednn'
 
-/** `dataSha256`: for a bundle the user brought, the hash of its manifest (built-in data never changes under a name).
- * `poolCount`: the calibration pool's size where it may be smaller than the request (every shipped pool is not),
- * so that draws with replacement have keys of their own. */
-export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string, poolCount?: number): string {
+/** What a run's numbers depend on besides its settings. */
+export interface RunIdentity {
+  weightsSha256: string;
+  /** sha256 of the data bundle's manifest.json, which holds every file's hash. */
+  dataSha256: string;
+  /** The calibration pool's size: a pool smaller than the draw is sampled with replacement. */
+  poolCount: number;
+  /** The tfjs backend: float32 summation order differs between backends, and rounding to the grid
+   * amplifies it (docs/decisions.md). */
+  backend: string;
+}
+
+export function cacheKey(id: RunIdentity, s: RunSpec): string {
   const quantized = s.precision.wBits !== null || s.precision.aBits !== null;
   return [
     `v${ENGINE_VERSION}`,
-    weightsSha256.slice(0, 16),
-    dataSha256 ? `${s.dataset}@${dataSha256.slice(0, 16)}` : s.dataset,
+    id.weightsSha256.slice(0, 16),
+    `${s.dataset}@${id.dataSha256.slice(0, 16)}`,
     s.testSplit,
     precisionLabel(s.precision),
     // float runs do not depend on the observer or the calibration draw
@@ -23,13 +34,16 @@ export function cacheKey(weightsSha256: string, s: RunSpec, dataSha256?: string,
     quantized ? `t${s.trial}` : '-',
     quantized ? `n${s.calibrationImages}` : '-',
     `b${s.numBins}`,
+    id.backend,
     // the defaults (fake quant, b-bit clamps) add nothing: most keys stay short
     ...(int8Of(s.arithmetic) ? [s.arithmetic] : []),
     ...(runClamp(s.clamp, s.precision) ? ['clamp-dtype'] : []),
-    ...(s.precision.aBits !== null &&
-    poolCount !== undefined &&
-    withReplacement(poolCount, s.calibrationImages)
+    ...(s.precision.aBits !== null && withReplacement(id.poolCount, s.calibrationImages)
       ? ['replacement']
       : []),
   ].join('|');
 }
+
+/** A result's engine version: recorded since keys held the backend; before that, the key's `v` prefix. */
+export const engineVersionOf = (r: { engineVersion?: number; key: string }): number =>
+  r.engineVersion ?? Number(/^v(\d+)\|/.exec(r.key)?.[1] ?? 0);

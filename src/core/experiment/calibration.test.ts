@@ -47,11 +47,16 @@ describe('calibrationIndices', () => {
 
 describe('cache keys of draws with replacement', () => {
   it('should key a draw with replacement apart, and leave every other key as it was', () => {
-    const sha = 'ab'.repeat(32);
-    const plain = cacheKey(sha, spec());
-    expect(cacheKey(sha, spec(), undefined, 1080)).toBe(plain);
-    expect(cacheKey(sha, spec(), undefined, 546)).toBe(`${plain}|replacement`);
-    expect(cacheKey(sha, spec('fp32'), undefined, 546)).toBe(cacheKey(sha, spec('fp32'))); // no calibration, no draw
-    expect(cacheKey(sha, spec('w4a32'), undefined, 546)).toBe(cacheKey(sha, spec('w4a32'))); // weights only: no draw either
+    const id = {
+      weightsSha256: 'ab'.repeat(32),
+      dataSha256: 'cd'.repeat(32),
+      poolCount: 1080,
+      backend: 'wasm',
+    };
+    const small = { ...id, poolCount: 546 };
+    const plain = cacheKey(id, spec());
+    expect(cacheKey(small, spec())).toBe(`${plain}|replacement`);
+    expect(cacheKey(small, spec('fp32'))).toBe(cacheKey(id, spec('fp32'))); // no calibration, no draw
+    expect(cacheKey(small, spec('w4a32'))).toBe(cacheKey(id, spec('w4a32'))); // weights only: no draw either
   });
 });

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, loadRunInputs, useBackend } from '../../../scripts/nodeTf';
 import type { Arithmetic } from './arithmetic';
 import type { RunInputs, RunSpec } from './run';
-import { runExperiment } from './run';
-import { cacheKey } from './cacheKey';
+import { identityOf, runExperiment } from './run';
+import { cacheKey, ENGINE_VERSION } from './cacheKey';
 import { parsePrecision } from './precision';
 import { subset } from '../data/dataset';
 import type { Clamp } from '../quant/qparams';
@@ -52,9 +52,28 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(c.calibration!.seed).not.toBe(a.calibration!.seed);
     expect(a.calibration).toEqual({ seed: 1000, images: 128 }); // a pool larger than the draw: no `pool`
     expect(c.qparams).not.toEqual(a.qparams);
-    expect(a.key).toBe(cacheKey(inputs.parsed.doc.weights.sha256, spec()));
+    expect(a.key).toBe(cacheKey(identityOf(inputs, 'wasm'), spec()));
     expect(a.key).not.toBe(c.key);
   }, 300_000); // three GhostNet-VGG runs: a hang guard with room for a loaded machine
+  it('should record where a result came from: weights, data, backend and engine version, all in its key', async () => {
+    const r = await runExperiment(inputs, spec({ precision: parsePrecision('fp32') }));
+    expect(r).toMatchObject({
+      backend: 'wasm',
+      weightsSha256: inputs.parsed.doc.weights.sha256,
+      dataSha256: inputs.dataSha256,
+      engineVersion: ENGINE_VERSION,
+    });
+    expect(inputs.dataSha256).toMatch(/^[0-9a-f]{64}$/);
+    const id = identityOf(inputs, 'wasm');
+    expect(r.key).toBe(cacheKey(id, r.spec));
+    const others = [
+      cacheKey({ ...id, backend: 'webgpu' }, r.spec),
+      cacheKey({ ...id, dataSha256: 'cd'.repeat(32) }, r.spec),
+      cacheKey({ ...id, weightsSha256: 'ef'.repeat(32) }, r.spec),
+    ];
+    expect(new Set([r.key, ...others]).size).toBe(4);
+    expect(r.key).toContain(`${dataset}@${inputs.dataSha256.slice(0, 16)}`);
+  });
   it('should run the int8 arithmetic on the same calibration, under its own cache key, and only when both sides are quantized', async () => {
     const before = tf.memory().numTensors;
     const fq = await runExperiment(inputs, spec());
@@ -62,7 +81,7 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(int8.qparams).toEqual(fq.qparams);
     expect(int8.key).toBe(`${fq.key}|int8-onednn`);
-    expect(cacheKey(inputs.parsed.doc.weights.sha256, spec({ arithmetic: 'fake-quant' }))).toBe(fq.key);
+    expect(cacheKey(identityOf(inputs, 'wasm'), spec({ arithmetic: 'fake-quant' }))).toBe(fq.key);
     // the two arithmetics part on a few images at most: predictions nearly all equal, not all bit-identical
     const same = int8.predictions.pred.filter((p, i) => p === fq.predictions.pred[i]).length;
     expect(same / int8.predictions.pred.length).toBeGreaterThan(0.95);
@@ -93,8 +112,8 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     expect(dtype.predictions.conf).not.toEqual(bits.predictions.conf);
     expect(int8.predictions.conf).not.toEqual(bits.predictions.conf);
     // at 8 bits the two clamps are one: no key of its own
-    expect(cacheKey(inputs.parsed.doc.weights.sha256, spec({ clamp: 'dtype' }))).toBe(
-      cacheKey(inputs.parsed.doc.weights.sha256, spec()),
+    expect(cacheKey(identityOf(inputs, 'wasm'), spec({ clamp: 'dtype' }))).toBe(
+      cacheKey(identityOf(inputs, 'wasm'), spec()),
     );
     await expect(runExperiment(inputs, { ...w4a4, clamp: 'int4' as Clamp })).rejects.toThrow(
       /unknown clamp int4: expected one of bits, dtype/,
@@ -149,7 +168,7 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
     };
     const r = await runExperiment(small, spec());
     expect(r.calibration).toEqual({ seed: 1000, images: 128, pool: 100 });
-    expect(r.key).toBe(`${cacheKey(inputs.parsed.doc.weights.sha256, spec())}|replacement`);
+    expect(r.key).toBe(`${cacheKey(identityOf(inputs, 'wasm'), spec())}|replacement`);
   });
   it('should refuse an empty calibration pool and a model of another dataset', async () => {
     const empty = { ...inputs, pool: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } };

@@ -15,7 +15,7 @@ import { Int8Model } from '../quant/int8';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
 import { CLAMPS, type Clamp, type Qparams } from '../quant/qparams';
 import { CALIBRATION_BATCH, calibrationIndices, trialSeed, withReplacement } from './calibration';
-import { cacheKey } from './cacheKey';
+import { cacheKey, ENGINE_VERSION, type RunIdentity } from './cacheKey';
 import type { Precision } from './precision';
 import { ARITHMETICS, type Arithmetic, INT8_ENGINE, int8Of, runArithmetic } from './arithmetic';
 
@@ -41,6 +41,8 @@ export interface RunSpec {
 export interface RunInputs {
   parsed: ParsedGraph;
   weights: Float32Array;
+  /** sha256 of the data bundle's manifest (RunIdentity). */
+  dataSha256: string;
   image: ImageShape;
   pool: Split;
   val: Split;
@@ -48,9 +50,13 @@ export interface RunInputs {
 }
 
 export interface RunResult {
+  /** cacheKey of the run's identity and settings. */
   key: string;
   spec: RunSpec;
   weightsSha256: string;
+  /** Absent from results computed before keys held the data's hash and the backend. */
+  dataSha256?: string;
+  engineVersion?: number;
   /** Calibration seed and image count (null for float activations, which need no calibration); `pool`, only
    * where the pool was smaller than the request: its size, the draw having been made with replacement. */
   calibration: { seed: number; images: number; pool?: number } | null;
@@ -63,6 +69,14 @@ export interface RunResult {
   backend: string;
   seconds: number;
 }
+
+/** The identity of runs on these inputs on a backend. */
+export const identityOf = (inputs: RunInputs, backend: string): RunIdentity => ({
+  weightsSha256: inputs.parsed.doc.weights.sha256,
+  dataSha256: inputs.dataSha256,
+  poolCount: inputs.pool.count,
+  backend,
+});
 
 export type Phase = 'calibrate' | 'validation' | 'test';
 export interface Progress {
@@ -229,17 +243,20 @@ export async function runExperiment(
       numBins: spec.numBins,
       bootstrap: { seed: 0 },
     });
+    const backend = tf.getBackend();
     return {
-      key: cacheKey(doc.weights.sha256, spec, undefined, inputs.pool.count),
+      key: cacheKey(identityOf(inputs, backend), spec),
       spec,
       weightsSha256: doc.weights.sha256,
+      dataSha256: inputs.dataSha256,
+      engineVersion: ENGINE_VERSION,
       calibration,
       qparams,
       predictions,
       temperature: reports.fit,
       before: reports.before,
       after: reports.after,
-      backend: tf.getBackend(),
+      backend,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

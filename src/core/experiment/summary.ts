@@ -3,9 +3,11 @@
 import { precisionLabel, precisionTitle } from './precision';
 import { int8Of, runClamp } from './arithmetic';
 import type { RunResult } from './run';
+import { engineVersionOf } from './cacheKey';
 
-/** A run as the sweep stores it: without the per-image predictions and qparams, which the tables do not need. */
-export type SweepRecord = Omit<RunResult, 'qparams' | 'predictions'>;
+/** A run as the sweep stores it: without the per-image predictions and qparams, which the tables do not need;
+ * with the machine that computed it (recorded since 2026-12-02). */
+export type SweepRecord = Omit<RunResult, 'qparams' | 'predictions'> & { machine?: string };
 
 export interface Summary {
   dataset: string;
@@ -109,7 +111,12 @@ export function toCsv(results: SweepRecord[]): string {
     'classwise_ece_ts',
     'tied_top',
     'clamp',
-  ]; // clamp last: files from before it keep their columns
+    'bins',
+    'backend',
+    'engine_version',
+    'weights_sha256',
+    'data_sha256',
+  ]; // new columns last: files from before them keep theirs
   const rows = results.map((r) =>
     [
       r.spec.dataset,
@@ -140,6 +147,11 @@ export function toCsv(results: SweepRecord[]): string {
       r.after.classwiseEce,
       r.before.tiedTop ?? '',
       clampOf(r),
+      r.spec.numBins,
+      r.backend,
+      engineVersionOf(r),
+      r.weightsSha256,
+      r.dataSha256 ?? '',
     ].join(','),
   );
   return [cols.join(','), ...rows].join('\n') + '\n';

@@ -2,7 +2,7 @@
 // marker size = precision (larger = more bits), one point per trial. Plain SVG, like the
 // reliability diagram: recharts needed 150-200 ms of main thread to mount one of these here.
 import { memo, useRef } from 'react';
-import type { RunResult } from '../../core/experiment/run';
+import type { SweepRecord } from '../../core/experiment/summary';
 import { ExportButtons } from '../download';
 import { archColor } from '../archs';
 import { XAxis, YAxis } from './axes';
@@ -24,7 +24,7 @@ export const EceScatter = memo(function EceScatter({
   scaling,
   axes,
 }: {
-  results: RunResult[];
+  results: SweepRecord[];
   scaling: 'before' | 'after';
   axes: ScatterAxes;
 }) {

@@ -2,7 +2,7 @@
 // tested: one point per run, marker size from the bits a precision carries, one pair of axes shared
 // by the before and after panels (so the drop in ECE reads straight across), and the two legends
 // (colour = architecture, size = precision) drawn inside the SVG so an exported figure carries them.
-import type { RunResult } from '../../core/experiment/run';
+import type { SweepRecord } from '../../core/experiment/summary';
 import { precisionTitle, type Precision } from '../../core/experiment/precision';
 import { archTitle, orderArchs } from '../archs';
 import { niceTicks } from './scale';
@@ -35,13 +35,13 @@ const [R_MIN, R_MAX] = [3.5, 9];
  * R_MIN to R_MAX: more bits, larger marker. By rank, not by bits, because W8/A8 (16 bits) and W4/A8
  * (12) would otherwise differ by half a pixel next to FP32's 64.
  */
-export function markerRadius(results: RunResult[]): (p: Precision) => number {
+export function markerRadius(results: SweepRecord[]): (p: Precision) => number {
   const bits = [...new Set(results.map((r) => bitsOf(r.spec.precision)))].sort((a, b) => a - b);
   const step = bits.length > 1 ? (R_MAX - R_MIN) / (bits.length - 1) : 0;
   return (p) => (bits.length > 1 ? R_MIN + bits.indexOf(bitsOf(p)) * step : (R_MIN + R_MAX) / 2);
 }
 
-export function scatterPoints(results: RunResult[], scaling: 'before' | 'after'): ScatterPoint[] {
+export function scatterPoints(results: SweepRecord[], scaling: 'before' | 'after'): ScatterPoint[] {
   const radius = markerRadius(results);
   return results.map((r) => {
     const rep = scaling === 'before' ? r.before : r.after;
@@ -57,10 +57,10 @@ export function scatterPoints(results: RunResult[], scaling: 'before' | 'after')
 }
 
 /** The architectures of the runs, in legend order (which also sets the user's architectures' colours). */
-export const scatterArchs = (results: RunResult[]): string[] => orderArchs(results.map((r) => r.spec.arch));
+export const scatterArchs = (results: SweepRecord[]): string[] => orderArchs(results.map((r) => r.spec.arch));
 
 /** Axes covering both panels' points: error is the same before and after scaling, ECE is not. */
-export function sharedAxes(results: RunResult[]): ScatterAxes {
+export function sharedAxes(results: SweepRecord[]): ScatterAxes {
   const points = [...scatterPoints(results, 'before'), ...scatterPoints(results, 'after')];
   const errors = points.map((p) => p.error);
   return {
@@ -78,7 +78,7 @@ const CHAR = 6.2; // average glyph width at 11 px, for laying legend items out w
  * height they take, which becomes the plot's top margin.
  */
 export function scatterLegend(
-  results: RunResult[],
+  results: SweepRecord[],
   left: number,
   right: number,
 ): { items: LegendItem[]; height: number } {

@@ -3,10 +3,11 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { readManifest, readSplit } from '../../core/data/bundle';
 import type { Split } from '../../core/data/dataset';
-import type { RunResult } from '../../core/experiment/run';
+
 import { ImageGrid } from '../charts/ImageGrid';
 import { bundleFetcher } from '../fetchBundle';
-import type { AppStore } from '../store';
+import type { RunResult } from '../../core/experiment/run';
+import type { AppStore, ShownResult } from '../store';
 
 const COUNT = 12;
 
@@ -17,7 +18,8 @@ export function Gallery({
   ofTrials = 1,
 }: {
   store: AppStore;
-  result: RunResult;
+  /** A result computed in this browser: shipped ones carry no per-image predictions. */
+  result: ShownResult & Pick<RunResult, 'predictions'>;
   ofTrials?: number;
 }) {
   const fp32 = useDeferredValue(store((s) => s.fp32)); // arrives later than the run: redraw in the background
@@ -75,7 +77,7 @@ export function Gallery({
       <ul className="gallery">
         {mistakes.map(({ i, img }) => {
           const before =
-            fp32 && fp32.predictions.pred.length === pred.length
+            fp32?.predictions && fp32.predictions.pred.length === pred.length
               ? `FP32: ${name(fp32.predictions.pred[i])} (${(100 * fp32.predictions.conf[i]).toFixed(0)}%)`
               : '';
           return (

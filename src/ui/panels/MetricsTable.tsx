@@ -1,7 +1,7 @@
 // The metrics of a run before and after temperature scaling; for several trials, each metric's mean
 // and standard deviation over them. Also the difference of two runs' metrics, for the compare view.
 import type { CalibrationReport } from '../../core/calib/report';
-import type { RunResult } from '../../core/experiment/run';
+import type { SweepRecord } from '../../core/experiment/summary';
 import type { Stat } from '../../core/experiment/summary';
 import { reportStat, type Side, temperatureText } from '../trials';
 
@@ -24,7 +24,7 @@ const OTHERS: Metric[] = [
 // Shown only where some image ties: quantized logits too coarse to tell its top classes apart.
 const TIED: Metric = ['tied top logits (images)', (r) => r.tiedTop ?? 0, (v) => v.toFixed(0)];
 
-function caption(results: RunResult[]): string {
+function caption(results: SweepRecord[]): string {
   const [first] = results;
   const test = `Test set (${first.before.n} images)`;
   const cal = first.calibration;
@@ -40,8 +40,8 @@ const ECE: Metric = ['ECE', (r) => r.ece, pct];
 
 /** B minus A for each metric, before and after scaling (means over trials); percentages in points. */
 export function metricDeltas(
-  a: RunResult[],
-  b: RunResult[],
+  a: SweepRecord[],
+  b: SweepRecord[],
 ): { name: string; before: string; after: string }[] {
   // a signed difference at the table's precision; one that rounds to zero is shown as 0
   const signed = (v: number, digits: number, unit: string) => {
@@ -66,7 +66,7 @@ const MetricsHead = () => (
   </thead>
 );
 
-export function DeltaTable({ a, b }: { a: RunResult[]; b: RunResult[] }) {
+export function DeltaTable({ a, b }: { a: SweepRecord[]; b: SweepRecord[] }) {
   return (
     <table className="data-table metrics">
       <caption>B minus A (percentage points for the percentages; means over trials)</caption>
@@ -84,7 +84,7 @@ export function DeltaTable({ a, b }: { a: RunResult[]; b: RunResult[] }) {
   );
 }
 
-export function MetricsTable({ results }: { results: RunResult[] }) {
+export function MetricsTable({ results }: { results: SweepRecord[] }) {
   const one = results.length === 1;
   const row = ([name, f, format]: Metric): Row => [
     name,

@@ -2,7 +2,10 @@
 // scaling side by side, the metrics table, and what the backend is.
 import { useDeferredValue, useMemo } from 'react';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
-import type { AppStore } from '../store';
+import type { AppStore, Obtained, ShownResult } from '../store';
+import { provenance, shippedDifference } from './Provenance';
+import type { BackendAttempt } from '../../worker/protocol';
+import { etaText, secondsLeft } from '../eta';
 import { CLAMPS } from '../../core/quant/qparams';
 import {
   ARITHMETIC_CHOICES,
@@ -11,7 +14,6 @@ import {
   CLAMP_LABELS,
   OBSERVERS,
   type Settings,
-  runNote,
 } from '../url';
 import { FillPanel } from './FillPanel';
 import { GridPanel } from './GridPanel';
@@ -22,9 +24,15 @@ import { ResultButtons } from '../download';
 import { archChoices, archTitle } from '../archs';
 import { PrecisionControls } from './PrecisionControls';
 import { MetricsTable } from './MetricsTable';
-import type { RunResult } from '../../core/experiment/run';
+
 import { replacementNote, trialSeed } from '../../core/experiment/calibration';
 import { diagramOf, temperatureText } from '../trials';
+
+/** Why the backends not in use were passed over. */
+const passedOver = (attempts: BackendAttempt[]) => {
+  const others = attempts.filter((a) => !a.ok);
+  return others.length ? ` Passed over: ${others.map((a) => `${a.backend}: ${a.reason}`).join('; ')}.` : '';
+};
 
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
 
@@ -60,11 +68,24 @@ export function Select<K extends keyof Settings>({
   );
 }
 
-/** The single view's finished run (or trials): diagrams before and after scaling, metrics, exports, gallery. */
-function SingleRun({ store, results, cached }: { store: AppStore; results: RunResult[]; cached: boolean }) {
+/** The single view's finished run (or trials): diagrams before and after scaling, metrics, where they came
+ * from, exports, gallery. */
+function SingleRun({
+  store,
+  results,
+  obtained,
+  onRecompute,
+}: {
+  store: AppStore;
+  results: ShownResult[];
+  obtained: Obtained[];
+  onRecompute(): void;
+}) {
   const [first] = results;
+  const backend = store((s) => (s.backend && 'name' in s.backend ? s.backend.name : undefined));
   const pooled = results.length > 1 ? ` (${results.length} trials)` : '';
-  const seconds = results.reduce((a, r) => a + r.seconds, 0);
+  const shipped = obtained.some((o) => o.source === 'shipped');
+  const difference = shippedDifference(obtained);
   return (
     <>
       <div className="diagrams">
@@ -80,13 +101,32 @@ function SingleRun({ store, results, cached }: { store: AppStore; results: RunRe
           Note: {replacementNote(first.calibration.images, first.calibration.pool)}.
         </p>
       )}
-      <p className="muted">
-        {cached
-          ? 'From the cache (IndexedDB).'
-          : `Computed in ${seconds.toFixed(1)} s on ${first.backend}${runNote(first.spec.arithmetic, first.spec.clamp) ? `, with ${runNote(first.spec.arithmetic, first.spec.clamp)}` : ''}.`}{' '}
+      <p className="muted" data-testid="provenance">
+        {provenance(obtained, backend)}{' '}
+        {shipped && (
+          <button type="button" onClick={onRecompute}>
+            Recompute in this browser
+          </button>
+        )}{' '}
         <ResultButtons results={results} name={first.key} />
       </p>
-      <Gallery store={store} result={first} ofTrials={results.length} />
+      {difference && (
+        <p className="muted" data-testid="shipped-difference">
+          {difference}
+        </p>
+      )}
+      {first.predictions ? (
+        <Gallery
+          store={store}
+          result={{ ...first, predictions: first.predictions }}
+          ofTrials={results.length}
+        />
+      ) : (
+        <p className="muted">
+          Shipped results carry no per-image predictions: recompute this run in this browser to see its most
+          confident mistakes.
+        </p>
+      )}
     </>
   );
 }
@@ -94,10 +134,12 @@ function SingleRun({ store, results, cached }: { store: AppStore; results: RunRe
 export function RunPanel({
   store,
   onCancel,
+  onRecompute,
   fill,
 }: {
   store: AppStore;
   onCancel(): void;
+  onRecompute(): void;
   fill: { start(): void; stop(): void };
 }) {
   // deferred: a settings change first redraws the controls, then (time-sliced, in later tasks) tears
@@ -105,6 +147,16 @@ export function RunPanel({
   const run = useDeferredValue(store((s) => s.run));
   const backend = store((s) => s.backend);
   const view = store((s) => s.settings.view);
+  const forced = store((s) => s.settings.backend !== 'auto');
+  const manifest = store((s) => s.manifest);
+  const testSplit = store((s) => s.settings.testSplit);
+  const splits =
+    manifest.status === 'ready'
+      ? {
+          validation: manifest.value.splits[manifest.value.valSplit]?.count ?? 0,
+          test: manifest.value.splits[testSplit]?.count ?? 0,
+        }
+      : undefined;
   const dataset = store((s) => s.settings.dataset);
   const models = store((s) => s.models);
   const archs = useMemo(
@@ -203,9 +255,22 @@ export function RunPanel({
         />
         <Select
           store={store}
+          name="shipped"
+          label="Results"
+          options={
+            [
+              [true, 'shipped with the lab, where they exist'],
+              [false, 'computed in this browser'],
+            ] as const
+          }
+        />
+        <Select
+          store={store}
           name="backend"
           label="Backend"
-          options={BACKEND_CHOICES.map((b) => [b, b === 'auto' ? 'auto (WebGPU first)' : b] as const)}
+          options={BACKEND_CHOICES.map(
+            (b) => [b, b === 'auto' ? 'auto (a real GPU, else wasm)' : b] as const,
+          )}
         />
       </div>
       <p className="muted" role="status" aria-label="backend">
@@ -213,10 +278,7 @@ export function RunPanel({
           ? 'Starting the lab worker...'
           : 'error' in backend
             ? backend.error
-            : `Running on ${backend.name}. ${backend.attempts
-                .filter((a) => !a.ok)
-                .map((a) => `${a.backend}: ${a.reason}`)
-                .join('; ')}`}
+            : `Running on ${backend.name}${forced ? ' (chosen in Backend)' : ''}.${passedOver(backend.attempts)}`}
       </p>
       {run.status === 'running' && (
         <p aria-live="polite" className="progress">
@@ -227,7 +289,8 @@ export function RunPanel({
             </>
           ) : (
             <>
-              {PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} />
+              {PHASES[run.phase]}: {run.done} / {run.total} <progress max={run.total} value={run.done} />{' '}
+              {run.since && etaText(secondsLeft({ ...run, since: run.since, splits }, performance.now()))}
             </>
           )}{' '}
           <button onClick={onCancel}>Cancel</button>
@@ -257,7 +320,7 @@ export function RunPanel({
         </div>
       )}
       {view === 'single' && run.status === 'done' && (
-        <SingleRun store={store} results={run.results} cached={run.cached} />
+        <SingleRun store={store} results={run.results} obtained={run.obtained} onRecompute={onRecompute} />
       )}
     </section>
   );

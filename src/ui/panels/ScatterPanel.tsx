@@ -1,12 +1,15 @@
-// Every run computed so far for this dataset (from the cache) as ECE against error, before and
-// after temperature scaling side by side, updated as the background fill adds runs.
+// Every run of this dataset's data as ECE against error, before and after temperature scaling side by side:
+// those computed in this browser (its cache) and, unless turned off, those shipped with the lab, one point
+// per run (a run computed here in place of its shipped twin); updated as the background fill adds runs.
 import { useEffect, useMemo, useState } from 'react';
 import { int8Of, runArithmetic, runClamp } from '../../core/experiment/arithmetic';
-import type { RunResult } from '../../core/experiment/run';
+import type { SweepRecord } from '../../core/experiment/summary';
 import { EceScatter } from '../charts/EceScatter';
 import { sharedAxes } from '../charts/scatterLayout';
 import { ResultButtons } from '../download';
 import { allResults } from '../resultCache';
+import { cacheKey, ENGINE_VERSION, engineVersionOf } from '../../core/experiment/cacheKey';
+import { dataIdentity, shippedRuns } from '../identity';
 import type { AppStore } from '../store';
 import { runNote } from '../url';
 
@@ -18,27 +21,47 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   const grid = store((s) => s.grid);
   const run = store((s) => s.run);
   const filled = store((s) => ('done' in s.fill ? s.fill.done : 0)); // the background fill adds runs
-  const [results, setResults] = useState<RunResult[]>([]);
+  const withShipped = store((s) => s.settings.shipped);
+  const [results, setResults] = useState<SweepRecord[]>([]);
+  const [shippedCount, setShippedCount] = useState(0);
   useEffect(() => {
     let live = true;
-    void allResults().then(
-      (rs) =>
-        live &&
-        setResults(
-          rs.filter(
-            (r) =>
-              r.spec.dataset === dataset &&
-              r.spec.numBins === bins &&
-              r.spec.testSplit === 'test' &&
-              int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision) &&
-              runClamp(r.spec.clamp, r.spec.precision) === runClamp(clamp, r.spec.precision),
-          ),
-        ),
+    void Promise.all([allResults(), dataIdentity(store, dataset), withShipped ? shippedRuns() : null]).then(
+      ([cached, id, shipped]) => {
+        if (!live) return;
+        // one point per run, whichever backend computed it
+        const runOf = (r: SweepRecord) =>
+          cacheKey(
+            {
+              weightsSha256: r.weightsSha256,
+              dataSha256: id.dataSha256,
+              poolCount: r.calibration?.pool ?? id.poolCount,
+              backend: '*',
+            },
+            r.spec,
+          );
+        const here = cached.filter(
+          (r) => engineVersionOf(r) === ENGINE_VERSION && r.dataSha256 === id.dataSha256,
+        );
+        const seen = new Set(here.map(runOf));
+        // shipped runs of the models the page has now (a model of the user's replaces a shipped one)
+        const models = new Set(store.getState().models?.map((m) => m.sha256));
+        const fromShip = (shipped?.ofData(dataset, id.dataSha256) ?? []).filter(
+          (r) => models.has(r.weightsSha256) && !seen.has(runOf(r)),
+        );
+        const shown = (r: SweepRecord) =>
+          r.spec.numBins === bins &&
+          r.spec.testSplit === 'test' &&
+          int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision) &&
+          runClamp(r.spec.clamp, r.spec.precision) === runClamp(clamp, r.spec.precision);
+        setResults([...here, ...fromShip].filter(shown));
+        setShippedCount(fromShip.filter(shown).length);
+      },
     );
     return () => {
       live = false;
     };
-  }, [dataset, bins, arithmetic, clamp, grid, run, filled]);
+  }, [store, dataset, bins, arithmetic, clamp, grid, run, filled, withShipped]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
   if (!axes)
     return (
@@ -50,7 +73,8 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   return (
     <>
       <p className="muted">
-        {results.length} runs from the cache
+        {results.length} runs: {results.length - shippedCount} computed in this browser, {shippedCount}{' '}
+        shipped with the lab
         {runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}. Colour =
         architecture, marker size = precision (more bits, larger); both panels share their axes.{' '}
         <ResultButtons results={results} name={`${dataset}-runs`} />

@@ -1,0 +1,47 @@
+// A first visit: the paper's figures open filled from the results shipped with the lab, each marked as shipped
+// with its provenance; "Recompute in this browser" runs it live and says how it compares (on wasm: identical,
+// the same engine as the sweep); turning shipped results off computes instead.
+import { expect, test } from '@playwright/test';
+
+const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+
+test('shipped results show at once, say where they came from, and recompute to the same numbers on wasm', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&trial=1&backend=wasm');
+  const provenance = page.getByTestId('provenance');
+  await expect(provenance).toContainText(/^Shipped result, computed on wasm .* with engine version \d+\./, {
+    timeout: 30_000,
+  });
+  const table = page.getByRole('table').filter({ hasText: 'before scaling' });
+  const shippedTable = await table.innerText();
+  await expect(page.getByText(/Shipped results carry no per-image predictions/)).toBeVisible();
+  await page.screenshot(shot('shipped-single'));
+  await page.getByRole('button', { name: 'Recompute in this browser' }).click();
+  await expect(provenance).toContainText(/^Computed on wasm in [\d.]+ s/, { timeout: 150_000 });
+  await expect(page.getByTestId('shipped-difference')).toHaveText(
+    /^Identical to the shipped result, computed on wasm/,
+  );
+  // every row the shipped run had, unchanged (runs shipped before ties were counted have no such row)
+  const live = (await table.innerText()).split('\n');
+  expect(shippedTable.split('\n').filter((row) => !live.includes(row))).toEqual([]);
+  await expect(page.getByRole('heading', { name: /Most confident mistakes/ })).toBeVisible();
+  // the scatter holds every shipped run of the dataset, the recomputed one in place of its twin
+  await page.getByLabel('View').selectOption('scatter');
+  await expect(page.getByText('30 runs: 1 computed in this browser, 29 shipped with the lab.')).toBeVisible({
+    timeout: 30_000,
+  });
+});
+
+test('the reliability grid opens filled from shipped results; with them off, nothing is shown uncomputed', async ({
+  page,
+}) => {
+  await page.goto('/?dataset=pneumoniamnist&view=grid&backend=wasm');
+  const grid = page.getByRole('table', { name: /Reliability grid, before temperature scaling/ });
+  await expect(grid.getByRole('figure')).toHaveCount(12, { timeout: 30_000 }); // 3 architectures x 4 precisions
+  await expect(page.getByText(/Calibrating|Test set:/)).toHaveCount(0); // nothing was computed
+  await page.screenshot(shot('shipped-grid'));
+  await page.goto('/?dataset=pneumoniamnist&view=scatter&backend=wasm&shipped=off');
+  await expect(page.getByText('No runs computed for pneumoniamnist yet')).toBeVisible();
+});
