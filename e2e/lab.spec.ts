@@ -34,6 +34,15 @@ async function checkExports(page: Page) {
   expect(parsed.error).toBe(false);
   expect(parsed.surfaces).toBe(2); // the diagram and the histogram
   expect(parsed.text).toContain('Before temperature scaling');
+  // the exported figure says what it shows, and so does its file name
+  expect(parsed.text).toContain('retinamnist, MobileOne-S0 (reduced), W8/A8, trial 1, wasm');
+  const [d] = await Promise.all([
+    page.waitForEvent('download'),
+    fig.getByRole('button', { name: 'SVG' }).click(),
+  ]);
+  expect(d.suggestedFilename()).toBe(
+    'retinamnist-mobileone-s0-reduced-w8-a8-trial-1-wasm-before-temperature-scaling.svg',
+  );
   const png = await downloaded(page, () => fig.getByRole('button', { name: 'PNG' }).click());
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const size = await page.evaluate(async (b64) => {

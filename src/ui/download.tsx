@@ -53,7 +53,7 @@ const slug = (s: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
-    .slice(0, 80);
+    .slice(0, 120);
 
 export function ResultButtons({ results, name }: { results: SweepRecord[]; name: string }) {
   return (

@@ -4,8 +4,24 @@ import { type Bin, poolBins } from '../core/calib/bins';
 import type { CalibrationReport } from '../core/calib/report';
 import type { SweepRecord } from '../core/experiment/summary';
 import { type Stat, stat } from '../core/experiment/summary';
+import { precisionTitle } from '../core/experiment/precision';
+import { archTitle } from './archs';
+import { runNote } from './url';
 
 export type Side = 'before' | 'after';
+
+/** What the runs are, for captions and file names: dataset, architecture, precision, trial(s), backend. */
+export function runSubject(runs: SweepRecord[]): string {
+  const [r] = runs;
+  const trials =
+    r.calibration === null
+      ? ''
+      : `trial${runs.length > 1 ? 's' : ''} ${runs.map((x) => x.spec.trial + 1).join(', ')}`;
+  const note = runNote(r.spec.arithmetic, r.spec.clamp);
+  return [r.spec.dataset, archTitle(r.spec.arch), precisionTitle(r.spec.precision), trials, r.backend, note]
+    .filter(Boolean)
+    .join(', ');
+}
 
 /** What a reliability diagram of the runs draws: pooled bins, the mean ECE, and a note saying so. */
 export function diagramOf(runs: SweepRecord[], side: Side): { bins: Bin[]; ece: number; eceNote?: string } {

@@ -14,6 +14,8 @@ import { useWidth } from './useWidth';
 interface Props {
   bins: Bin[];
   title: string;
+  /** What the figure shows (runSubject): above the title, and in an exported figure's caption and file name. */
+  subject?: string;
   ece: number;
   /** Says what the ECE is where it is not that of the drawn bins (several trials: their mean). */
   eceNote?: string;
@@ -46,6 +48,7 @@ function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
 export const ReliabilityDiagram = memo(function ReliabilityDiagram({
   bins,
   title,
+  subject,
   ece,
   eceNote,
   height = 240,
@@ -75,8 +78,9 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({
       {...keyProps}
     >
       <figcaption>
+        {subject && <span className="subject">{subject}: </span>}
         {title} <span className="muted">{eceText}</span>{' '}
-        <ExportButtons figure={() => ref.current} name={title} />
+        <ExportButtons figure={() => ref.current} name={subject ? `${subject} ${title}` : title} />
       </figcaption>
       <svg className="plot" width={width} height={plot.height} role="img" aria-hidden="true">
         <YAxis f={plot} scale={y} ticks={TICKS} format={tick} label="accuracy" />

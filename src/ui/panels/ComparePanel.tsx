@@ -4,7 +4,7 @@ import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import { archTitle } from '../archs';
 import type { AppStore } from '../store';
 import { DeltaTable, MetricsTable } from './MetricsTable';
-import { diagramOf, temperatureText } from '../trials';
+import { diagramOf, runSubject, temperatureText } from '../trials';
 
 export function ComparePanel({ store }: { store: AppStore }) {
   const runs = store((s) => s.compare);
@@ -27,11 +27,13 @@ export function ComparePanel({ store }: { store: AppStore }) {
               <ReliabilityDiagram
                 {...diagramOf(rs, 'before')}
                 height={180}
+                subject={runSubject(rs)}
                 title={`${name}, before scaling`}
               />
               <ReliabilityDiagram
                 {...diagramOf(rs, 'after')}
                 height={180}
+                subject={runSubject(rs)}
                 title={`${name}, after scaling (${temperatureText(rs, 3)})`}
               />
               <MetricsTable results={rs} />

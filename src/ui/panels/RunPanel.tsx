@@ -26,7 +26,7 @@ import { PrecisionControls } from './PrecisionControls';
 import { MetricsTable } from './MetricsTable';
 
 import { replacementNote, trialSeed } from '../../core/experiment/calibration';
-import { diagramOf, temperatureText } from '../trials';
+import { diagramOf, runSubject, temperatureText } from '../trials';
 
 /** Why the backends not in use were passed over. */
 const passedOver = (attempts: BackendAttempt[]) => {
@@ -86,12 +86,18 @@ function SingleRun({
   const pooled = results.length > 1 ? ` (${results.length} trials)` : '';
   const shipped = obtained.some((o) => o.source === 'shipped');
   const difference = shippedDifference(obtained);
+  const subject = runSubject(results);
   return (
     <>
       <div className="diagrams">
-        <ReliabilityDiagram {...diagramOf(results, 'before')} title={`Before temperature scaling${pooled}`} />
+        <ReliabilityDiagram
+          {...diagramOf(results, 'before')}
+          subject={subject}
+          title={`Before temperature scaling${pooled}`}
+        />
         <ReliabilityDiagram
           {...diagramOf(results, 'after')}
+          subject={subject}
           title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`}
         />
       </div>
@@ -108,7 +114,7 @@ function SingleRun({
             Recompute in this browser
           </button>
         )}{' '}
-        <ResultButtons results={results} name={first.key} />
+        <ResultButtons results={results} name={subject} />
       </p>
       {difference && (
         <p className="muted" data-testid="shipped-difference">
