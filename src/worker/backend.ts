@@ -12,8 +12,8 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { type BackendAttempt, type BackendName, BACKENDS } from './protocol';
 import { autoOrder, type GpuProbe, softwareDevice } from './backendOrder';
 
-// The threaded wasm build hangs after a production build without cross-origin isolation.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// tfjs takes the threaded SIMD build where the page is cross-origin isolated (vite.config.ts, public/sw.js
+// set the headers; the build mends the threaded module, see tfjsWasmThreads there), else the plain SIMD one.
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,

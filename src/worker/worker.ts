@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { calibrationReport } from '../core/calib/report';
 import { blobFetcher, readManifestHashed, readSplit } from '../core/data/bundle';
 import { type RunInputs, runExperiment } from '../core/experiment/run';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { pickBackend } from './backend';
 import { fetchBytes, fetchModel, parseModel } from './load';
 import type { Request, Response } from './protocol';
@@ -121,6 +122,12 @@ self.onmessage = (ev: MessageEvent<Request>) => {
       pickBackend(m.force).then(
         ({ backend, attempts }) => {
           watchGpu();
+          // wasm's threads: several where the page is cross-origin isolated (tfjs then takes its threaded build)
+          const used = attempts.find((a) => a.ok);
+          if (used && backend === 'wasm') {
+            const n = getThreadsCount();
+            used.reason = `in use, ${n} thread${n === 1 ? '' : 's'}`;
+          }
           post({ type: 'ready', backend, attempts });
         },
         (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),

@@ -28,6 +28,10 @@ import { MetricsTable } from './MetricsTable';
 import { replacementNote, trialSeed } from '../../core/experiment/calibration';
 import { diagramOf, runSubject, temperatureText } from '../trials';
 
+/** ", 2 threads" where the worker said how many threads its backend runs. */
+const threads = (attempts: BackendAttempt[]) =>
+  /, (\d+ threads?)$/.exec(attempts.find((a) => a.ok)?.reason ?? '')?.[0] ?? '';
+
 /** Why the backends not in use were passed over. */
 const passedOver = (attempts: BackendAttempt[]) => {
   const others = attempts.filter((a) => !a.ok);
@@ -284,7 +288,7 @@ export function RunPanel({
           ? 'Starting the lab worker...'
           : 'error' in backend
             ? backend.error
-            : `Running on ${backend.name}${forced ? ' (chosen in Backend)' : ''}.${passedOver(backend.attempts)}`}
+            : `Running on ${backend.name}${threads(backend.attempts)}${forced ? ' (chosen in Backend)' : ''}.${passedOver(backend.attempts)}`}
       </p>
       {run.status === 'running' && (
         <p aria-live="polite" className="progress">
