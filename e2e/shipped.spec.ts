@@ -41,6 +41,9 @@ test('the reliability grid opens filled from shipped results; with them off, not
   const grid = page.getByRole('table', { name: /Reliability grid, before temperature scaling/ });
   await expect(grid.getByRole('figure')).toHaveCount(12, { timeout: 30_000 }); // 3 architectures x 4 precisions
   await expect(page.getByText(/Calibrating|Test set:/)).toHaveCount(0); // nothing was computed
+  await expect(page.getByTestId('grid-shipped')).toHaveText(
+    /^All 12 runs shipped with the lab \(computed on wasm\)/,
+  );
   await page.screenshot(shot('shipped-grid'));
   await page.goto('/?dataset=pneumoniamnist&view=scatter&backend=wasm&shipped=off');
   await expect(page.getByText('No runs computed for pneumoniamnist yet')).toBeVisible();

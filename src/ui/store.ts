@@ -19,6 +19,23 @@ export type Load<T> =
 /** A result a view shows: computed in this browser (with per-image predictions), or shipped (without). */
 export type ShownResult = SweepRecord & Partial<Pick<RunResult, 'predictions' | 'qparams'>>;
 
+/** A result shipped with the lab: it alone comes without per-image predictions. */
+export const isShipped = (r: ShownResult) => r.predictions === undefined;
+
+/** "3 of 12 runs shipped with the lab (computed on wasm)..." for the runs a view shows, or '' where none is. */
+export function shippedNote(runs: ShownResult[]): string {
+  const shipped = runs.filter(isShipped);
+  if (shipped.length === 0) return '';
+  const backends = [...new Set(shipped.map((r) => r.backend))].join(', ');
+  const which =
+    runs.length === 1
+      ? 'Shipped'
+      : shipped.length === runs.length
+        ? `All ${runs.length} runs shipped`
+        : `${shipped.length} of ${runs.length} runs shipped`;
+  return `${which} with the lab (computed on ${backends}); the single view recomputes any of them in this browser.`;
+}
+
 /** Where a shown result came from: computed now, this browser's cache, or the results shipped with the lab. */
 export type Source = 'computed' | 'cached' | 'shipped';
 

@@ -1,6 +1,7 @@
 // Owns the worker client for the page's lifetime and runs the current settings whenever they change
 // (one run in the single view, every cell in the grid view, both sides in the compare view); a newer run cancels the older one, so no
-// late result overwrites a newer view. Results come from the IndexedDB cache when they can.
+// late result overwrites a newer view. Results come from the IndexedDB cache, else the shipped results, when
+// they can.
 import { useEffect, useRef, useState } from 'react';
 import { CALIBRATION_IMAGES, TRIALS } from '../core/experiment/calibration';
 import { PAPER_PRECISIONS, parsePrecision, precisionLabel } from '../core/experiment/precision';
@@ -82,8 +83,9 @@ export async function obtainTrials(
   opts?: { live?: boolean },
 ): Promise<Obtained[]> {
   const out: Obtained[] = [];
-  for (const [i, spec] of specsOf(s).entries()) {
-    onTrial?.(i, specsOf(s).length);
+  const specs = specsOf(s);
+  for (const [i, spec] of specs.entries()) {
+    onTrial?.(i, specs.length);
     out.push(await obtain(store, client, spec, model, opts));
   }
   return out;

@@ -2,7 +2,7 @@
 import { precisionTitle } from '../../core/experiment/precision';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import { archTitle } from '../archs';
-import type { AppStore } from '../store';
+import { type AppStore, shippedNote } from '../store';
 import { DeltaTable, MetricsTable } from './MetricsTable';
 import { diagramOf, runSubject, temperatureText } from '../trials';
 
@@ -24,6 +24,7 @@ export function ComparePanel({ store }: { store: AppStore }) {
           return (
             <section key={i} aria-label={`Run ${name}`}>
               <h3>{name}</h3>
+              {shippedNote(rs) && <p className="muted">{shippedNote(rs)}</p>}
               <ReliabilityDiagram
                 {...diagramOf(rs, 'before')}
                 height={180}
