@@ -133,9 +133,9 @@ test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what
     const want = await expected('w4a8', 0, arithmetic);
     await page.getByLabel('Arithmetic').selectOption(arithmetic); // cancels the run just started
     await expect(page).toHaveURL(new RegExp(`arithmetic=${arithmetic}(&|$)`));
-    await expect(page.getByText(`on wasm, with int8 arithmetic (${engine}).`)).toBeVisible({
-      timeout: 200_000,
-    });
+    await expect(
+      page.getByText(new RegExp(`^Computed on wasm in [\\d.]+ s, with int8 arithmetic \\(${engine}\\)\\.`)),
+    ).toBeVisible({ timeout: 200_000 });
     await expect(row('top-1 error')).toContainText(pct(want.before.error));
     await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
     await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.after.ece));
@@ -148,7 +148,9 @@ test('the int8 arithmetics and the clamp, chosen from their dropdowns, show what
   await page.getByLabel('Arithmetic').selectOption('fake-quant');
   await expect(page).toHaveURL(/clamp=dtype(&|$)/);
   await expect(
-    page.getByText("on wasm, with 8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)."),
+    page.getByText(
+      /^Computed on wasm in [\d.]+ s, with 8-bit integer ranges below 8 bits \(PyTorch 1\.13's convert_fx\)\./,
+    ),
   ).toBeVisible({ timeout: 200_000 });
   await expect(row('top-1 error')).toContainText(pct(want.before.error));
   await expect(row('ECE (95% bootstrap interval)')).toContainText(pct(want.before.ece));
