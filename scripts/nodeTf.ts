@@ -9,12 +9,19 @@ import { GraphModel } from '../src/core/graph/execute';
 import { readManifestHashed, readSplit } from '../src/core/data/bundle';
 import type { RunInputs } from '../src/core/experiment/run';
 import { dirFetcher } from './bundleFiles';
+import { useDawnWebgpu } from './dawn';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export type NodeBackend = 'cpu' | 'wasm';
+export const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+export type NodeBackend = (typeof NODE_BACKENDS)[number];
 
-/** Selects a backend; wasm loads its binary from node_modules (no threads in Node). */
+/** Selects a backend; wasm loads its binary from node_modules (no threads in Node); webgpu runs on
+ * Dawn (dawn.ts). */
 export async function useBackend(name: NodeBackend): Promise<void> {
+  if (name === 'webgpu') {
+    await useDawnWebgpu();
+    return;
+  }
   if (name === 'wasm') setWasmPaths(join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to start`);
   await tf.ready();

@@ -4,6 +4,9 @@
 //                                       oneDNN or QNNPACK; out: results/int8-onednn or results/int8-qnnpack)
 //                 [--clamp dtype]        (integers below 8 bits clamped only at 8-bit ends, as PyTorch 1.13's
 //                                       convert_fx does; out: results/[<arithmetic>/]clamp-dtype)
+//                 [--backend webgpu|cpu] (tfjs's WebGPU backend on Dawn, see dawn.ts, or its cpu backend;
+//                                       out: results/<backend>/...; the page shows such runs to a browser
+//                                       on that backend)
 //   npm run sweep -- --models DIR[,DIR] [--data BUNDLE[,BUNDLE]] --out DIR [...]
 //                                       (models of your own, as training/export.py writes them, on the bundle
 //                                       folder of their dataset, as `npm run import` writes it; a model's dataset
@@ -30,7 +33,8 @@ import { CLAMPS, type Clamp } from '../src/core/quant/qparams';
 import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
 import { cacheKey, ENGINE_VERSION, engineVersionOf } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
-import { ROOT, loadRunInputsFrom, useBackend } from './nodeTf';
+import { startDawn } from './dawn';
+import { NODE_BACKENDS, type NodeBackend, ROOT, loadRunInputsFrom, useBackend } from './nodeTf';
 
 const bar = (done: number, total: number, label: string) => {
   const w = 30;
@@ -78,9 +82,11 @@ async function main() {
   const clamp = values.clamp as Clamp;
   if (!CLAMPS.includes(clamp))
     throw new Error(`--clamp must be one of ${CLAMPS.join(', ')}, got ${values.clamp}`);
-  if (values.backend !== 'wasm' && values.backend !== 'cpu')
-    throw new Error(`--backend must be wasm or cpu, got ${values.backend}`);
-  await useBackend(values.backend);
+  const backend = values.backend as NodeBackend;
+  if (!NODE_BACKENDS.includes(backend))
+    throw new Error(`--backend must be one of ${NODE_BACKENDS.join(', ')}, got ${values.backend}`);
+  await useBackend(backend);
+  const machine = backend === 'webgpu' ? `${MACHINE}, WebGPU on ${(await startDawn()).description}` : MACHINE;
   const jobs: { dataset: string; arch: string; spec: RunSpec }[] = [];
   for (const dataset of datasets) {
     if (!userModels && !existsSync(join(modelsDir, dataset)))
@@ -117,6 +123,7 @@ async function main() {
     join(
       ROOT,
       'results',
+      ...(backend === 'wasm' ? [] : [backend]),
       ...(arithmetic === 'fake-quant' ? [] : [arithmetic]),
       ...(clamp === 'bits' ? [] : ['clamp-dtype']),
     );
@@ -193,7 +200,7 @@ async function main() {
     }
     const r = await runExperiment(inputs!, job.spec);
     if (r.key !== key) throw new Error(`internal: the run's key ${r.key} is not the sweep's ${key}`);
-    results.push({ ...slim(r), machine: MACHINE });
+    results.push({ ...slim(r), machine });
     await save();
   }
   bar(

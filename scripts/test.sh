@@ -20,12 +20,13 @@ check() { # one named check counts as one test
 [ -n "${CI:-}" ] && export NO_COLOR=1 FORCE_COLOR=0
 
 # --- setup: system packages (root only), then the exact npm tree
-if ! $PY -c 'import torch, numpy' 2>/dev/null || [ ! -x /usr/bin/chromium ]; then
+# Mesa's EGL and llvmpipe give Dawn (the webgpu package) an adapter, so the WebGPU backend is tested in Node
+PKGS="python3-torch python3-numpy libopenblas0-pthread chromium libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri"
+if ! $PY -c 'import torch, numpy' 2>/dev/null || [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libEGL_mesa; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      python3-torch python3-numpy libopenblas0-pthread chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PKGS >/dev/null
   else
-    echo "need Debian's python3-torch, python3-numpy and chromium: sudo apt-get install -y python3-torch python3-numpy chromium"
+    echo "need Debian's packages: sudo apt-get install -y $PKGS"
     exit 1
   fi
 fi

@@ -1,5 +1,6 @@
-// Executor parity with PyTorch: logits of every shipped model on real test images, tfjs cpu and
-// wasm backends against torch running the same exported graph (training/reference/golden_models.py).
+// Executor parity with PyTorch: logits of every shipped model on real test images, tfjs cpu, wasm and
+// WebGPU (on Dawn: scripts/dawn.ts) backends against torch running the same exported graph
+// (training/reference/golden_models.py).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +13,7 @@ import { toModelInput } from '../data/preprocess';
 
 const GOLDEN = join(ROOT, 'golden/out/models');
 const CPU_IMAGES = 8; // the cpu backend is slow; wasm runs every golden image
+const WEBGPU_IMAGES = 100; // llvmpipe, where there is no GPU: GhostNet-VGG ten times slower than wasm
 
 /** indices: the test images PyTorch ran, a seeded sample in its order (the bundle's first images may be one class). */
 interface Golden {
@@ -39,7 +41,7 @@ describe('every shipped model has PyTorch golden logits', () => {
 for (const file of goldens) {
   const g = JSON.parse(readFileSync(join(GOLDEN, file), 'utf8')) as Golden;
   describe(`${g.model}: executor logits equal PyTorch's`, () => {
-    for (const backend of ['cpu', 'wasm'] as const) {
+    for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
       it(`on the ${backend} backend: max |diff| <= 1e-4 x the largest logit, top-1 identical on >= 99.9%`, async () => {
         await useBackend(backend);
         const before = tf.memory().numTensors;
@@ -49,7 +51,9 @@ for (const file of goldens) {
         const manifest = await readManifest(fetchFile);
         const split = subset(await readSplit(fetchFile, manifest, g.split), g.indices, manifest.image);
         expect(Array.from(split.labels)).toEqual(g.labels);
-        const n = backend === 'cpu' ? CPU_IMAGES : split.count;
+        const n = { cpu: CPU_IMAGES, wasm: split.count, webgpu: Math.min(WEBGPU_IMAGES, split.count) }[
+          backend
+        ];
         let maxDiff = 0,
           maxLogit = 0,
           agree = 0;

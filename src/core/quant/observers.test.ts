@@ -90,7 +90,7 @@ describe('per-tensor fake quant equals torch.fake_quantize_per_tensor_affine', (
     values: number[];
     out: number[];
   }[]) {
-    it.each(['cpu', 'wasm'] as const)(
+    it.each(['cpu', 'wasm', 'webgpu'] as const)(
       `scale ${c.scale}, zero point ${c.zeroPoint}, range 0..${c.qmax}, on %s`,
       async (backend) => {
         await useBackend(backend);

@@ -4,6 +4,7 @@ import { engineVersionOf } from '../../core/experiment/cacheKey';
 import type { SweepRecord } from '../../core/experiment/summary';
 import type { Obtained } from '../store';
 import { runNote } from '../url';
+import { backendNoiseNote } from '../backendNoise';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const points = (d: number) => `${d >= 0 ? '+' : ''}${(100 * d).toFixed(2)}`;
@@ -22,10 +23,12 @@ export function shippedDifference(obtained: Obtained[]): string | null {
   if (pairs.every(([a, b]) => same(a, b)))
     return `Identical to the shipped result${pairs.length > 1 ? 's' : ''}, ${where}.`;
   const d = (f: (r: SweepRecord) => number) => mean(pairs.map(([a, b]) => f(a) - f(b)));
+  const noise = backendNoiseNote(pairs[0][0], pairs[0][0].backend, shipped.backend);
   return (
     `Against the shipped result${pairs.length > 1 ? 's (mean over trials)' : ''}, ${where}: ` +
     `error ${points(d((r) => r.before.error))} points, ECE ${points(d((r) => r.before.ece))} points, ` +
-    `ECE after scaling ${points(d((r) => r.after.ece))} points, T ${d((r) => r.temperature.temperature) >= 0 ? '+' : ''}${d((r) => r.temperature.temperature).toFixed(3)}.`
+    `ECE after scaling ${points(d((r) => r.after.ece))} points, T ${d((r) => r.temperature.temperature) >= 0 ? '+' : ''}${d((r) => r.temperature.temperature).toFixed(3)}.` +
+    (noise ? ` ${noise}` : '')
   );
 }
 
@@ -41,11 +44,17 @@ export function provenance(obtained: Obtained[], backend: string | undefined): s
     const machine = r.machine ? ` on ${r.machine}` : ' (machine not recorded)';
     const other =
       backend && backend !== r.backend
-        ? ` This page runs on ${backend}: a recomputed result may differ by about the trial-to-trial spread (docs/decisions.md).`
+        ? ` This page runs on ${backend}: a recomputed result may differ. ${
+            backendNoiseNote(r, backend, r.backend) ??
+            'Backends sum in different orders, and calibration can amplify the last-bit differences past the spread over trials (docs/decisions.md).'
+          }`
         : '';
     return `Shipped result${obtained.length > 1 ? 's' : ''}, computed on ${r.backend}${machine} with ${version}${withNote}.${other}`;
   }
+  // beside a run computed off wasm: how far that backend was measured to move it from wasm's (the sweep's)
+  const noise = backendNoiseNote(r, r.backend, 'wasm');
+  const against = noise ? ` ${noise}` : '';
   if (obtained.every((o) => o.source === 'cached'))
-    return `From this browser's cache: computed on ${r.backend} in ${seconds} s with ${version}${withNote}.`;
-  return `Computed on ${r.backend} in ${seconds} s${withNote}.`;
+    return `From this browser's cache: computed on ${r.backend} in ${seconds} s with ${version}${withNote}.${against}`;
+  return `Computed on ${r.backend} in ${seconds} s${withNote}.${against}`;
 }
