@@ -3,7 +3,7 @@ import { loadRunInputs, useBackend } from '../scripts/nodeTf';
 import { parsePrecision } from '../src/core/experiment/precision';
 import type { Arithmetic } from '../src/core/experiment/arithmetic';
 import type { Clamp } from '../src/core/quant/qparams';
-import { type RunResult, runExperiment } from '../src/core/experiment/run';
+import { type RunResult, paperSpec, runExperiment } from '../src/core/experiment/run';
 
 /** A fraction as the metrics table prints it. */
 export const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -18,14 +18,7 @@ export async function expected(
   await useBackend('wasm');
   const inputs = await loadRunInputs('retinamnist', 'mobileone_s0');
   return runExperiment(inputs, {
-    dataset: 'retinamnist',
-    arch: 'mobileone_s0',
-    precision: parsePrecision(precision),
-    observer: 'histogram',
-    trial,
-    numBins: 15,
-    testSplit: 'test',
-    calibrationImages: 1024,
+    ...paperSpec('retinamnist', 'mobileone_s0', parsePrecision(precision), trial),
     arithmetic,
     clamp,
   });

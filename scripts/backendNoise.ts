@@ -11,14 +11,18 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { toPredictions } from '../src/core/calib/probs';
 import { subset } from '../src/core/data/dataset';
 import { toModelInput } from '../src/core/data/preprocess';
 import { type BackendPair, comparePair, summarizeNoise } from '../src/core/experiment/backendAgreement';
-import { CALIBRATION_IMAGES } from '../src/core/experiment/calibration';
 import { parsePrecision, precisionLabel, precisionTitle } from '../src/core/experiment/precision';
-import { type RunInputs, type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
+import {
+  type RunInputs,
+  type RunResult,
+  type RunSpec,
+  paperSpec,
+  runExperiment,
+} from '../src/core/experiment/run';
 import { type SweepRecord, summarize } from '../src/core/experiment/summary';
 import { PtqModel } from '../src/core/quant/ptq';
 import { startDawn } from './dawn';
@@ -122,16 +126,7 @@ async function main() {
           const label = precisionLabel(precision);
           if (pairs.has(keyOf({ dataset, arch, precision: label, trial }))) continue;
           inputs ??= await loadRunInputs(dataset, arch, 'test');
-          const spec: RunSpec = {
-            dataset,
-            arch,
-            precision,
-            observer: 'histogram',
-            trial,
-            numBins: DEFAULT_BINS,
-            testSplit: 'test',
-            calibrationImages: CALIBRATION_IMAGES,
-          };
+          const spec = paperSpec(dataset, arch, precision, trial);
           await useBackend('wasm');
           const ref = await runExperiment(inputs, spec);
           await useBackend('webgpu');

@@ -25,12 +25,11 @@ import { join, resolve } from 'node:path';
 import { arch as cpuArch, cpus, platform } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_BINS } from '../src/core/calib/ece';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
 import { CALIBRATION_IMAGES, replacementNote, withReplacement } from '../src/core/experiment/calibration';
 import { ARITHMETICS, type Arithmetic, runArithmetic, runClamp } from '../src/core/experiment/arithmetic';
 import { CLAMPS, type Clamp } from '../src/core/quant/qparams';
-import { type RunResult, type RunSpec, runExperiment } from '../src/core/experiment/run';
+import { type RunResult, type RunSpec, paperSpec, runExperiment } from '../src/core/experiment/run';
 import { cacheKey, ENGINE_VERSION, engineVersionOf } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
 import { startDawn } from './dawn';
@@ -100,16 +99,7 @@ async function main() {
         const float = precision.wBits === null && precision.aBits === null;
         for (let trial = 0; trial < (float ? 1 : trials); trial++) {
           // FP32 does not depend on the draw
-          const spec: RunSpec = {
-            dataset,
-            arch,
-            precision,
-            observer: 'histogram',
-            trial,
-            numBins: DEFAULT_BINS,
-            testSplit: 'test',
-            calibrationImages: CALIBRATION_IMAGES,
-          };
+          const spec = paperSpec(dataset, arch, precision, trial);
           const int8 = runArithmetic(arithmetic, precision);
           if (int8) spec.arithmetic = int8;
           if (runClamp(clamp, precision)) spec.clamp = 'dtype';

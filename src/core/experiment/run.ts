@@ -3,6 +3,7 @@
 // T on validation, and reports test metrics before and after scaling. Deterministic for a given seed
 // on a given backend.
 import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_BINS } from '../calib/ece';
 import { toPredictions } from '../calib/probs';
 import { type CalibrationReport, scaledReports } from '../calib/report';
 import { fitTemperature, type TemperatureFit } from '../calib/temperature';
@@ -14,7 +15,13 @@ import type { ParsedGraph } from '../graph/format';
 import { Int8Model } from '../quant/int8';
 import { type ObserverKind, PtqModel } from '../quant/ptq';
 import { CLAMPS, type Clamp, type Qparams } from '../quant/qparams';
-import { CALIBRATION_BATCH, calibrationIndices, trialSeed, withReplacement } from './calibration';
+import {
+  CALIBRATION_BATCH,
+  CALIBRATION_IMAGES,
+  calibrationIndices,
+  trialSeed,
+  withReplacement,
+} from './calibration';
 import { cacheKey, ENGINE_VERSION, type RunIdentity } from './cacheKey';
 import type { Precision } from './precision';
 import { ARITHMETICS, type Arithmetic, INT8_ENGINE, int8Of, runArithmetic } from './arithmetic';
@@ -37,6 +44,19 @@ export interface RunSpec {
    * ranges, as PyTorch 1.13's convert_fx and convert_to_reference_fx leave them). See Clamp. */
   clamp?: Clamp;
 }
+
+/** The paper's settings for one model, precision and trial: the histogram observer, fake quant, b-bit
+ * clamps, 15 bins, the default test split and 1,024 calibration images (the sweep's runs). */
+export const paperSpec = (dataset: string, arch: string, precision: Precision, trial: number): RunSpec => ({
+  dataset,
+  arch,
+  precision,
+  observer: 'histogram',
+  trial,
+  numBins: DEFAULT_BINS,
+  testSplit: 'test',
+  calibrationImages: CALIBRATION_IMAGES,
+});
 
 export interface RunInputs {
   parsed: ParsedGraph;
