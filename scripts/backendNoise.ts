@@ -10,13 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import { toPredictions } from '../src/core/calib/probs';
-import { subset } from '../src/core/data/dataset';
-import { toModelInput } from '../src/core/data/preprocess';
 import { type BackendPair, comparePair, summarizeNoise } from '../src/core/experiment/backendAgreement';
 import { parsePrecision, precisionLabel, precisionTitle } from '../src/core/experiment/precision';
 import {
+  evaluate,
   type RunInputs,
   type RunResult,
   type RunSpec,
@@ -39,27 +37,10 @@ async function predictWith(
   const model = new PtqModel(inputs.parsed, inputs.weights, { ...spec.precision, observer: spec.observer });
   try {
     model.useQparams(qparams);
-    const k = inputs.parsed.doc.classes.length;
-    const pred: number[] = [];
-    for (let s = 0; s < inputs.test.count; s += 64) {
-      const n = Math.min(64, inputs.test.count - s);
-      const part = subset(
-        inputs.test,
-        Uint32Array.from({ length: n }, (_, i) => s + i),
-        inputs.image,
-      );
-      const x = tf.tensor4d(toModelInput(part.images, inputs.image, inputs.parsed.doc.input, 0, n), [
-        n,
-        32,
-        32,
-        3,
-      ]);
-      const y = model.run(x);
-      const logits = (await y.data()) as Float32Array;
-      tf.dispose([x, y]);
-      pred.push(...toPredictions(logits, new Array(n).fill(0), k).pred);
-    }
-    return pred;
+    const logits = await evaluate(model, inputs.test, inputs, 'test', {});
+    return Array.from(
+      toPredictions(logits, new Array(inputs.test.count).fill(0), inputs.parsed.doc.classes.length).pred,
+    );
   } finally {
     model.dispose();
   }

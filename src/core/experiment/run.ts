@@ -126,7 +126,8 @@ function throwIfAborted(signal?: AbortSignal): void {
 const TEST_ORDER_SEED = 20240;
 export const testOrder = (count: number): Uint32Array => permutation(count, createRng(TEST_ORDER_SEED));
 
-async function evaluate(
+/** The model's logits on every image of `split`, in dataset order. */
+export async function evaluate(
   model: { run(x: tf.Tensor4D): tf.Tensor2D },
   split: Split,
   inputs: RunInputs,
