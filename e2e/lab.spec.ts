@@ -2,6 +2,7 @@
 // browser offers an adapter, and switching settings quickly never leaves a stale result on screen.
 import { expect, test, type Page } from '@playwright/test';
 import { summarize } from '../src/core/experiment/summary';
+import { downloaded, parseSvg } from './downloads';
 import { expected, pct } from './expected';
 import { ENGINE_VERSION } from '../src/core/experiment/cacheKey';
 
@@ -10,27 +11,13 @@ const metrics = (page: Page) => page.getByRole('table').filter({ hasText: 'befor
 // Custom bits whose 2-bit activations leave the logits so few levels that some test images' top two tie.
 const TIED_PRECISION = 'w4a2';
 
-async function downloaded(page: Page, click: () => Promise<void>): Promise<Buffer> {
-  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
-  const chunks: Buffer[] = [];
-  for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** The figure's SVG parses, its PNG decodes, the results CSV has a header and one row per run. */
 async function checkExports(page: Page) {
   const fig = page.getByRole('figure', { name: /^Before temperature scaling/ });
-  const svg = (await downloaded(page, () => fig.getByRole('button', { name: 'SVG' }).click())).toString(
-    'utf8',
+  const parsed = await parseSvg(
+    page,
+    await downloaded(page, () => fig.getByRole('button', { name: 'SVG' }).click()),
   );
-  const parsed = await page.evaluate((text) => {
-    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-    return {
-      error: doc.querySelector('parsererror') !== null,
-      surfaces: doc.querySelectorAll('svg svg').length,
-      text: doc.documentElement.textContent,
-    };
-  }, svg);
   expect(parsed.error).toBe(false);
   expect(parsed.surfaces).toBe(2); // the diagram and the histogram
   expect(parsed.text).toContain('Before temperature scaling');
@@ -98,6 +85,12 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(diagram.getByRole('tooltip')).toContainText('confidence (0.867, 0.933]');
   await page.keyboard.press('Escape');
   await expect(diagram.getByRole('tooltip')).toHaveCount(0);
+  // and from the mouse: the last bin's column, at the right end of the recharts plot
+  const plot = diagram.locator('svg.recharts-surface').first();
+  const box = (await plot.boundingBox())!;
+  await plot.hover({ position: { x: box.width - 20, y: box.height / 2 } });
+  await expect(diagram.getByRole('tooltip')).toContainText('confidence (0.933, 1.000]');
+  await page.mouse.move(0, 0);
   await expect(page.getByText(/Computed on wasm in [\d.]+ s/)).toBeVisible();
   const mistakes = page.getByRole('region', { name: 'Most confident mistakes' }).getByRole('listitem');
   await expect(mistakes).toHaveCount(12);
@@ -332,6 +325,10 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
   await expect(grid).toBeVisible();
   const fp32Row = grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'FP32' }) });
   const archs = (await grid.getByRole('columnheader').count()) - 1;
+  // the line above the grid names the cell computing, in the order the cells fill
+  await expect(page.getByText(/^Computing cell \d+ of \d+: (ShuffleNetV2|GhostNet|MobileOne)/)).toBeVisible({
+    timeout: 60_000,
+  });
   await expect(fp32Row.getByRole('figure')).toHaveCount(archs, { timeout: 200_000 });
   await expect(grid.getByRole('figure', { name: /MobileOne-S0 \(reduced\), W8\/A8/ })).toBeVisible({
     timeout: 200_000,
@@ -348,12 +345,9 @@ test('the reliability grid fills cell by cell, row by row', async ({ page }) => 
   ).toBeVisible();
   await expect(page.getByRole('figure', { name: /^After temperature scaling: / })).toBeVisible();
   const scatter = page.getByRole('figure', { name: /^After temperature scaling: / });
-  const svg = (await downloaded(page, () => scatter.getByRole('button', { name: 'SVG' }).click())).toString(
-    'utf8',
-  );
-  const legend = await page.evaluate(
-    (text) => new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent,
-    svg,
+  const { text: legend } = await parseSvg(
+    page,
+    await downloaded(page, () => scatter.getByRole('button', { name: 'SVG' }).click()),
   );
   for (const key of ['MobileOne-S0 (reduced)', 'FP32', 'W8/A8']) expect(legend).toContain(key); // both keys travel with the figure
   await scatter.focus();

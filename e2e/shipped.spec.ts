@@ -2,6 +2,7 @@
 // with its provenance; "Recompute in this browser" runs it live and says how it compares (on wasm: identical,
 // the same engine as the sweep); turning shipped results off computes instead.
 import { expect, test } from '@playwright/test';
+import { parseSvg, readDownload } from './downloads';
 
 const shot = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 
@@ -45,6 +46,49 @@ test('the reliability grid opens filled from shipped results; with them off, not
     /^All 12 runs shipped with the lab \(computed on wasm\)/,
   );
   await page.screenshot(shot('shipped-grid'));
+  // one key for the grid, no export buttons per cell, and the whole grid exports as one figure
+  await expect(page.getByRole('img', { name: 'Key' })).toHaveCount(1);
+  await expect(grid.getByRole('button', { name: 'SVG' })).toHaveCount(0);
+  await page.waitForFunction(() => document.querySelectorAll('.chart-pending').length === 0);
+  const [d] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'SVG' }).click(),
+  ]);
+  expect(d.suggestedFilename()).toBe('pneumoniamnist-reliability-grid-before-temperature-scaling.svg');
+  const parsed = await parseSvg(page, await readDownload(d));
+  expect(parsed.error).toBe(false);
+  expect(parsed.surfaces).toBe(1 + 12 * 2); // the key, then each cell's diagram and histogram
+  expect(parsed.text).toContain('pneumoniamnist reliability grid, before temperature scaling');
+  expect(parsed.text).toContain('W4/A4');
+  expect(parsed.text).toContain('gap to perfect calibration');
   await page.goto('/?dataset=pneumoniamnist&view=scatter&backend=wasm&shipped=off');
   await expect(page.getByText('No runs computed for pneumoniamnist yet')).toBeVisible();
+});
+
+test('every view draws its charts from shipped results at 1366x768 and 1920x1080, text of 12 px or more', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  for (const [width, height] of [
+    [1366, 768],
+    [1920, 1080],
+  ]) {
+    await page.setViewportSize({ width, height });
+    for (const view of ['single', 'grid', 'scatter', 'compare']) {
+      await page.goto(`/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&view=${view}&backend=wasm`);
+      await expect(page.locator('svg.recharts-surface').first()).toBeVisible({ timeout: 30_000 });
+      await page.waitForFunction(
+        () => document.querySelectorAll('.chart-pending, .chart-stale').length === 0,
+      );
+      const smallest = await page.evaluate(() =>
+        Math.min(
+          ...[...document.querySelectorAll('svg.recharts-surface text')].map((t) =>
+            parseFloat(getComputedStyle(t).fontSize),
+          ),
+        ),
+      );
+      expect(smallest).toBeGreaterThanOrEqual(12);
+      await page.screenshot(shot(`${view}-${width}x${height}`));
+    }
+  }
 });

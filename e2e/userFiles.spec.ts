@@ -153,7 +153,7 @@ test('a model of an architecture the lab does not ship gets its own dropdown ent
     scatter
       .locator('svg g', { has: page.locator(`text="${label}"`) })
       .last()
-      .locator('circle')
+      .locator('path')
       .getAttribute('fill');
   const [mine, shipped] = [await fill('my_net'), await fill('MobileOne-S0 (reduced)')];
   expect(mine).toMatch(/^#[0-9a-f]{6}$/);

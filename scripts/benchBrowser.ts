@@ -1,7 +1,7 @@
 // The lab's speed in a real browser (Debian's chromium, headless), per backend: time to the first
 // reliability diagram on a cold load (fresh profile) and a warm one (same profile: files and results
 // cached), one full quantized run (calibrate 1,024 images, evaluate validation and test), the whole
-// reliability grid, the longest main-thread task meanwhile; then the worker's tensor count and the
+// reliability grid, the longest main-thread task meanwhile and while charts of shipped results mount; then the worker's tensor count and the
 // page's JS heap after each of 20 consecutive runs (both must stay flat).
 //   npm run build && npm run bench:browser [-- --backends auto,wasm,webgpu,webgl,cpu --full wasm --runs 20 --grid --grid-limit 1800 --snapshots 1,6,20]
 import { parseArgs } from 'node:util';
@@ -131,7 +131,7 @@ async function backendFigures(
             const left = gridLimit * 1000 - (performance.now() - start);
             try {
               return await table
-                .getByText('waiting...')
+                .locator('.cell-placeholder')
                 .first()
                 .waitFor({ state: 'detached', timeout: Math.max(1, Math.min(left, 600_000)) });
             } catch (e) {
@@ -152,6 +152,55 @@ async function backendFigures(
   frames.push(...(await slowFrames(page)).map((f) => ({ backend, ...f })));
   await context.close();
   return [name, cold.toFixed(2), warm.toFixed(2), quantized, gridSeconds, longest.toFixed(0)];
+}
+
+/** Longest main-thread task (ms) while `act` runs; shipped results, so only drawing is timed. */
+async function longestDuring(page: Page, act: () => Promise<void>): Promise<string> {
+  await watchLongTasks(page);
+  await act();
+  await page.waitForTimeout(500); // a task still running when act returned ends and is observed
+  return (await longestTask(page)).toFixed(0);
+}
+
+/**
+ * The main thread while charts mount from shipped results on wasm: the single view stepping through the
+ * four precisions (two diagrams each), and the grid's 12 cells mounting.
+ */
+async function drawingFigures(browser: Browser): Promise<string[][]> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm`);
+  await firstDiagram(page);
+  const titled = (p: string) =>
+    page
+      .getByRole('figure', { name: /^Before temperature scaling/ })
+      .locator('.subject', { hasText: `, ${p}, ` })
+      .waitFor({ timeout: 60_000 });
+  const rows: string[][] = [];
+  for (const [p, label] of [
+    ['w8a8', 'W8/A8'],
+    ['w4a8', 'W4/A8'],
+    ['w4a4', 'W4/A4'],
+    ['fp32', 'FP32'],
+  ]) {
+    const ms = await longestDuring(page, async () => {
+      await page.getByLabel('Precision').selectOption(p);
+      await titled(label);
+      await page.waitForFunction(
+        () => document.querySelectorAll('.chart-stale, .chart-pending').length === 0,
+      );
+    });
+    rows.push([`single view: precision to ${label}`, ms]);
+  }
+  const table = page.getByRole('table', { name: /Reliability grid/ });
+  const ms = await longestDuring(page, async () => {
+    await page.getByLabel('View').selectOption('grid');
+    await table.getByRole('figure').nth(11).waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.chart-pending').length === 0);
+  });
+  rows.push(['grid: 12 cells mount', ms]);
+  await context.close();
+  return rows;
 }
 
 type HeapSummary = Map<string, { count: number; bytes: number }>;
@@ -283,6 +332,10 @@ async function main() {
     console.log(
       `chromium ${browser.version()} headless, ${MODEL.replace('&', ', ')}; seconds, longest main-thread task in ms`,
     );
+    console.log('| drawing shipped results (1366x768) | longest task ms |');
+    console.log('|---|---|');
+    for (const row of await drawingFigures(browser)) console.log(`| ${row.join(' | ')} |`);
+    console.log('');
     const backends = values.backends!.split(',').filter(Boolean); // --backends '' measures only the 20 runs
     if (backends.length) {
       console.log(

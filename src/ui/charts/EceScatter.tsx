@@ -1,23 +1,133 @@
-// The paper's Figure 1: ECE against top-1 error for every computed run; colour = architecture,
-// marker size = precision (larger = more bits), one point per trial. Plain SVG, like the
-// reliability diagram: recharts needed 150-200 ms of main thread to mount one of these here.
-import { memo, useRef } from 'react';
+// The paper's Figure 1 on recharts: ECE against top-1 error for every computed run; colour =
+// architecture, marker size and shape = precision (larger = more bits), one point per trial, and each
+// architecture's precisions joined from FP32 down through their trials' means. The legends are drawn in
+// the SVG, so an exported figure carries them; hover, or the arrow keys once the figure has focus, name
+// each run. The chart is memoised and takes its turn to draw (drawQueue): hovering redraws it not.
+import { memo, useMemo, useRef } from 'react';
+import { CartesianGrid, Scatter, ScatterChart, usePlotArea, XAxis, YAxis } from 'recharts';
 import type { SweepRecord } from '../../core/experiment/summary';
 import { ExportButtons } from '../download';
-import { archColor } from '../archs';
-import { XAxis, YAxis } from './axes';
-import { type Frame, linear } from './scale';
+import { archColor, archTitle } from '../archs';
+import { useDrawTurn } from './drawQueue';
 import {
+  markerPath,
+  precisionKeys,
   type ScatterAxes,
   type ScatterPoint,
   scatterArchs,
-  scatterLegend,
+  scatterPaths,
   scatterPoints,
 } from './scatterLayout';
+import { LegendMarks, type LegendItem } from './SvgLegend';
 import { useKeyHover } from './useKeyHover';
 import { useWidth } from './useWidth';
 
-const HEIGHT = 320;
+const HEIGHT = 360;
+const FONT = 14;
+const LINE = FONT + 8;
+const MARGIN = { top: 2 * LINE + 10, right: 16, bottom: 4, left: 8 };
+const Y_AXIS = 56;
+
+interface Spec {
+  points: ScatterPoint[];
+  paths: ReturnType<typeof scatterPaths>;
+  archs: string[];
+  legend: [LegendItem[], LegendItem[]];
+  axes: ScatterAxes;
+  width: number;
+}
+
+/** The two legend rows, in the chart's top margin: the architectures' colours, the precisions' markers. */
+function Legend({ rows }: { rows: [LegendItem[], LegendItem[]] }) {
+  const plot = usePlotArea();
+  if (!plot) return null;
+  return (
+    <>
+      <LegendMarks items={rows[0]} fontSize={FONT} row x={plot.x} y={plot.y - 2 * LINE - 6} />
+      <LegendMarks items={rows[1]} fontSize={FONT} row x={plot.x} y={plot.y - LINE - 6} />
+    </>
+  );
+}
+
+type OnHover = (k: number | null) => void;
+
+const Chart = memo(function Chart({ spec, onHover }: { spec: Spec; onHover: OnHover }) {
+  const { drawn: s, pending } = useDrawTurn(spec);
+  if (!s) return <div className="chart-pending" style={{ height: HEIGHT }} aria-busy="true" />;
+  const { errorTicks: xt, eceTicks: yt } = s.axes;
+  const style = { tick: { fill: 'currentColor', fontSize: FONT }, stroke: 'currentColor' };
+  return (
+    <div className={pending ? 'chart-stale' : undefined} aria-busy={pending}>
+      <ScatterChart
+        width={s.width}
+        height={HEIGHT}
+        margin={MARGIN}
+        accessibilityLayer={false}
+        style={{ overflow: 'visible' }}
+      >
+        <CartesianGrid stroke="currentColor" strokeOpacity={0.2} strokeDasharray="3 3" />
+        <XAxis
+          type="number"
+          dataKey="error"
+          domain={[xt[0], xt.at(-1)!]}
+          ticks={xt}
+          allowDataOverflow
+          {...style}
+          height={2 * FONT + 14}
+          label={{ value: 'top-1 error (%)', position: 'insideBottom', fill: 'currentColor', fontSize: FONT }}
+        />
+        <YAxis
+          type="number"
+          dataKey="ece"
+          domain={[yt[0], yt.at(-1)!]}
+          ticks={yt}
+          allowDataOverflow
+          {...style}
+          width={Y_AXIS}
+          label={{
+            value: 'ECE (%)',
+            angle: -90,
+            position: 'insideLeft',
+            fill: 'currentColor',
+            fontSize: FONT,
+          }}
+        />
+        {s.paths.map(({ arch, vertices }) => (
+          <Scatter
+            key={`path-${arch}`}
+            data={vertices}
+            line={{ stroke: archColor(arch, s.archs), strokeWidth: 1.5, strokeOpacity: 0.7 }}
+            shape={() => <g />}
+            isAnimationActive={false}
+          />
+        ))}
+        {s.archs.map((arch) => (
+          <Scatter
+            key={arch}
+            data={s.points.filter((p) => p.arch === arch)}
+            isAnimationActive={false}
+            shape={(props: { cx?: number; cy?: number; payload?: ScatterPoint }) => {
+              const p = props.payload!;
+              return (
+                <path
+                  d={markerPath(p.shape, p.r)}
+                  transform={`translate(${props.cx},${props.cy})`}
+                  fill={archColor(arch, s.archs)}
+                  fillOpacity={0.8}
+                  stroke="#fff"
+                  strokeWidth={0.75}
+                  onMouseEnter={() => onHover(p.k)}
+                  onMouseLeave={() => onHover(null)}
+                />
+              );
+            }}
+          />
+        ))}
+        <Legend rows={s.legend} />
+      </ScatterChart>
+    </div>
+  );
+});
 
 export const EceScatter = memo(function EceScatter({
   results,
@@ -31,59 +141,47 @@ export const EceScatter = memo(function EceScatter({
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, 'scatter', 420);
   const title = scaling === 'before' ? 'Before temperature scaling' : 'After temperature scaling';
-  const points = scatterPoints(results, scaling);
+  const spec = useMemo((): Spec => {
+    const archs = scatterArchs(results);
+    return {
+      points: scatterPoints(results, scaling),
+      paths: scatterPaths(results, scaling),
+      archs,
+      axes,
+      width,
+      legend: [
+        archs.map((a) => ({
+          label: archTitle(a),
+          mark: { kind: 'symbol', d: markerPath('circle', 5), fill: archColor(a, archs) },
+        })),
+        precisionKeys(results).map((k) => ({
+          label: k.label,
+          mark: { kind: 'symbol', d: markerPath(k.shape, k.r), fill: '#888' },
+        })),
+      ],
+    };
+  }, [results, scaling, axes, width]);
+  const { points } = spec;
   const { hover: hovered, setHover, keyProps } = useKeyHover(points.length); // the arrows step through the runs in cache order
-  const hover: ScatterPoint | null = hovered === null ? null : (points[hovered] ?? null);
-  const archs = scatterArchs(results);
-  const byArch = [...points].sort((a, b) => archs.indexOf(a.arch) - archs.indexOf(b.arch));
+  const hover = hovered === null ? null : (points[hovered] ?? null);
+  const byArch = [...points].sort((a, b) => spec.archs.indexOf(a.arch) - spec.archs.indexOf(b.arch));
   const summary =
     `${title}: ` +
     byArch.map((p) => `${p.label}: error ${p.error.toFixed(1)}%, ECE ${p.ece.toFixed(1)}%`).join('; ');
-  const legend = scatterLegend(results, 48, width - 16);
-  const frame: Frame = { width, height: HEIGHT, left: 48, right: 16, top: legend.height + 8, bottom: 40 };
-  const { errorTicks: xTicks, eceTicks: yTicks } = axes;
-  const x = linear(xTicks[0], xTicks.at(-1)!, frame.left, width - frame.right);
-  const y = linear(yTicks[0], yTicks.at(-1)!, HEIGHT - frame.bottom, frame.top);
+  const { errorTicks: xt } = axes;
+  const plotLeft = MARGIN.left + Y_AXIS;
+  const plotWidth = width - plotLeft - MARGIN.right;
+  const left = hover ? plotLeft + ((hover.error - xt[0]) / (xt.at(-1)! - xt[0])) * plotWidth : 0;
   return (
     <figure className="chart" aria-label={summary} ref={ref} {...keyProps}>
       <figcaption>
-        {title} <ExportButtons figure={() => ref.current} name={`ece-vs-error ${title}`} />
+        {title} <ExportButtons target={() => ref.current} name={`ece-vs-error ${title}`} />
       </figcaption>
-      <svg className="plot" width={width} height={HEIGHT} role="img" aria-hidden="true">
-        <XAxis f={frame} scale={x} ticks={xTicks} format={String} label="top-1 error (%)" grid />
-        <YAxis f={frame} scale={y} ticks={yTicks} format={String} label="ECE (%)" />
-        {/* the legends are drawn in the SVG, so an exported figure carries them */}
-        <g fontSize={11} fill="currentColor">
-          {legend.items.map((item) => (
-            <g key={item.label} transform={`translate(${item.x}, ${item.y})`}>
-              <circle r={item.r} fill={item.arch ? archColor(item.arch, archs) : '#888'} fillOpacity={0.75} />
-              <text x={item.r + 6} y={4}>
-                {item.label}
-              </text>
-            </g>
-          ))}
-        </g>
-        {points.map((p, i) => (
-          <circle
-            key={i}
-            cx={x(p.error)}
-            cy={y(p.ece)}
-            r={p.r}
-            fill={archColor(p.arch, archs)}
-            fillOpacity={0.75}
-            stroke={i === hovered ? 'currentColor' : '#fff'}
-            strokeWidth={i === hovered ? 2 : 0.5}
-            onMouseEnter={() => setHover(i)}
-            onMouseLeave={() => setHover(null)}
-          />
-        ))}
-      </svg>
+      <div aria-hidden="true">
+        <Chart spec={spec} onHover={setHover} />
+      </div>
       {hover && (
-        <div
-          className="tooltip chart-tooltip"
-          role="tooltip"
-          style={{ left: Math.min(x(hover.error), width - 220) }}
-        >
+        <div className="tooltip chart-tooltip" role="tooltip" style={{ left: Math.min(left, width - 220) }}>
           <div>{hover.label}</div>
           <div>
             top-1 error {hover.error.toFixed(2)}%, ECE {hover.ece.toFixed(2)}%

@@ -1,13 +1,17 @@
-// The paper's reliability diagram: accuracy per confidence bin (blue), the gap to the bin's mean
-// confidence (red), the diagonal of perfect calibration; the confidence histogram beneath (teal,
-// striped). Hover, or the arrow keys once the figure has focus, show each bin's count, confidence and accuracy.
-// Drawn as plain SVG, not with recharts: a recharts chart took 50-60 ms of main thread to mount on
-// this machine, and the grid mounts 24 of them; this one takes a few milliseconds.
-import { memo, useId, useRef } from 'react';
+// The reliability diagram as Guo et al. (2017) draw it, on recharts: accuracy per confidence bin, the
+// gap to perfect calibration hatched in one colour, the plain diagonal, ECE written in the plot; bins
+// with few images faded. Beneath, the confidence histogram scaled to its data, with the mean confidence
+// and the accuracy marked (Guo's figure 1). Hover, or the arrow keys once the figure has focus, show
+// each bin's count, confidence and accuracy. Legends are drawn in the SVG, so exports keep them.
+// The two charts are memoised and take turns to draw (drawQueue): hovering redraws neither.
+import { memo, useId, useMemo, useRef } from 'react';
+import { Bar, CartesianGrid, Cell, ComposedChart, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { Bin } from '../../core/calib/bins';
 import { ExportButtons } from '../download';
-import { reliabilityLayout } from './reliabilityLayout';
-import { XAxis, YAxis } from './axes';
+import { useDrawTurn } from './drawQueue';
+import { pct, reliabilityData, type BinRow, type ReliabilityData } from './reliabilityData';
+import { ACCURACY, diagramKey, GAP, GapHatch, histogramKey, SHARE } from './reliabilityKey';
+import { SvgLegend, type LegendItem } from './SvgLegend';
 import { useKeyHover } from './useKeyHover';
 import { useWidth } from './useWidth';
 
@@ -19,26 +23,195 @@ interface Props {
   ece: number;
   /** Says what the ECE is where it is not that of the drawn bins (several trials: their mean). */
   eceNote?: string;
-  /** Height of the reliability plot in px; the histogram gets 3/8 of it, and bars at least 40 px high. */
+  /** Height of the reliability plot in px; the histogram gets 55% of it, and at least 140 px. */
   height?: number;
+  /** Text size of ticks, labels and legends in px. */
+  fontSize?: number;
+  /** A cell of a grid: no legends (the grid draws one key) and no export buttons (the grid exports as one). */
+  cell?: boolean;
 }
 
-const ACCURACY = '#1f5fbf';
-const GAP = '#d62728';
-const SHARE = '#2a9d8f';
 const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 const tick = (t: number) => t.toFixed(1);
+const MARGIN = { top: 8, right: 14, bottom: 4, left: 8 };
 
-function BinTooltip({ bin, left }: { bin: Bin; left: number }) {
+/** What one of the two charts draws; a new one (new bins, width or text) waits for the chart's turn. */
+interface ChartSpec {
+  data: ReliabilityData;
+  width: number;
+  height: number;
+  fontSize: number;
+  legend: LegendItem[] | null;
+  hatch: string;
+}
+
+type OnHover = (i: number | null) => void;
+
+function chartProps(spec: ChartSpec, onHover: OnHover) {
+  return {
+    width: spec.width,
+    height: spec.height,
+    margin: MARGIN,
+    barCategoryGap: 1,
+    barGap: 0,
+    accessibilityLayer: false,
+    onMouseMove: (s: { activeTooltipIndex?: unknown }) => {
+      const i = Number(s.activeTooltipIndex);
+      onHover(s.activeTooltipIndex != null && Number.isInteger(i) ? i : null);
+    },
+    onMouseLeave: () => onHover(null),
+    data: spec.data.rows,
+    style: { overflow: 'visible' },
+  } as const;
+}
+
+const axisWidth = (fontSize: number) => Math.round(fontSize * 4.4);
+const axisStyle = (fontSize: number) => {
+  const line = { stroke: 'currentColor', strokeOpacity: 0.6 };
+  return { tick: { fill: 'currentColor', fontSize }, axisLine: line, tickLine: line };
+};
+const axisLabel = (value: string, fontSize: number, angle = 0) =>
+  ({
+    value,
+    angle,
+    position: angle ? 'insideLeft' : 'insideBottom',
+    fill: 'currentColor',
+    fontSize,
+  }) as const;
+
+/** The x axis both charts draw confidence on, over [0, 1]; the bars sit on hidden category axes. */
+function confidenceAxis(fontSize: number, label: boolean) {
+  return (
+    <XAxis
+      xAxisId="confidence"
+      dataKey="lo" // without a key, recharts gives an x axis the rows' indices as its domain
+      type="number"
+      domain={[0, 1]}
+      allowDataOverflow
+      ticks={TICKS}
+      tickFormatter={tick}
+      {...axisStyle(fontSize)}
+      height={label ? 2 * fontSize + 12 : fontSize + 10}
+      label={label ? axisLabel('confidence', fontSize) : undefined}
+    />
+  );
+}
+
+/** Waits, at the chart's size, for the chart's first turn; dims it while a newer spec waits for the next. */
+function Turn({ spec, draw }: { spec: ChartSpec; draw: (s: ChartSpec) => React.ReactNode }) {
+  const { drawn, pending } = useDrawTurn(spec);
+  if (!drawn) return <div className="chart-pending" style={{ height: spec.height }} aria-busy="true" />;
+  return (
+    <div className={pending ? 'chart-stale' : undefined} aria-busy={pending}>
+      {draw(drawn)}
+    </div>
+  );
+}
+
+const AccuracyChart = memo(function AccuracyChart({ spec, onHover }: { spec: ChartSpec; onHover: OnHover }) {
+  return (
+    <Turn
+      spec={spec}
+      draw={(s) => (
+        <ComposedChart {...chartProps(s, onHover)}>
+          <GapHatch id={s.hatch} />
+          <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.25} />
+          <XAxis dataKey="i" type="category" hide height={0} />
+          <XAxis xAxisId="gap" dataKey="i" type="category" hide height={0} />
+          {confidenceAxis(s.fontSize, false)}
+          <YAxis
+            domain={[0, 1]}
+            ticks={TICKS}
+            tickFormatter={tick}
+            {...axisStyle(s.fontSize)}
+            width={axisWidth(s.fontSize)}
+            label={axisLabel('accuracy', s.fontSize, -90)}
+          />
+          <Bar dataKey="accuracy" fill={ACCURACY} isAnimationActive={false}>
+            {s.data.rows.map((r) => (
+              <Cell key={r.i} fillOpacity={r.strength} />
+            ))}
+          </Bar>
+          <Bar xAxisId="gap" dataKey="gap" fill={`url(#${s.hatch})`} stroke={GAP} isAnimationActive={false}>
+            {s.data.rows.map((r) => (
+              <Cell key={r.i} fillOpacity={r.strength} strokeOpacity={r.strength} />
+            ))}
+          </Bar>
+          <ReferenceLine
+            xAxisId="confidence"
+            segment={[
+              { x: 0, y: 0 },
+              { x: 1, y: 1 },
+            ]}
+            stroke="currentColor"
+            strokeWidth={1.5}
+          />
+          {s.legend && <SvgLegend items={s.legend} fontSize={s.fontSize} />}
+        </ComposedChart>
+      )}
+    />
+  );
+});
+
+const HistogramChart = memo(function HistogramChart({
+  spec,
+  onHover,
+}: {
+  spec: ChartSpec;
+  onHover: OnHover;
+}) {
+  return (
+    <Turn
+      spec={spec}
+      draw={(s) => (
+        <ComposedChart
+          {...chartProps(s, onHover)}
+          margin={s.legend ? { ...MARGIN, top: s.fontSize + 12 } : MARGIN}
+        >
+          <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.25} />
+          <XAxis dataKey="i" type="category" hide height={0} />
+          {confidenceAxis(s.fontSize, true)}
+          <YAxis
+            domain={[0, s.data.shareTicks.at(-1)!]}
+            ticks={s.data.shareTicks}
+            interval={0}
+            tickFormatter={(t: number) => `${Math.round(100 * t)}%`}
+            {...axisStyle(s.fontSize)}
+            width={axisWidth(s.fontSize)}
+            label={axisLabel('images', s.fontSize, -90)}
+          />
+          <Bar dataKey="share" fill={SHARE} fillOpacity={0.8} isAnimationActive={false} />
+          {s.data.total > 0 && (
+            <ReferenceLine xAxisId="confidence" x={s.data.accuracy} stroke={ACCURACY} strokeWidth={2} />
+          )}
+          {s.data.total > 0 && (
+            <ReferenceLine
+              xAxisId="confidence"
+              x={s.data.meanConfidence}
+              stroke="currentColor"
+              strokeWidth={2}
+              strokeDasharray="5 3"
+            />
+          )}
+          {s.legend && <SvgLegend items={s.legend} fontSize={s.fontSize} row />}
+        </ComposedChart>
+      )}
+    />
+  );
+});
+
+function BinTooltip({ row, left }: { row: BinRow; left: number }) {
   return (
     <div className="tooltip chart-tooltip" role="tooltip" style={{ left }}>
       <div>
-        confidence ({bin.lo.toFixed(3)}, {bin.hi.toFixed(3)}]
+        confidence ({row.lo.toFixed(3)}, {row.hi.toFixed(3)}]
       </div>
-      <div>{bin.count} images</div>
-      {bin.count > 0 && (
+      <div>
+        {row.count} images ({pct(row.share)} of all)
+      </div>
+      {row.count > 0 && (
         <div>
-          mean confidence {bin.confidence.toFixed(3)}, accuracy {bin.accuracy.toFixed(3)}
+          mean confidence {row.confidence!.toFixed(3)}, accuracy {row.accuracy!.toFixed(3)}
         </div>
       )}
     </div>
@@ -51,102 +224,63 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({
   subject,
   ece,
   eceNote,
-  height = 240,
+  height = 260,
+  fontSize = 14,
+  cell = false,
 }: Props) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, `reliability-${height}`, 360);
-  const stripes = `stripes-${useId().replace(/:/g, '')}`;
-  const { plot, strip, x, y, stripY, marks } = reliabilityLayout(bins, width, height);
-  const { hover, setHover, keyProps } = useKeyHover(marks.length);
-  const eceText = `ECE ${(100 * ece).toFixed(2)}%${eceNote ? ` (${eceNote})` : ''}`;
+  const hatch = `hatch-${useId().replace(/:/g, '')}`;
+  const data = useMemo(() => reliabilityData(bins), [bins]);
+  const { hover, setHover, keyProps } = useKeyHover(data.rows.length);
+  const eceText = `ECE ${pct(ece, 2)}${eceNote ? ` (${eceNote})` : ''}`;
+  const accuracySpec = useMemo(
+    (): ChartSpec => ({
+      data,
+      width,
+      height,
+      fontSize,
+      hatch,
+      legend: [{ label: eceText, bold: true }, ...(cell ? [] : diagramKey(`url(#${hatch})`))],
+    }),
+    [data, width, height, fontSize, hatch, eceText, cell],
+  );
+  const histogramSpec = useMemo(
+    (): ChartSpec => ({
+      data,
+      width,
+      height: Math.max(140, Math.round(height * 0.55)),
+      fontSize,
+      hatch,
+      legend: cell ? null : histogramKey(data.accuracy, data.meanConfidence),
+    }),
+    [data, width, height, fontSize, hatch, cell],
+  );
   const summary =
     `${title}: ${eceText}. ` +
-    bins
-      .filter((b) => b.count)
+    data.rows
+      .filter((r) => r.count)
       .map(
-        (b) =>
-          `bin ${b.hi.toFixed(2)}: ${b.count} images, accuracy ${b.accuracy.toFixed(2)}, confidence ${b.confidence.toFixed(2)}`,
+        (r) =>
+          `bin ${r.hi.toFixed(2)}: ${r.count} images, accuracy ${r.accuracy!.toFixed(2)}, confidence ${r.confidence!.toFixed(2)}`,
       )
       .join('; ');
-  const legendY = plot.top + 10;
+  const plotLeft = MARGIN.left + axisWidth(fontSize);
+  const plotWidth = width - plotLeft - MARGIN.right;
+  const hovered = hover !== null ? data.rows[hover] : undefined;
   return (
-    <figure
-      className="chart reliability"
-      aria-label={summary}
-      ref={ref}
-      onMouseLeave={() => setHover(null)}
-      {...keyProps}
-    >
+    <figure className="chart reliability" aria-label={summary} ref={ref} {...keyProps}>
       <figcaption>
         {subject && <span className="subject">{subject}: </span>}
-        {title} <span className="muted">{eceText}</span>{' '}
-        <ExportButtons figure={() => ref.current} name={subject ? `${subject} ${title}` : title} />
+        {title} <span className="ece">{eceText}</span>{' '}
+        {!cell && <ExportButtons target={() => ref.current} name={subject ? `${subject} ${title}` : title} />}
       </figcaption>
-      <svg className="plot" width={width} height={plot.height} role="img" aria-hidden="true">
-        <YAxis f={plot} scale={y} ticks={TICKS} format={tick} label="accuracy" />
-        {marks.map((m, i) => (
-          <g key={i}>
-            {m.accuracy && <rect {...m.accuracy} fill={ACCURACY} />}
-            {m.gap && <rect {...m.gap} fill={GAP} fillOpacity={0.45} stroke={GAP} />}
-          </g>
-        ))}
-        <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} stroke="#888" strokeDasharray="4 4" />
-        <XAxis f={plot} scale={x} ticks={TICKS} format={tick} />
-        <g fontSize={10} fill="currentColor">
-          <rect x={plot.left + 8} y={legendY - 8} width={10} height={10} fill={ACCURACY} />
-          <text x={plot.left + 22} y={legendY + 1}>
-            accuracy
-          </text>
-          <rect
-            x={plot.left + 8}
-            y={legendY + 6}
-            width={10}
-            height={10}
-            fill={GAP}
-            fillOpacity={0.45}
-            stroke={GAP}
-          />
-          <text x={plot.left + 22} y={legendY + 15}>
-            gap
-          </text>
-        </g>
-        {marks.map((m, i) => (
-          <rect key={i} {...m.column} fill="transparent" onMouseEnter={() => setHover(i)} />
-        ))}
-      </svg>
-      <svg className="plot" width={width} height={strip.height} role="img" aria-hidden="true">
-        <defs>
-          <pattern
-            id={stripes}
-            patternUnits="userSpaceOnUse"
-            width="6"
-            height="6"
-            patternTransform="rotate(45)"
-          >
-            <rect width="6" height="6" fill={SHARE} fillOpacity={0.35} />
-            <line x1="0" y1="0" x2="0" y2="6" stroke={SHARE} strokeWidth="3" />
-          </pattern>
-        </defs>
-        {/* the strip is too short for a rotated title: percent ticks say it is a share of the images */}
-        <YAxis f={strip} scale={stripY} ticks={[0, 0.5, 1]} format={(t) => `${100 * t}%`} />
-        {marks.map(
-          (m, i) => m.bin.count > 0 && <rect key={i} {...m.share} fill={`url(#${stripes})`} stroke={SHARE} />,
-        )}
-        <XAxis f={strip} scale={x} ticks={TICKS} format={tick} label="confidence" />
-        {marks.map((m, i) => (
-          <rect
-            key={i}
-            x={m.share.x}
-            y={strip.top}
-            width={m.share.width}
-            height={stripY(0) - strip.top}
-            fill="transparent"
-            onMouseEnter={() => setHover(i)}
-          />
-        ))}
-      </svg>
-      {hover !== null && marks[hover] && (
-        <BinTooltip bin={marks[hover].bin} left={Math.min(marks[hover].column.x, width - 240)} />
+      <div aria-hidden="true">
+        <AccuracyChart spec={accuracySpec} onHover={setHover} />
+        <HistogramChart spec={histogramSpec} onHover={setHover} />
+      </div>
+      {hovered && (
+        <BinTooltip row={hovered} left={Math.min(plotLeft + plotWidth * hovered.lo, width - 260)} />
       )}
     </figure>
   );

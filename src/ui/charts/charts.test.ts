@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { binStats } from '../../core/calib/bins';
 import { parsePrecision } from '../../core/experiment/precision';
 import type { RunResult } from '../../core/experiment/run';
-import { MIN_STRIP_BARS, reliabilityLayout } from './reliabilityLayout';
-import { linear, niceTicks } from './scale';
-import { scatterLegend, scatterPoints, sharedAxes } from './scatterLayout';
+import { binOpacity, FULL_STRENGTH_COUNT, MIN_OPACITY, reliabilityData } from './reliabilityData';
+import { niceTicks } from './scale';
+import { markerPath, precisionKeys, scatterPaths, scatterPoints, sharedAxes } from './scatterLayout';
 import { stepMark } from './useKeyHover';
 
 describe('niceTicks', () => {
@@ -22,50 +22,50 @@ describe('niceTicks', () => {
     expect(() => niceTicks(0, Infinity)).toThrow(/bad domain/);
     expect(() => niceTicks(NaN, 1)).toThrow(/bad domain/);
   });
-  it('maps linearly, flipped ranges included', () => {
-    const y = linear(0, 10, 100, 0);
-    expect(y(0)).toBe(100);
-    expect(y(2.5)).toBe(75);
-  });
 });
 
-describe('reliabilityLayout', () => {
+describe('reliabilityData', () => {
   const conf = [0.05, 0.35, 0.38, 0.92, 0.95, 0.97, 0.99, 1];
   const hit = [0, 1, 0, 1, 1, 1, 0, 1];
   const bins = binStats(conf, hit, 10);
-  const L = reliabilityLayout(bins, 440, 240);
-  const plotH = L.plot.height - L.plot.top - L.plot.bottom;
+  const D = reliabilityData(bins);
 
-  it('draws each bar over exactly its bin, with accuracy and gap heights from the bin', () => {
-    for (const m of L.marks) {
-      expect(m.column.x).toBeCloseTo(L.x(m.bin.lo) + 0.5, 9);
-      expect(m.column.x + m.column.width).toBeCloseTo(L.x(m.bin.hi) - 0.5, 9);
-      if (!m.bin.count) {
-        expect(m.accuracy).toBeUndefined();
-        continue;
-      }
-      expect(m.accuracy!.height).toBeCloseTo(m.bin.accuracy * plotH, 9);
-      expect(m.gap!.height).toBeCloseTo(Math.abs(m.bin.gap) * plotH, 9);
-      expect(m.gap!.y).toBeCloseTo(L.y(Math.max(m.bin.accuracy, m.bin.confidence)), 9);
-    }
+  it('gives each non-empty bin an accuracy bar and a gap spanning accuracy to mean confidence', () => {
+    expect(D.rows.map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const top = D.rows[9]; // 0.92 .. 1.0: 5 images, 4 right
+    expect(top.accuracy).toBeCloseTo(0.8, 12);
+    expect(top.gap![0]).toBeCloseTo(0.8, 12);
+    expect(top.gap![1]).toBeCloseTo((0.92 + 0.95 + 0.97 + 0.99 + 1) / 5, 12);
+    const under = D.rows[3]; // 0.35, 0.38: accuracy 0.5 above confidence 0.365
+    expect(under.gap![0]).toBeCloseTo(0.365, 12);
+    expect(under.gap![1]).toBeCloseTo(0.5, 12);
+    expect(D.rows[5]).toMatchObject({ count: 0, accuracy: null, confidence: null, gap: null, strength: 0 });
   });
-  it('puts the diagonal corners on the axes and histogram shares in proportion to counts', () => {
-    expect([L.x(0), L.y(0)]).toEqual([L.plot.left, L.plot.height - L.plot.bottom]);
-    expect([L.x(1), L.y(1)]).toEqual([440 - L.plot.right, L.plot.top]);
-    const stripH = L.strip.height - L.strip.top - L.strip.bottom;
-    const heights = L.marks.map((m) => m.share.height / stripH);
-    expect(heights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-    expect(heights[9]).toBeCloseTo(5 / 8, 9); // 0.92 .. 1.0
+  it('marks overall mean confidence and accuracy, and shares that sum to one', () => {
+    expect(D.total).toBe(8);
+    expect(D.meanConfidence).toBeCloseTo(conf.reduce((a, b) => a + b) / 8, 12);
+    expect(D.accuracy).toBeCloseTo(5 / 8, 12);
+    expect(D.rows.reduce((a, r) => a + r.share, 0)).toBeCloseTo(1, 12);
+    expect(D.rows[9].share).toBeCloseTo(5 / 8, 12);
   });
-  it('keeps the histogram readable in a small diagram (a grid cell): bars area of at least 40 px', () => {
-    for (const height of [120, 150, 180, 240]) {
-      const { strip } = reliabilityLayout(bins, 300, height);
-      expect(strip.height - strip.top - strip.bottom).toBeGreaterThanOrEqual(MIN_STRIP_BARS);
-    }
+  it('scales the histogram to its tallest bar, not to 100%', () => {
+    expect(D.shareTicks.at(-1)).toBeGreaterThanOrEqual(5 / 8);
+    expect(D.shareTicks.at(-1)).toBeLessThan(1);
+    const spread = reliabilityData(binStats([0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85], hit, 10));
+    expect(spread.shareTicks.at(-1)).toBeCloseTo(0.15, 12); // tallest 1/8 = 12.5%
   });
-  it('draws nothing but empty columns when no image has been seen yet', () => {
-    const empty = reliabilityLayout(binStats([], [], 15), 300, 150);
-    expect(empty.marks.every((m) => !m.accuracy && m.share.height === 0)).toBe(true);
+  it('fades bins by how few images they hold, one image faintest', () => {
+    expect(binOpacity(1)).toBeCloseTo(MIN_OPACITY + (1 - MIN_OPACITY) / FULL_STRENGTH_COUNT, 12);
+    expect(binOpacity(FULL_STRENGTH_COUNT)).toBe(1);
+    expect(binOpacity(500)).toBe(1);
+    expect(binOpacity(5)).toBeLessThan(binOpacity(10));
+    expect(D.rows[0].strength).toBe(binOpacity(1));
+  });
+  it('draws nothing when no image has been seen yet', () => {
+    const empty = reliabilityData(binStats([], [], 15));
+    expect(empty.rows.every((r) => r.accuracy === null && r.share === 0)).toBe(true);
+    expect([empty.total, empty.meanConfidence, empty.accuracy]).toEqual([0, 0, 0]);
+    expect(empty.shareTicks.at(-1)).toBe(1);
   });
 });
 
@@ -108,23 +108,24 @@ describe('scatterLayout', () => {
       'MobileOne-S0 (reduced) W4/A4 trial 3',
     );
   });
-  it('keys colour by architecture on one row and size by precision on the next, wrapping when narrow', () => {
-    const { items, height } = scatterLegend(runs, 48, 600);
-    expect(items.map((i) => i.label)).toEqual([
-      'ShuffleNetV2 1.0x',
-      'MobileOne-S0 (reduced)',
-      'FP32',
-      'W8/A8',
-      'W4/A8',
-      'W4/A4',
-    ]);
-    expect(new Set(items.slice(0, 2).map((i) => i.y)).size).toBe(1);
-    expect(new Set(items.slice(2).map((i) => i.y)).size).toBe(1);
-    expect(items[2].y).toBeGreaterThan(items[0].y);
-    expect(items.slice(2).map((i) => i.r)).toEqual(scatterPoints(runs, 'before').map((p) => p.r));
-    const narrow = scatterLegend(runs, 48, 200);
-    expect(narrow.height).toBeGreaterThan(height);
-    expect(Math.max(...narrow.items.map((i) => i.x))).toBeLessThan(200);
+  it('keys precision by size and shape, most bits first, one shape each', () => {
+    const keys = precisionKeys(runs);
+    expect(keys.map((k) => k.label)).toEqual(['FP32', 'W8/A8', 'W4/A8', 'W4/A4']);
+    expect(keys.map((k) => k.shape)).toEqual(['circle', 'square', 'diamond', 'triangle']);
+    expect(keys.map((k) => k.r)).toEqual(scatterPoints(runs, 'before').map((p) => p.r));
+    expect(scatterPoints(runs, 'before').map((p) => p.k)).toEqual([0, 1, 2, 3]);
+    for (const k of keys) expect(markerPath(k.shape, k.r)).toMatch(/^M[-\d.,]+.*Z$/);
+  });
+  it("joins each architecture's precisions from FP32 down through their trials' means", () => {
+    const more = [...runs, run('shufflenetv2', 'w8a8', 1, 0.16, 0.045, 0.015)];
+    const paths = scatterPaths(more, 'before');
+    expect(paths.map((p) => p.arch)).toEqual(['shufflenetv2', 'mobileone_s0']);
+    const shuffle = paths[0].vertices;
+    expect(shuffle.map((v) => v.precision)).toEqual(['FP32', 'W8/A8']);
+    expect(shuffle[1].error).toBeCloseTo(15, 9); // (14 + 16) / 2
+    expect(shuffle[1].ece).toBeCloseTo(4, 9);
+    expect(paths[1].vertices.map((v) => v.precision)).toEqual(['W4/A8', 'W4/A4']);
+    expect(scatterPaths(more, 'after')[0].vertices[1].ece).toBeCloseTo(1.4, 9);
   });
 });
 

@@ -1,25 +1,61 @@
 // The paper's reliability grid (its Figures 2-5): rows = precisions, columns = architectures, one
-// dataset, before or after temperature scaling, filled cell by cell as runs finish.
+// dataset, before or after temperature scaling, filled cell by cell as runs finish. One key for all
+// cells; the whole grid exports as one figure.
+import { useRef } from 'react';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
+import { ReliabilityKey } from '../charts/reliabilityKey';
+import { ExportButtons, gridToSvg } from '../download';
 import { type AppStore, shippedNote } from '../store';
 import { archTitle, archsWithModels } from '../archs';
 import { PRECISIONS } from '../labels';
 import { diagramOf, reportStat } from '../trials';
 
+const SCALING_TITLES = { before: 'before temperature scaling', after: 'after temperature scaling' };
+
 export function GridPanel({ store }: { store: AppStore }) {
   const grid = store((s) => s.grid);
+  const running = store((s) => s.run.status === 'running');
   const models = store((s) => s.models) ?? [];
   const { dataset, scaling } = store((s) => s.settings);
+  const view = useRef<HTMLDivElement>(null);
   const archs = archsWithModels(models, dataset);
+  // the order in which the lab computes the cells: row by row
+  const cells = PRECISIONS.flatMap(([p, pTitle]) =>
+    archs.map((a) => ({ id: `${a}|${p}`, label: `${archTitle(a)} ${pTitle}` })),
+  );
   if (archs.length === 0) return <p role="alert">No model has been trained on {dataset} yet.</p>;
   const note = shippedNote(Object.values(grid).flat());
+  const next = cells.findIndex((c) => !grid[c.id]);
+  const title = `${dataset} reliability grid, ${SCALING_TITLES[scaling]}`;
+  const exportGrid = (el: HTMLElement) => {
+    const rows = [...(el.querySelector('table')?.tBodies[0]?.rows ?? [])];
+    return gridToSvg(
+      title,
+      el.querySelector<SVGSVGElement>('svg.key'),
+      rows.map((tr, i) => ({
+        label: PRECISIONS[i][1],
+        figures: [...tr.cells].slice(1).map((td) => td.querySelector('figure')),
+      })),
+    );
+  };
   return (
-    <>
+    <div ref={view}>
       {note && (
         <p className="muted" data-testid="grid-shipped">
           {note}
         </p>
       )}
+      {running && next >= 0 && (
+        <p aria-live="polite" className="progress">
+          Computing cell {next + 1} of {cells.length}: {cells[next].label}
+        </p>
+      )}
+      <div className="grid-head">
+        <ReliabilityKey />
+        <span>
+          Whole grid: <ExportButtons target={() => view.current} toSvg={exportGrid} name={title} />
+        </span>
+      </div>
       <table className="grid" aria-label={`Reliability grid, ${scaling} temperature scaling`}>
         <thead>
           <tr>
@@ -32,22 +68,27 @@ export function GridPanel({ store }: { store: AppStore }) {
           </tr>
         </thead>
         <tbody>
-          {PRECISIONS.map(([p, title]) => (
+          {PRECISIONS.map(([p, pTitle], row) => (
             <tr key={p}>
-              <th scope="row">{title}</th>
-              {archs.map((a) => {
-                const rs = grid[`${a}|${p}`];
+              <th scope="row">{pTitle}</th>
+              {archs.map((a, col) => {
+                const i = row * archs.length + col;
+                const rs = grid[cells[i].id];
                 const error = rs && reportStat(rs, scaling, (r) => r.error).mean;
                 return (
                   <td key={a}>
                     {rs ? (
                       <ReliabilityDiagram
                         {...diagramOf(rs, scaling)}
-                        height={150}
-                        title={`${archTitle(a)}, ${title}: error ${(100 * error!).toFixed(1)}%`}
+                        height={170}
+                        fontSize={12}
+                        cell
+                        title={`${archTitle(a)}, ${pTitle}: error ${(100 * error!).toFixed(1)}%`}
                       />
                     ) : (
-                      <p className="muted">waiting...</p>
+                      <p className="muted cell-placeholder">
+                        {running && i === next ? 'computing...' : 'waiting...'}
+                      </p>
                     )}
                   </td>
                 );
@@ -56,6 +97,6 @@ export function GridPanel({ store }: { store: AppStore }) {
           ))}
         </tbody>
       </table>
-    </>
+    </div>
   );
 }

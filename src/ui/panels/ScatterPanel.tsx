@@ -76,7 +76,8 @@ export function ScatterPanel({ store }: { store: AppStore }) {
         {results.length} runs: {results.length - shippedCount} computed in this browser, {shippedCount}{' '}
         shipped with the lab
         {runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}. Colour =
-        architecture, marker size = precision (more bits, larger); both panels share their axes.{' '}
+        architecture, marker size and shape = precision (more bits, larger); lines join each architecture's
+        precisions from FP32 down (means over trials); both panels share their axes.{' '}
         <ResultButtons results={results} name={`${dataset}-runs`} />
       </p>
       <div className="diagrams">
