@@ -11,6 +11,11 @@ test('the first page loads a built-in bundle and shows its splits and images', a
   await expect(page.getByRole('img', { name: /64 test images/ })).toBeVisible();
   await expect(page.getByText(/class by class/)).toHaveCount(0); // mixed classes: no note
   await expect(page).toHaveURL(/dataset=pneumoniamnist/);
+  // the expert settings wait under Advanced, closed while all are at their defaults
+  const backend = page.getByRole('combobox', { name: 'Backend' });
+  await expect(backend).toBeHidden();
+  await page.locator('details.advanced > summary').click();
+  await expect(backend).toHaveValue('auto');
   await page.screenshot(shot('first-load'));
   expect(errors).toEqual([]);
 });
@@ -35,6 +40,8 @@ test('bad URL parameters fall back to defaults with a notice', async ({ page }) 
   await page.goto('/?dataset=imagenet&bogus=1');
   await expect(page.getByRole('status').filter({ hasText: 'dataset="imagenet" is not valid' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Unknown URL parameter "bogus"' })).toBeVisible();
+  await page.getByRole('button', { name: 'Dismiss all 2 notices' }).click();
+  await expect(page.locator('.notice')).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'RetinaMNIST' })).toBeVisible();
 });
 
@@ -43,6 +50,10 @@ test('the controls work from the keyboard', async ({ page }) => {
   await page.getByLabel('Precision').focus();
   await page.keyboard.press('ArrowDown');
   await expect(page).toHaveURL(/precision=w4a8/);
+  await page.keyboard.press('Tab'); // the Advanced settings' summary (open: the backend is not the default)
+  await expect(page.locator('details.advanced > summary')).toBeFocused();
+  await expect(page.locator('details.advanced')).toHaveAttribute('open', '');
+  await expect(page.locator('details.advanced > summary')).toContainText('Advanced (backend wasm)');
   await page.keyboard.press('Tab');
   await expect(page.getByLabel('Trial')).toBeFocused();
   await page.keyboard.press('ArrowDown');
@@ -62,4 +73,13 @@ test('custom weight and activation bit widths are offered and kept in the URL', 
   await expect(page.getByLabel('Precision')).toHaveValue('custom');
   await expect(page.getByLabel('W bits')).toHaveValue('5');
   await expect(page.getByLabel('A bits')).toHaveValue('7');
+});
+
+test('a copy-link button copies the URL, which holds every setting', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/?dataset=retinamnist&arch=ghostnet_vgg&precision=w4a8&backend=wasm');
+  await expect(page).toHaveURL(/arch=ghostnet_vgg/);
+  await page.getByRole('button', { name: 'Copy link to this view' }).click();
+  await expect(page.getByText('Link copied.')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
 });

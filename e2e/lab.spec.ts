@@ -92,6 +92,14 @@ test('a W8/A8 run on wasm shows the same error, ECE and T as the core computes i
   await expect(diagram.getByRole('tooltip')).toContainText('confidence (0.933, 1.000]');
   await page.mouse.move(0, 0);
   await expect(page.getByText(/Computed on wasm in [\d.]+ s/)).toBeVisible();
+  // the temperature slider rescales the run's test logits in the page: its ends are the two columns
+  const atT = page.getByTestId('at-temperature');
+  await expect(atT).toContainText(`ECE ${pct(want.after.ece)}`); // opens at the fitted T
+  await page.getByRole('slider', { name: 'Temperature T' }).fill('0'); // T = 1
+  await expect(atT).toContainText(`At T = 1.000: ECE ${pct(want.before.ece)}`);
+  await expect(page.getByRole('figure', { name: /^At T = 1\.000: ECE/ })).toBeVisible();
+  if (want.after.ece > want.before.ece)
+    await expect(page.getByTestId('scaling-note')).toContainText('Scaling raised ECE');
   const mistakes = page.getByRole('region', { name: 'Most confident mistakes' }).getByRole('listitem');
   await expect(mistakes).toHaveCount(12);
   await expect(mistakes.first()).toContainText(/true: grade \d/);
@@ -289,7 +297,7 @@ test('switching settings quickly shows only the last one, and a missing model is
   else await expect(metrics(page)).toBeVisible({ timeout: 200_000 });
   await page
     .getByRole('navigation', { name: 'Presets' })
-    .getByRole('button', { name: /Figure 1/ })
+    .getByRole('button', { name: 'Does quantization make models over-confident?' })
     .click();
   await expect(page).toHaveURL(/view=scatter/);
   await page.getByText('How to read these charts').click();
@@ -394,4 +402,22 @@ test('a crashed worker is reported, restarted, and the lab carries on', async ({
   await expect(
     page.getByRole('status').filter({ hasText: /The lab worker stopped \(.*injected crash/ }),
   ).toBeVisible(); // still said
+});
+
+test('Cancel says so and offers to run again; leaving the single view mid-run stops its run', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a4&backend=wasm&shipped=off');
+  const calibrating = page.getByText(/^Calibrating: [1-9]/);
+  await expect(calibrating).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('cancelled')).toHaveText(/^Cancelled\./);
+  await expect(page.locator('p.progress')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Run again' }).click();
+  await expect(calibrating).toBeVisible({ timeout: 60_000 });
+  await page.getByLabel('View').selectOption('scatter');
+  await expect(page.getByText('No runs computed for retinamnist yet')).toBeVisible();
+  await page.waitForTimeout(2_000); // no progress of the abandoned run comes back
+  await expect(page.locator('p.progress')).toHaveCount(0);
 });

@@ -18,6 +18,7 @@ test('shipped results show at once, say where they came from, and recompute to t
   const table = page.getByRole('table').filter({ hasText: 'before scaling' });
   const shippedTable = await table.innerText();
   await expect(page.getByText(/Shipped results carry no per-image predictions/)).toBeVisible();
+  await expect(page.getByTestId('no-slider')).toBeVisible(); // no logits shipped: no temperature slider
   await page.screenshot(shot('shipped-single'));
   await page.getByRole('button', { name: 'Recompute in this browser' }).click();
   await expect(provenance).toContainText(/^Computed on wasm in [\d.]+ s/, { timeout: 150_000 });
@@ -28,6 +29,7 @@ test('shipped results show at once, say where they came from, and recompute to t
   const live = (await table.innerText()).split('\n');
   expect(shippedTable.split('\n').filter((row) => !live.includes(row))).toEqual([]);
   await expect(page.getByRole('heading', { name: /Most confident mistakes/ })).toBeVisible();
+  await expect(page.getByRole('slider', { name: 'Temperature T' })).toBeVisible();
   // the scatter holds every shipped run of the dataset, the recomputed one in place of its twin
   await page.getByLabel('View').selectOption('scatter');
   await expect(page.getByText('30 runs: 1 computed in this browser, 29 shipped with the lab.')).toBeVisible({

@@ -164,7 +164,7 @@ async function longestDuring(page: Page, act: () => Promise<void>): Promise<stri
 
 /**
  * The main thread while charts mount from shipped results on wasm: the single view stepping through the
- * four precisions (two diagrams each), and the grid's 12 cells mounting.
+ * four precisions (two diagrams each), the grid's 12 cells mounting; then the temperature slider stepping.
  */
 async function drawingFigures(browser: Browser): Promise<string[][]> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
@@ -199,6 +199,16 @@ async function drawingFigures(browser: Browser): Promise<string[][]> {
     await page.waitForFunction(() => document.querySelectorAll('.chart-pending').length === 0);
   });
   rows.push(['grid: 12 cells mount', ms]);
+  // the temperature slider on a run computed here (shipped results carry no logits): 40 steps by keyboard
+  await page.goto(`${BASE}/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm&shipped=off`);
+  const slider = page.getByRole('slider', { name: 'Temperature T' });
+  await slider.waitFor({ timeout: 120_000 });
+  await slider.focus();
+  const steps = await longestDuring(page, async () => {
+    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelectorAll('.chart-stale, .chart-pending').length === 0);
+  });
+  rows.push(['temperature slider: 40 steps', steps]);
   await context.close();
   return rows;
 }
@@ -332,7 +342,7 @@ async function main() {
     console.log(
       `chromium ${browser.version()} headless, ${MODEL.replace('&', ', ')}; seconds, longest main-thread task in ms`,
     );
-    console.log('| drawing shipped results (1366x768) | longest task ms |');
+    console.log('| drawing charts (1366x768) | longest task ms |');
     console.log('|---|---|');
     for (const row of await drawingFigures(browser)) console.log(`| ${row.join(' | ')} |`);
     console.log('');

@@ -4,7 +4,8 @@ import { DATASETS, formatSettings, parseSettings } from './url';
 import { useDatasetPreview } from './useDatasetPreview';
 import { DatasetPanel } from './panels/DatasetPanel';
 import { RunPanel } from './panels/RunPanel';
-import { Explanations, Presets } from './panels/Classroom';
+import { Explanations, Presets, Study } from './panels/Classroom';
+import { CopyLink } from './panels/CopyLink';
 import { useLab } from './useLab';
 import { useFill } from './useFill';
 import { useModelIndex } from './useModelIndex';
@@ -42,6 +43,7 @@ export function App() {
       <header className="top">
         <h1>qcal-lab</h1>
         <p className="muted">What post-training quantization does to the calibration of small CNNs.</p>
+        <CopyLink />
         <label>
           Dataset{' '}
           <select
@@ -77,6 +79,12 @@ export function App() {
           </button>
         </p>
       ))}
+      {notices.length > 1 && (
+        <button type="button" onClick={() => store.getState().dismissNotices()}>
+          Dismiss all {notices.length} notices
+        </button>
+      )}
+      <Study />
       <Presets store={store} />
       <Explanations />
       <RunPanel store={store} onCancel={lab.cancel} onRecompute={lab.recompute} fill={fill} />

@@ -109,6 +109,11 @@ const slug = (s: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 120);
 
+/** Results as JSON, without the test logits a run computed here keeps for the temperature slider: they
+ * would be most of the file, as numbers keyed by index. */
+const resultsJson = (results: SweepRecord[]) =>
+  JSON.stringify(results, (key, value: unknown) => (key === 'test' ? undefined : value), 1);
+
 export function ResultButtons({ results, name }: { results: SweepRecord[]; name: string }) {
   return (
     <span className="export">
@@ -117,7 +122,7 @@ export function ResultButtons({ results, name }: { results: SweepRecord[]; name:
       </button>
       <button
         type="button"
-        onClick={() => download(`${slug(name)}.json`, 'application/json', JSON.stringify(results, null, 1))}
+        onClick={() => download(`${slug(name)}.json`, 'application/json', resultsJson(results))}
       >
         Results JSON
       </button>

@@ -17,7 +17,7 @@ export type Load<T> =
   | { status: 'error'; message: string };
 
 /** A result a view shows: computed in this browser (with per-image predictions), or shipped (without). */
-export type ShownResult = SweepRecord & Partial<Pick<RunResult, 'predictions' | 'qparams'>>;
+export type ShownResult = SweepRecord & Partial<Pick<RunResult, 'predictions' | 'qparams' | 'test'>>;
 
 /** A result shipped with the lab: it alone comes without per-image predictions. */
 export const isShipped = (r: ShownResult) => r.predictions === undefined;
@@ -48,6 +48,8 @@ export interface Obtained {
 
 export type RunState =
   | { status: 'idle' }
+  /** Stopped by the user's Cancel: the view says so and offers to run again. */
+  | { status: 'cancelled' }
   /** total 0: started, no progress from the worker yet */
   | {
       status: 'running';
@@ -92,6 +94,7 @@ export interface AppState {
   preview: Load<Split>;
   setSettings(patch: Partial<Settings>): void;
   dismissNotice(i: number): void;
+  dismissNotices(): void;
 }
 
 export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: string[] = []) =>
@@ -111,6 +114,7 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
     preview: { status: 'idle' },
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
     dismissNotice: (i) => set((s) => ({ notices: s.notices.filter((_, j) => j !== i) })),
+    dismissNotices: () => set({ notices: [] }),
   }));
 
 export type AppStore = ReturnType<typeof createAppStore>;

@@ -263,6 +263,11 @@ export function useLab(store: AppStore): Lab {
     })();
     return () => {
       live = false;
+      // leaving the single view stops its run, so no other view shows its progress
+      if (store.getState().settings.view !== 'single') {
+        c.cancel();
+        store.setState({ run: { status: 'idle' } });
+      }
     };
   }, [store, settings, ready, models, recomputed]);
   useEffect(() => {
@@ -283,7 +288,7 @@ export function useLab(store: AppStore): Lab {
       },
       onTrial,
     );
-  }, [store, settings, ready, models]);
+  }, [store, settings, ready, models, recomputed]); // recomputed: "Run again" after a cancel
   useEffect(() => {
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'compare') return;
@@ -306,11 +311,11 @@ export function useLab(store: AppStore): Lab {
       (i, rs) => store.setState((s) => ({ compare: Object.assign([...s.compare], { [i]: rs }) })),
       onTrial,
     );
-  }, [store, settings, ready, models]);
+  }, [store, settings, ready, models, recomputed]);
   return {
     cancel: () => {
       client.current?.cancel();
-      store.setState({ run: { status: 'idle' } });
+      store.setState({ run: { status: 'cancelled' } });
     },
     recompute: () => {
       liveRequest.current = store.getState().settings;

@@ -89,6 +89,7 @@ async function run(runId: number, spec: Extract<Request, { type: 'run' }>['spec'
     const k = inputs.parsed.doc.classes.length;
     const result = await runExperiment(inputs, spec, {
       signal: ctl.signal,
+      keepTestLogits: true, // the page's temperature slider rescales them
       onProgress: (p) => {
         const now = performance.now();
         if (now - lastPost < 150 && p.done < p.total) return; // keep the page's message queue short

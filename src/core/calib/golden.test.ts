@@ -2,7 +2,7 @@
 // `npm test` before vitest). Tolerances: metrics 1e-9 (summation order differs), bins exact counts.
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { calibrationReport } from './report';
+import { calibrationReport, reportAt } from './report';
 import { fitTemperature } from './temperature';
 
 const FILE = new URL('../../../golden/out/calibration.json', import.meta.url);
@@ -68,6 +68,12 @@ describe('calibration metrics equal the numpy reference', () => {
         }),
         c.after,
       );
+    });
+    it(`${c.name}: the temperature slider's quick report at the fitted T`, () => {
+      const got = reportAt(Float32Array.from(c.logits), c.labels, c.k, c.temperature, c.bins);
+      for (const key of ['error', 'nll', 'ece', 'mce'] as const)
+        expect(got[key], key).toBeCloseTo(c.after[key], 9);
+      expect(got.bins.map((b) => b.count)).toEqual(c.after.bins.map((b) => b.count));
     });
   }
 });

@@ -53,6 +53,21 @@ export function calibrationReport(
   };
 }
 
+/** What a temperature slider shows at T, cheap enough for every step of a drag (no bootstrap). */
+export type QuickReport = Pick<CalibrationReport, 'n' | 'error' | 'nll' | 'ece' | 'mce' | 'bins'>;
+
+export function reportAt(
+  logits: Logits,
+  labels: ArrayLike<number>,
+  k: number,
+  temperature: number,
+  numBins = DEFAULT_BINS,
+): QuickReport {
+  const p = toPredictions(logits, labels, k, temperature);
+  const { ece: e, mce } = ece(p, numBins);
+  return { n: p.n, error: topOneError(p), nll: nll(p), ece: e, mce, bins: reliabilityBins(p, numBins) };
+}
+
 export interface ScaledReports {
   before: CalibrationReport;
   after: CalibrationReport;

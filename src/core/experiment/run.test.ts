@@ -10,6 +10,7 @@ import type { RunInputs, RunSpec } from './run';
 import { identityOf, runExperiment } from './run';
 import { cacheKey, ENGINE_VERSION } from './cacheKey';
 import { parsePrecision } from './precision';
+import { reportAt } from '../calib/report';
 import { subset } from '../data/dataset';
 import type { Clamp } from '../quant/qparams';
 
@@ -34,12 +35,24 @@ beforeAll(async () => {
 
 describe(`runExperiment on ${dataset}/${arch}`, () => {
   it('should reproduce the FP32 accuracy, ECE and NLL that PyTorch measured at export', async () => {
-    const r = await runExperiment(inputs, spec({ precision: parsePrecision('fp32') }));
+    const r = await runExperiment(inputs, spec({ precision: parsePrecision('fp32') }), {
+      keepTestLogits: true,
+    });
     const fp32 = inputs.parsed.doc.fp32 as { accuracy: number; ece: number; nll: number };
     expect(1 - r.before.error).toBeCloseTo(fp32.accuracy, 6);
     expect(r.before.ece).toBeCloseTo(fp32.ece, 5);
     expect(r.before.nll).toBeCloseTo(fp32.nll, 5);
     expect(r.calibration).toBeNull();
+    // the kept test logits give the result's own reports, at T = 1 and at the fitted T (the slider's ends)
+    const k = inputs.parsed.doc.classes.length;
+    expect(r.test!.logits.length).toBe(r.before.n * k);
+    for (const [T, want] of [
+      [1, r.before],
+      [r.temperature.temperature, r.after],
+    ] as const) {
+      const got = reportAt(r.test!.logits, r.test!.labels, k, T, 15);
+      expect([got.ece, got.nll, got.error, got.mce]).toEqual([want.ece, want.nll, want.error, want.mce]);
+    }
   });
   it('should give identical results for the same seed, different ones for another trial, and leak no tensors', async () => {
     const before = tf.memory().numTensors;
@@ -57,6 +70,7 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
   }, 300_000); // three GhostNet-VGG runs: a hang guard with room for a loaded machine
   it('should record where a result came from: weights, data, backend and engine version, all in its key', async () => {
     const r = await runExperiment(inputs, spec({ precision: parsePrecision('fp32') }));
+    expect(r.test).toBeUndefined(); // kept only on request: the sweep's JSON stays small
     expect(r).toMatchObject({
       backend: 'wasm',
       weightsSha256: inputs.parsed.doc.weights.sha256,

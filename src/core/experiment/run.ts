@@ -83,6 +83,9 @@ export interface RunResult {
   qparams: Qparams[];
   /** Per test image: predicted class and top-label confidence before scaling (for the image gallery). */
   predictions: { pred: number[]; conf: number[] };
+  /** The test logits (row-major, images x classes) and labels, in dataset order: only where the run was
+   * asked to keep them (RunOptions.keepTestLogits; the page's temperature slider rescales them). */
+  test?: { logits: Float32Array; labels: Uint8Array };
   temperature: TemperatureFit;
   before: CalibrationReport;
   after: CalibrationReport;
@@ -112,6 +115,8 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
   evalBatch?: number;
+  /** Return the test logits and labels with the result (RunResult.test). */
+  keepTestLogits?: boolean;
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
@@ -274,6 +279,7 @@ export async function runExperiment(
       calibration,
       qparams,
       predictions,
+      ...(opts.keepTestLogits ? { test: { logits: testLogits, labels: inputs.test.labels } } : {}),
       temperature: reports.fit,
       before: reports.before,
       after: reports.after,

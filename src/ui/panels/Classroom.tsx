@@ -1,24 +1,58 @@
-// Short explanations for teaching, and presets that open the paper's figures.
+// Short explanations for teaching, and presets that ask the study's questions, each opening the view
+// that answers it (the paper's figure is named in the button's description).
 import type { AppStore } from '../store';
 import type { Settings } from '../url';
 
-const PRESETS: [string, Partial<Settings>][] = [
-  ['Figure 1: ECE vs error, all models', { view: 'scatter' }],
-  ['Figures 2-3: reliability grid before scaling', { view: 'grid', scaling: 'before' }],
-  ['Figures 4-5: reliability grid after scaling', { view: 'grid', scaling: 'after' }],
-  ['One model at W4/A4', { view: 'single', precision: 'w4a4' }],
+const PRESETS: { question: string; figure: string; patch: Partial<Settings> }[] = [
+  {
+    question: 'Does quantization make models over-confident?',
+    figure: "ECE against top-1 error for every model and precision (the paper's Figure 1)",
+    patch: { view: 'scatter' },
+  },
+  {
+    question: 'Where does it go wrong, bin by bin?',
+    figure: 'reliability diagrams for every model and precision, before scaling (Figures 2-3)',
+    patch: { view: 'grid', scaling: 'before' },
+  },
+  {
+    question: 'Does temperature scaling repair it?',
+    figure: 'the same grid after temperature scaling (Figures 4-5)',
+    patch: { view: 'grid', scaling: 'after' },
+  },
+  {
+    question: 'Does 4-bit quantization break calibration?',
+    figure: 'one model at W4/A4, before and after scaling, with a temperature to drag',
+    patch: { view: 'single', precision: 'w4a4' },
+  },
 ];
 
 export function Presets({ store }: { store: AppStore }) {
   return (
     <nav aria-label="Presets" className="presets">
-      Open:{' '}
-      {PRESETS.map(([label, patch]) => (
-        <button key={label} type="button" onClick={() => store.getState().setSettings(patch)}>
-          {label}
+      {PRESETS.map(({ question, figure, patch }) => (
+        <button
+          key={question}
+          type="button"
+          title={figure}
+          aria-description={figure}
+          onClick={() => store.getState().setSettings(patch)}
+        >
+          {question}
         </button>
       ))}
     </nav>
+  );
+}
+
+/** Where the page introduces the study it reproduces: named once, with its citation. */
+export function Study() {
+  return (
+    <p className="muted study">
+      It reproduces, live in this browser, J. Kuang and A. Wong,{' '}
+      <cite>On Calibration of Modern Quantized Efficient Neural Networks</cite>, arXiv:2309.13866 (2023):
+      ShuffleNetV2, GhostNet-VGG and MobileOne-S0 trained in FP32, quantized after training as PyTorch 1.13
+      does, and judged by error and calibration before and after temperature scaling.
+    </p>
   );
 }
 
@@ -32,9 +66,10 @@ export function Explanations() {
       </p>
       <p>
         <b>Reliability diagram.</b> Test images are grouped by confidence into bins. The blue bar is each
-        bin's accuracy; the red bar spans the gap to the bin's mean confidence. On the dashed diagonal a model
-        is perfectly calibrated; bars below it mean over-confidence. The striped histogram beneath shows how
-        many images fall in each bin: gaps in nearly empty bins say little.
+        bin's accuracy; the red hatching spans the gap to the bin's mean confidence. On the diagonal a model
+        is perfectly calibrated; bars below it mean over-confidence. Bins with few images are drawn faint, and
+        the histogram beneath shows how many images fall in each bin, with the overall accuracy and average
+        confidence as lines: gaps in nearly empty bins say little.
       </p>
       <p>
         <b>ECE</b> (expected calibration error) is the average gap, weighted by the share of images in each

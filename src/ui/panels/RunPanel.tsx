@@ -1,31 +1,23 @@
 // Controls for one run and its single view: reliability diagrams before and after temperature
 // scaling side by side, the metrics table, and what the backend is.
-import { useDeferredValue, useMemo } from 'react';
+import { useDeferredValue } from 'react';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore, Obtained, ShownResult } from '../store';
 import { provenance, shippedDifference } from './Provenance';
 import type { BackendAttempt } from '../../worker/protocol';
 import { etaText, secondsLeft } from '../eta';
-import { CLAMPS } from '../../core/quant/qparams';
-import {
-  ARITHMETIC_CHOICES,
-  ARITHMETIC_LABELS,
-  BACKEND_CHOICES,
-  CLAMP_LABELS,
-  OBSERVERS,
-  type Settings,
-} from '../url';
 import { FillPanel } from './FillPanel';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
 import { ComparePanel } from './ComparePanel';
 import { Gallery } from './Gallery';
 import { ResultButtons } from '../download';
-import { archChoices, archTitle } from '../archs';
-import { PrecisionControls } from './PrecisionControls';
+import { Controls } from './Controls';
 import { MetricsTable } from './MetricsTable';
+import { TemperatureSlider } from './TemperatureSlider';
+import { scalingNote } from '../scalingNote';
 
-import { replacementNote, trialSeed } from '../../core/experiment/calibration';
+import { replacementNote } from '../../core/experiment/calibration';
 import { diagramOf, runSubject, temperatureText } from '../trials';
 
 /** ", 2 threads" where the worker said how many threads its backend runs. */
@@ -39,38 +31,6 @@ const passedOver = (attempts: BackendAttempt[]) => {
 };
 
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
-
-export function Select<K extends keyof Settings>({
-  store,
-  name,
-  label,
-  options,
-}: {
-  store: AppStore;
-  name: K;
-  label: string;
-  options: readonly (readonly [Settings[K], string])[];
-}) {
-  const value = store((s) => s.settings[name]);
-  return (
-    <label>
-      {label}{' '}
-      <select
-        value={String(value)}
-        onChange={(e) => {
-          const picked = options.find(([v]) => String(v) === e.target.value);
-          if (picked) store.getState().setSettings({ [name]: picked[0] } as Partial<Settings>);
-        }}
-      >
-        {options.map(([v, t]) => (
-          <option key={String(v)} value={String(v)}>
-            {t}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** The single view's finished run (or trials): diagrams before and after scaling, metrics, where they came
  * from, exports, gallery. */
@@ -91,6 +51,7 @@ function SingleRun({
   const shipped = obtained.some((o) => o.source === 'shipped');
   const difference = shippedDifference(obtained);
   const subject = runSubject(results);
+  const note = results.map(scalingNote).find(Boolean);
   return (
     <>
       <div className="diagrams">
@@ -106,6 +67,11 @@ function SingleRun({
         />
       </div>
       <MetricsTable results={results} />
+      {note && (
+        <p role="note" data-testid="scaling-note">
+          {note}
+        </p>
+      )}
       {first.calibration?.pool && (
         <p role="note" data-testid="calibration-note">
           Note: {replacementNote(first.calibration.images, first.calibration.pool)}.
@@ -125,6 +91,15 @@ function SingleRun({
           {difference}
         </p>
       )}
+      {results.length === 1 &&
+        (first.test ? (
+          <TemperatureSlider key={first.key} result={{ ...first, test: first.test }} subject={subject} />
+        ) : (
+          <p className="muted" data-testid="no-slider">
+            Drag the temperature: the slider rescales a run's test logits, which shipped results and results
+            cached by an earlier version of the lab do not carry; recompute this run in this browser.
+          </p>
+        ))}
       {first.predictions ? (
         <Gallery
           store={store}
@@ -167,122 +142,10 @@ export function RunPanel({
           test: manifest.value.splits[testSplit]?.count ?? 0,
         }
       : undefined;
-  const dataset = store((s) => s.settings.dataset);
-  const models = store((s) => s.models);
-  const archs = useMemo(
-    () => archChoices(models ?? [], dataset).map((a) => [a, archTitle(a)] as const),
-    [models, dataset],
-  );
   return (
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
-      <div className="controls">
-        <Select
-          store={store}
-          name="view"
-          label="View"
-          options={
-            [
-              ['single', 'single run'],
-              ['grid', 'reliability grid'],
-              ['scatter', 'ECE vs error'],
-              ['compare', 'compare two runs'],
-            ] as const
-          }
-        />
-        {(view === 'single' || view === 'compare') && (
-          <Select
-            store={store}
-            name="arch"
-            label={view === 'compare' ? 'A: architecture' : 'Architecture'}
-            options={archs}
-          />
-        )}
-        {(view === 'single' || view === 'compare') && (
-          <PrecisionControls
-            store={store}
-            name="precision"
-            label={view === 'compare' ? 'A: precision' : 'Precision'}
-          />
-        )}
-        {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={archs} />}
-        {view === 'compare' && <PrecisionControls store={store} name="precision2" label="B: precision" />}
-        {view === 'grid' && (
-          <Select
-            store={store}
-            name="scaling"
-            label="Diagrams"
-            options={
-              [
-                ['before', 'before temperature scaling'],
-                ['after', 'after temperature scaling'],
-              ] as const
-            }
-          />
-        )}
-        <Select
-          store={store}
-          name="trial"
-          label="Trial"
-          options={[
-            ...[1, 2, 3].map((t) => [t, `${t} (seed ${trialSeed(t - 1)})`] as const),
-            ['all', 'all three'] as const,
-          ]}
-        />
-        <Select
-          store={store}
-          name="observer"
-          label="Activation observer"
-          options={OBSERVERS.map(
-            (o) =>
-              [
-                o,
-                o === 'histogram'
-                  ? 'histogram (PyTorch 1.13)'
-                  : o === 'histogram-bitmatched'
-                    ? 'histogram, bit-matched search'
-                    : 'min/max',
-              ] as const,
-          )}
-        />
-        <Select
-          store={store}
-          name="arithmetic"
-          label="Arithmetic"
-          options={ARITHMETIC_CHOICES.map((a) => [a, ARITHMETIC_LABELS[a]] as const)}
-        />
-        <Select
-          store={store}
-          name="clamp"
-          label="Integer range below 8 bits"
-          options={CLAMPS.map((c) => [c, CLAMP_LABELS[c]] as const)}
-        />
-        <Select
-          store={store}
-          name="bins"
-          label="ECE bins"
-          options={[10, 15, 20].map((b) => [b, String(b)] as const)}
-        />
-        <Select
-          store={store}
-          name="shipped"
-          label="Results"
-          options={
-            [
-              [true, 'shipped with the lab, where they exist'],
-              [false, 'computed in this browser'],
-            ] as const
-          }
-        />
-        <Select
-          store={store}
-          name="backend"
-          label="Backend"
-          options={BACKEND_CHOICES.map(
-            (b) => [b, b === 'auto' ? 'auto (a real GPU, else wasm)' : b] as const,
-          )}
-        />
-      </div>
+      <Controls store={store} />
       <p className="muted" role="status" aria-label="backend">
         {backend === null
           ? 'Starting the lab worker...'
@@ -304,6 +167,14 @@ export function RunPanel({
             </>
           )}{' '}
           <button onClick={onCancel}>Cancel</button>
+        </p>
+      )}
+      {run.status === 'cancelled' && (
+        <p role="status" data-testid="cancelled">
+          Cancelled.{' '}
+          <button type="button" onClick={onRecompute}>
+            Run again
+          </button>
         </p>
       )}
       {run.status === 'error' && (
