@@ -94,3 +94,46 @@ test('every view draws its charts from shipped results at 1366x768 and 1920x1080
     }
   }
 });
+
+test('presentation mode fills the screen with one diagram in 18 px text; the arrows step through precisions', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=fp32&backend=wasm');
+  await page.getByRole('button', { name: /^Present/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Presentation' });
+  const figure = dialog.getByRole('figure');
+  await expect(figure).toHaveAccessibleName(/^Before temperature scaling: ECE/);
+  await page.waitForFunction(() => document.querySelectorAll('.chart-pending, .chart-stale').length === 0);
+  const box = (await figure.boundingBox())!;
+  expect(box.height).toBeGreaterThan(0.8 * 768); // the diagram and its histogram fill the screen
+  expect(box.height).toBeLessThanOrEqual(768);
+  const smallest = await page.evaluate(() =>
+    Math.min(
+      ...[...document.querySelectorAll('.presentation svg.recharts-surface text')].map((t) =>
+        parseFloat(getComputedStyle(t).fontSize),
+      ),
+    ),
+  );
+  expect(smallest).toBeGreaterThanOrEqual(18);
+  await page.screenshot({ ...shot('presentation-1366x768'), fullPage: false });
+  for (const [p, title] of [
+    ['w8a8', 'W8/A8'],
+    ['w4a8', 'W4/A8'],
+    ['w4a4', 'W4/A4'],
+  ]) {
+    await page.keyboard.press('ArrowRight');
+    await expect(page).toHaveURL(new RegExp(`precision=${p}`));
+    await expect(figure.locator('.subject')).toContainText(`, ${title}, `);
+  }
+  await page.keyboard.press('ArrowRight'); // stops at W4/A4
+  await expect(page).toHaveURL(/precision=w4a4/);
+  await page.keyboard.press('s');
+  await expect(figure).toHaveAccessibleName(/^After temperature scaling \(T = [\d.]+\): ECE/);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.waitForFunction(() => document.querySelectorAll('.chart-pending, .chart-stale').length === 0);
+  await page.waitForTimeout(500); // the bars' transition to the new size
+  await page.screenshot({ ...shot('presentation-1920x1080'), fullPage: false });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});

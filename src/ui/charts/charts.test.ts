@@ -30,16 +30,15 @@ describe('reliabilityData', () => {
   const bins = binStats(conf, hit, 10);
   const D = reliabilityData(bins);
 
-  it('gives each non-empty bin an accuracy bar and a gap spanning accuracy to mean confidence', () => {
+  it('gives each non-empty bin its accuracy and mean confidence (the gap runs between them), none to an empty one', () => {
     expect(D.rows.map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const top = D.rows[9]; // 0.92 .. 1.0: 5 images, 4 right
     expect(top.accuracy).toBeCloseTo(0.8, 12);
-    expect(top.gap![0]).toBeCloseTo(0.8, 12);
-    expect(top.gap![1]).toBeCloseTo((0.92 + 0.95 + 0.97 + 0.99 + 1) / 5, 12);
+    expect(top.confidence).toBeCloseTo((0.92 + 0.95 + 0.97 + 0.99 + 1) / 5, 12);
     const under = D.rows[3]; // 0.35, 0.38: accuracy 0.5 above confidence 0.365
-    expect(under.gap![0]).toBeCloseTo(0.365, 12);
-    expect(under.gap![1]).toBeCloseTo(0.5, 12);
-    expect(D.rows[5]).toMatchObject({ count: 0, accuracy: null, confidence: null, gap: null, strength: 0 });
+    expect(under.accuracy).toBeCloseTo(0.5, 12);
+    expect(under.confidence).toBeCloseTo(0.365, 12);
+    expect(D.rows[5]).toMatchObject({ count: 0, accuracy: null, confidence: null, strength: 0 });
   });
   it('marks overall mean confidence and accuracy, and shares that sum to one', () => {
     expect(D.total).toBe(8);

@@ -14,8 +14,6 @@ export interface BinRow {
   /** Accuracy bar from 0, and the bin's mean confidence; null for an empty bin, which draws nothing. */
   accuracy: number | null;
   confidence: number | null;
-  /** The gap to perfect calibration, [min, max] of accuracy and mean confidence; null for an empty bin. */
-  gap: [number, number] | null;
   /** Opacity of the bin's bars: bins with few images are drawn fainter, as a bin of one image says little
    * about calibration. (Not named `opacity`: recharts hands a row's fields to its bar as SVG attributes.) */
   strength: number;
@@ -57,7 +55,6 @@ export function reliabilityData(bins: Bin[]): ReliabilityData {
       share: total ? b.count / total : 0,
       accuracy: empty ? null : b.accuracy,
       confidence: empty ? null : b.confidence,
-      gap: empty ? null : [Math.min(b.accuracy, b.confidence), Math.max(b.accuracy, b.confidence)],
       strength: binOpacity(b.count),
     };
   });

@@ -1,6 +1,7 @@
 // Controls for one run and its single view: reliability diagrams before and after temperature
 // scaling side by side, the metrics table, and what the backend is.
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useState } from 'react';
+import { Presentation } from './Presentation';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore, Obtained, ShownResult } from '../store';
 import { provenance, shippedDifference } from './Provenance';
@@ -130,6 +131,7 @@ export function RunPanel({
   // deferred: a settings change first redraws the controls, then (time-sliced, in later tasks) tears
   // down the old run's charts, so neither blocks the main thread for long
   const run = useDeferredValue(store((s) => s.run));
+  const [presenting, setPresenting] = useState(false);
   const backend = store((s) => s.backend);
   const view = store((s) => s.settings.view);
   const forced = store((s) => s.settings.backend !== 'auto');
@@ -146,6 +148,17 @@ export function RunPanel({
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
       <Controls store={store} />
+      {view === 'single' && (
+        <p>
+          <button type="button" className="present" onClick={() => setPresenting(true)}>
+            Present: one diagram, full screen
+          </button>{' '}
+          <span className="muted">
+            arrow keys step through the precisions, S switches scaling, Esc leaves
+          </span>
+        </p>
+      )}
+      {presenting && view === 'single' && <Presentation store={store} onClose={() => setPresenting(false)} />}
       <p className="muted" role="status" aria-label="backend">
         {backend === null
           ? 'Starting the lab worker...'
