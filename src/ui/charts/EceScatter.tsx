@@ -55,7 +55,12 @@ const Chart = memo(function Chart({ spec, onHover }: { spec: Spec; onHover: OnHo
   const { drawn: s, pending } = useDrawTurn(spec);
   if (!s) return <div className="chart-pending" style={{ height: HEIGHT }} aria-busy="true" />;
   const { errorTicks: xt, eceTicks: yt } = s.axes;
-  const style = { tick: { fill: 'currentColor', fontSize: FONT }, stroke: 'currentColor' };
+  // interval 0: every tick drawn, none measured (measuring labels forces a layout)
+  const style = {
+    tick: { fill: 'currentColor', fontSize: FONT },
+    stroke: 'currentColor',
+    interval: 0 as const,
+  };
   return (
     <div className={pending ? 'chart-stale' : undefined} aria-busy={pending}>
       <ScatterChart

@@ -72,7 +72,9 @@ function chartProps(spec: ChartSpec, onHover: OnHover) {
 const axisWidth = (fontSize: number) => Math.round(fontSize * 4.4);
 const axisStyle = (fontSize: number) => {
   const line = { stroke: 'currentColor', strokeOpacity: 0.6 };
-  return { tick: { fill: 'currentColor', fontSize }, axisLine: line, tickLine: line };
+  // interval 0: every tick given is drawn, and recharts measures no label to thin them out (measuring
+  // forces a layout: a third of a chart's mount)
+  return { tick: { fill: 'currentColor', fontSize }, axisLine: line, tickLine: line, interval: 0 as const };
 };
 const axisLabel = (value: string, fontSize: number, angle = 0) =>
   ({
@@ -205,7 +207,6 @@ const HistogramChart = memo(function HistogramChart({
           <YAxis
             domain={[0, s.data.shareTicks.at(-1)!]}
             ticks={s.data.shareTicks}
-            interval={0}
             tickFormatter={(t: number) => `${Math.round(100 * t)}%`}
             {...axisStyle(s.fontSize)}
             width={axisWidth(s.fontSize)}
