@@ -43,7 +43,6 @@ export function App() {
       <header className="top">
         <h1>qcal-lab</h1>
         <p className="muted">What post-training quantization does to the calibration of small CNNs.</p>
-        <CopyLink />
         <label>
           Dataset{' '}
           <select
@@ -70,6 +69,7 @@ export function App() {
             </select>
           </label>
         )}
+        <CopyLink />
       </header>
       {notices.map((n, i) => (
         <p key={i} className="notice" role="status">
