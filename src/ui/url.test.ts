@@ -33,5 +33,8 @@ describe('settings in the URL', () => {
       'URL parameter arithmetic="int4" is not valid; using "fake-quant".',
       'URL parameter clamp="int4" is not valid; using "bits".',
     ]);
+    // a bin count the dropdown does not offer would compute under a setting no control shows
+    expect(parseSettings('?bins=7').notices).toEqual(['URL parameter bins="7" is not valid; using "15".']);
+    expect(parseSettings('?bins=20').settings.bins).toBe(20);
   });
 });

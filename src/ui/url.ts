@@ -30,6 +30,8 @@ export const runNote = (arithmetic?: string, clamp?: string) =>
 export const VIEWS = ['single', 'grid', 'scatter', 'compare'] as const;
 export const SCALINGS = ['before', 'after'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/** The ECE bin counts offered: the URL accepts these alone, so the dropdown always shows the one in use. */
+export const BIN_CHOICES = [10, 15, 20] as const;
 
 export interface Settings {
   /** A built-in dataset, or one the user brought (which a reloaded URL cannot restore). */
@@ -108,7 +110,10 @@ export const URL_CODECS: { [K in keyof Settings]: Codec<Settings[K]> } = {
   observer: oneOf(OBSERVERS),
   arithmetic: oneOf(ARITHMETIC_CHOICES),
   clamp: oneOf(CLAMPS),
-  bins: intIn(5, 50),
+  bins: {
+    parse: (raw) => (BIN_CHOICES as readonly number[]).find((b) => String(b) === raw),
+    format: String,
+  },
   shipped: {
     parse: (raw) => (raw === 'on' ? true : raw === 'off' ? false : undefined),
     format: (v) => (v ? 'on' : 'off'),

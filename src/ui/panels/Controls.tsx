@@ -9,6 +9,7 @@ import {
   ARITHMETIC_CHOICES,
   ARITHMETIC_LABELS,
   BACKEND_CHOICES,
+  BIN_CHOICES,
   CLAMP_LABELS,
   DEFAULT_SETTINGS,
   OBSERVERS,
@@ -168,7 +169,7 @@ export function Controls({ store }: { store: AppStore }) {
             store={store}
             name="bins"
             label="ECE bins"
-            options={[10, 15, 20].map((b) => [b, String(b)] as const)}
+            options={BIN_CHOICES.map((b) => [b, String(b)] as const)}
           />
           <Select
             store={store}
