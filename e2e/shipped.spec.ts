@@ -30,9 +30,10 @@ test('shipped results show at once, say where they came from, and recompute to t
   expect(shippedTable.split('\n').filter((row) => !live.includes(row))).toEqual([]);
   await expect(page.getByRole('heading', { name: /Most confident mistakes/ })).toBeVisible();
   await expect(page.getByRole('slider', { name: 'Temperature T' })).toBeVisible();
-  // the scatter holds every shipped run of the dataset, the recomputed one in place of its twin
+  // the scatter holds the shipped runs of the dataset, the recomputed one in place of its twin
   await page.getByLabel('View').selectOption('scatter');
-  await expect(page.getByText('30 runs: 1 computed in this browser, 29 shipped with the lab.')).toBeVisible({
+  // trial 1 shown (the filter beside it): three FP32 runs and nine quantized ones
+  await expect(page.getByText('12 runs: 1 computed in this browser, 11 shipped with the lab')).toBeVisible({
     timeout: 30_000,
   });
 });
@@ -136,4 +137,20 @@ test('presentation mode fills the screen with one diagram in 18 px text; the arr
   await page.screenshot({ ...shot('presentation-1920x1080'), fullPage: false });
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
+});
+
+test('the scatter honours the trial and the observer shown beside it', async ({ page }) => {
+  await page.goto('/?dataset=retinamnist&view=scatter&backend=wasm');
+  const line = (re: RegExp) => page.locator('p.muted').filter({ hasText: re });
+  await expect(
+    line(/^12 runs: 0 computed in this browser, 12 shipped with the lab, quantized ones of trial 1/),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.getByRole('combobox', { name: 'Trial' }).selectOption('all');
+  await expect(
+    line(/^30 runs: 0 computed in this browser, 30 shipped with the lab, all three trials/),
+  ).toBeVisible();
+  await page.getByRole('combobox', { name: 'Activation observer' }).selectOption('minmax');
+  await expect(line(/^3 runs: /)).toBeVisible(); // FP32 alone: no quantized run ships with min/max ranges
 });

@@ -12,12 +12,15 @@ import { cacheKey, ENGINE_VERSION, engineVersionOf } from '../../core/experiment
 import { dataIdentity, shippedRuns } from '../identity';
 import type { AppStore } from '../store';
 import { runNote } from '../url';
+import { PAPER_PRECISIONS, precisionLabel } from '../../core/experiment/precision';
 
 export function ScatterPanel({ store }: { store: AppStore }) {
   const dataset = store((s) => s.settings.dataset);
   const bins = store((s) => s.settings.bins);
   const arithmetic = store((s) => s.settings.arithmetic);
   const clamp = store((s) => s.settings.clamp);
+  const trial = store((s) => s.settings.trial);
+  const observer = store((s) => s.settings.observer);
   const grid = store((s) => s.grid);
   const run = store((s) => s.run);
   const filled = store((s) => ('done' in s.fill ? s.fill.done : 0)); // the background fill adds runs
@@ -49,7 +52,12 @@ export function ScatterPanel({ store }: { store: AppStore }) {
         const fromShip = (shipped?.ofData(dataset, id.dataSha256) ?? []).filter(
           (r) => models.has(r.weightsSha256) && !seen.has(runOf(r)),
         );
+        // every filter shown beside the scatter; FP32 has no calibration draw and no observer
+        const quantized = (r: SweepRecord) => r.calibration !== null;
         const shown = (r: SweepRecord) =>
+          (PAPER_PRECISIONS as readonly string[]).includes(precisionLabel(r.spec.precision)) &&
+          (!quantized(r) || trial === 'all' || r.spec.trial === trial - 1) &&
+          (!quantized(r) || r.spec.observer === observer) &&
           r.spec.numBins === bins &&
           r.spec.testSplit === 'test' &&
           int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision) &&
@@ -61,7 +69,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
     return () => {
       live = false;
     };
-  }, [store, dataset, bins, arithmetic, clamp, grid, run, filled, withShipped]);
+  }, [store, dataset, bins, arithmetic, clamp, trial, observer, grid, run, filled, withShipped]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
   if (!axes)
     return (
@@ -75,9 +83,10 @@ export function ScatterPanel({ store }: { store: AppStore }) {
       <p className="muted">
         {results.length} runs: {results.length - shippedCount} computed in this browser, {shippedCount}{' '}
         shipped with the lab
-        {runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}. Colour =
-        architecture, marker size and shape = precision (more bits, larger); lines join each architecture's
-        precisions from FP32 down (means over trials); both panels share their axes.{' '}
+        {runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}
+        {trial === 'all' ? ', all three trials' : `, quantized ones of trial ${trial}`}, the paper's four
+        precisions. Colour = architecture, marker size and shape = precision (more bits, larger); lines join
+        each architecture's precisions from FP32 down (means over trials); both panels share their axes.{' '}
         <ResultButtons results={results} name={`${dataset}-runs`} />
       </p>
       <div className="diagrams">
