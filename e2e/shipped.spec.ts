@@ -154,3 +154,27 @@ test('the scatter honours the trial and the observer shown beside it', async ({ 
   await page.getByRole('combobox', { name: 'Activation observer' }).selectOption('minmax');
   await expect(line(/^3 runs: /)).toBeVisible(); // FP32 alone: no quantized run ships with min/max ranges
 });
+
+test('a click on a point of the scatter opens that run in the single view', async ({ page }) => {
+  await page.goto('/?dataset=retinamnist&view=scatter&backend=wasm');
+  const scatter = page.getByRole('figure', { name: /^Before temperature scaling: / });
+  await expect(scatter.locator('svg.recharts-surface')).toBeVisible({ timeout: 30_000 });
+  await scatter.focus();
+  await page.keyboard.press('End'); // the last run, by the keyboard
+  const tooltip = scatter.getByRole('tooltip');
+  const label = (await tooltip.locator('div').first().textContent())!; // e.g. "GhostNet-VGG W4/A4 trial 1"
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/view=single/);
+  const [, precision] = /(FP32|W\d\/A\d)/.exec(label)!;
+  await expect(
+    page.getByRole('figure', { name: /^Before temperature scaling/ }).locator('.subject'),
+  ).toContainText(`, ${precision}`);
+  // and by the mouse: a point of the other panel
+  await page.goto('/?dataset=retinamnist&view=scatter&backend=wasm');
+  await page
+    .getByRole('figure', { name: /^After temperature scaling: / })
+    .locator('.recharts-scatter-symbol path, .recharts-symbols')
+    .first()
+    .click();
+  await expect(page).toHaveURL(/view=single/);
+});

@@ -2,7 +2,7 @@
 // architecture, marker size and shape = precision (larger = more bits), one point per trial, and each
 // architecture's precisions joined from FP32 down through their trials' means. The legends are drawn in
 // the SVG, so an exported figure carries them; hover, or the arrow keys once the figure has focus, name
-// each run. The chart is memoised and takes its turn to draw (drawQueue): hovering redraws it not.
+// each run, and a click (or Enter) opens it in the single view. The chart is memoised and takes its turn to draw (drawQueue): hovering redraws it not.
 import { memo, useMemo, useRef } from 'react';
 import { CartesianGrid, Scatter, ScatterChart, usePlotArea, XAxis, YAxis } from 'recharts';
 import type { SweepRecord } from '../../core/experiment/summary';
@@ -51,7 +51,15 @@ function Legend({ rows }: { rows: [LegendItem[], LegendItem[]] }) {
 
 type OnHover = (k: number | null) => void;
 
-const Chart = memo(function Chart({ spec, onHover }: { spec: Spec; onHover: OnHover }) {
+const Chart = memo(function Chart({
+  spec,
+  onHover,
+  onOpen,
+}: {
+  spec: Spec;
+  onHover: OnHover;
+  onOpen?: (k: number) => void;
+}) {
   const { drawn: s, pending } = useDrawTurn(spec);
   if (!s) return <div className="chart-pending" style={{ height: HEIGHT }} aria-busy="true" />;
   const { errorTicks: xt, eceTicks: yt } = s.axes;
@@ -123,6 +131,8 @@ const Chart = memo(function Chart({ spec, onHover }: { spec: Spec; onHover: OnHo
                   strokeWidth={0.75}
                   onMouseEnter={() => onHover(p.k)}
                   onMouseLeave={() => onHover(null)}
+                  onClick={onOpen && (() => onOpen(p.k))}
+                  style={onOpen && { cursor: 'pointer' }}
                 />
               );
             }}
@@ -138,10 +148,13 @@ export const EceScatter = memo(function EceScatter({
   results,
   scaling,
   axes,
+  onOpen,
 }: {
   results: SweepRecord[];
   scaling: 'before' | 'after';
   axes: ScatterAxes;
+  /** Opens a run (a click on its point, or Enter on the one the arrows reached). */
+  onOpen?: (r: SweepRecord) => void;
 }) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, 'scatter', 420);
@@ -168,6 +181,11 @@ export const EceScatter = memo(function EceScatter({
   }, [results, scaling, axes, width]);
   const { points } = spec;
   const { hover: hovered, setHover, keyProps } = useKeyHover(points.length); // the arrows step through the runs in cache order
+  const open = useMemo(() => onOpen && ((k: number) => onOpen(results[k])), [onOpen, results]);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === 'Enter' && hovered !== null && open) return open(hovered);
+    keyProps.onKeyDown(e);
+  };
   const hover = hovered === null ? null : (points[hovered] ?? null);
   const byArch = [...points].sort((a, b) => spec.archs.indexOf(a.arch) - spec.archs.indexOf(b.arch));
   const summary =
@@ -178,12 +196,12 @@ export const EceScatter = memo(function EceScatter({
   const plotWidth = width - plotLeft - MARGIN.right;
   const left = hover ? plotLeft + ((hover.error - xt[0]) / (xt.at(-1)! - xt[0])) * plotWidth : 0;
   return (
-    <figure className="chart" aria-label={summary} ref={ref} {...keyProps}>
+    <figure className="chart" aria-label={summary} ref={ref} {...keyProps} onKeyDown={onKeyDown}>
       <figcaption>
         {title} <ExportButtons target={() => ref.current} name={`ece-vs-error ${title}`} />
       </figcaption>
       <div aria-hidden="true">
-        <Chart spec={spec} onHover={setHover} />
+        <Chart spec={spec} onHover={setHover} onOpen={open} />
       </div>
       {hover && (
         <div className="tooltip chart-tooltip" role="tooltip" style={{ left: Math.min(left, width - 220) }}>
@@ -191,6 +209,7 @@ export const EceScatter = memo(function EceScatter({
           <div>
             top-1 error {hover.error.toFixed(2)}%, ECE {hover.ece.toFixed(2)}%
           </div>
+          {open && <div className="muted">click, or Enter, to open this run</div>}
         </div>
       )}
     </figure>

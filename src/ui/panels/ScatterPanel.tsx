@@ -1,7 +1,7 @@
 // Every run of this dataset's data as ECE against error, before and after temperature scaling side by side:
 // those computed in this browser (its cache) and, unless turned off, those shipped with the lab, one point
 // per run (a run computed here in place of its shipped twin); updated as the background fill adds runs.
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { int8Of, runArithmetic, runClamp } from '../../core/experiment/arithmetic';
 import type { SweepRecord } from '../../core/experiment/summary';
 import { EceScatter } from '../charts/EceScatter';
@@ -71,6 +71,16 @@ export function ScatterPanel({ store }: { store: AppStore }) {
     };
   }, [store, dataset, bins, arithmetic, clamp, trial, observer, grid, run, filled, withShipped]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
+  const openRun = useCallback(
+    ({ spec }: SweepRecord) =>
+      store.getState().setSettings({
+        view: 'single',
+        arch: spec.arch,
+        precision: precisionLabel(spec.precision),
+        ...(spec.precision.wBits === null ? {} : { trial: spec.trial + 1 }), // FP32 has no draw
+      }),
+    [store],
+  );
   if (!axes)
     return (
       <p>
@@ -90,8 +100,8 @@ export function ScatterPanel({ store }: { store: AppStore }) {
         <ResultButtons results={results} name={`${dataset}-runs`} />
       </p>
       <div className="diagrams">
-        <EceScatter results={results} scaling="before" axes={axes} />
-        <EceScatter results={results} scaling="after" axes={axes} />
+        <EceScatter results={results} scaling="before" axes={axes} onOpen={openRun} />
+        <EceScatter results={results} scaling="after" axes={axes} onOpen={openRun} />
       </div>
     </>
   );
