@@ -50,6 +50,8 @@ test('the controls work from the keyboard', async ({ page }) => {
   await page.getByLabel('Precision').focus();
   await page.keyboard.press('ArrowDown');
   await expect(page).toHaveURL(/precision=w4a8/);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Present' })).toBeFocused();
   await page.keyboard.press('Tab'); // the Advanced settings' summary (open: the backend is not the default)
   await expect(page.locator('details.advanced > summary')).toBeFocused();
   await expect(page.locator('details.advanced')).toHaveAttribute('open', '');

@@ -61,7 +61,8 @@ const ADVANCED: { name: keyof Settings; text: (v: unknown) => string }[] = [
   { name: 'backend', text: (v) => `backend ${String(v)}` },
 ];
 
-export function Controls({ store }: { store: AppStore }) {
+/** onPresent: the single view's "Present" button, at the end of the main controls. */
+export function Controls({ store, onPresent }: { store: AppStore; onPresent?: () => void }) {
   const view = store((s) => s.settings.view);
   const dataset = store((s) => s.settings.dataset);
   const models = store((s) => s.models);
@@ -119,6 +120,15 @@ export function Controls({ store }: { store: AppStore }) {
               ] as const
             }
           />
+        )}
+        {onPresent && (
+          <button
+            type="button"
+            onClick={onPresent}
+            title="One diagram full screen: the arrow keys step through the precisions, S switches scaling, Esc leaves"
+          >
+            Present
+          </button>
         )}
       </div>
       {/* keyed by whether anything is changed: a URL with advanced settings opens it, and it stays as the

@@ -147,17 +147,7 @@ export function RunPanel({
   return (
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">Quantize and measure</h2>
-      <Controls store={store} />
-      {view === 'single' && (
-        <p>
-          <button type="button" className="present" onClick={() => setPresenting(true)}>
-            Present: one diagram, full screen
-          </button>{' '}
-          <span className="muted">
-            arrow keys step through the precisions, S switches scaling, Esc leaves
-          </span>
-        </p>
-      )}
+      <Controls store={store} onPresent={view === 'single' ? () => setPresenting(true) : undefined} />
       {presenting && view === 'single' && <Presentation store={store} onClose={() => setPresenting(false)} />}
       <p className="muted" role="status" aria-label="backend">
         {backend === null
