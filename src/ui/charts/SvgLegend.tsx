@@ -1,5 +1,6 @@
-// A legend drawn in a recharts plot as SVG: a column at the plot's top left, or a row just above the plot: recharts' own Legend is HTML
-// beside the surface, so an exported figure (download.tsx takes the SVG surfaces) would lose it.
+// A legend drawn in a recharts plot as SVG, a column at the plot's top left or a row just above it:
+// recharts' own Legend is HTML beside the surface, so an exported figure (download.tsx takes the SVG
+// surfaces) would lose it.
 import { usePlotArea } from 'recharts';
 
 export interface LegendItem {
