@@ -128,9 +128,6 @@ for (const file of readdirSync(DIR)
       model.dispose();
       expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
     },
-    // a hang guard: on llvmpipe a WebGPU run of GhostNet-VGG or ShuffleNetV2 took 130-150 s on a 2-core
-    // AMD EPYC without AVX-512, past the default 120 s (and a timed-out run then skews the next test's count)
-    onWebgpu(file) ? 400_000 : undefined,
   );
 }
 
