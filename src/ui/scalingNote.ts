@@ -2,8 +2,7 @@
 // user would otherwise read "T = 0.01" or a larger ECE after scaling without a reason.
 import { T_MAX, T_MIN } from '../core/calib/temperature';
 import type { SweepRecord } from '../core/experiment/summary';
-
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+import { pct } from './format';
 
 export function scalingNote(r: SweepRecord): string | null {
   const { temperature: T, atBound } = r.temperature;

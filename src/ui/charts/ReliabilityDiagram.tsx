@@ -9,7 +9,8 @@ import { Bar, CartesianGrid, ComposedChart, ReferenceLine, XAxis, YAxis, useYAxi
 import type { Bin } from '../../core/calib/bins';
 import { ExportButtons } from '../download';
 import { useDrawTurn } from './drawQueue';
-import { pct, reliabilityData, type BinRow, type ReliabilityData } from './reliabilityData';
+import { pct } from '../format';
+import { reliabilityData, type BinRow, type ReliabilityData } from './reliabilityData';
 import { ACCURACY, diagramKey, GAP, GapHatch, histogramKey, SHARE } from './reliabilityKey';
 import { SvgLegend, type LegendItem } from './SvgLegend';
 import { useKeyHover } from './useKeyHover';
@@ -245,7 +246,7 @@ function BinTooltip({ row, left }: { row: BinRow; left: number }) {
         confidence ({row.lo.toFixed(3)}, {row.hi.toFixed(3)}]
       </div>
       <div>
-        {row.count} images ({pct(row.share)} of all)
+        {row.count} images ({pct(row.share, 1)} of all)
       </div>
       {row.count > 0 && (
         <div>
@@ -272,7 +273,7 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({
   const hatch = `hatch-${useId().replace(/:/g, '')}`;
   const data = useMemo(() => reliabilityData(bins), [bins]);
   const { hover, setHover, keyProps } = useKeyHover(data.rows.length);
-  const eceText = `ECE ${pct(ece, 2)}${eceNote ? ` (${eceNote})` : ''}`;
+  const eceText = `ECE ${pct(ece)}${eceNote ? ` (${eceNote})` : ''}`;
   const accuracySpec = useMemo(
     (): ChartSpec => ({
       data,

@@ -34,8 +34,6 @@ export const FULL_STRENGTH_COUNT = 30;
 /** The faintest a non-empty bin is drawn. */
 export const MIN_OPACITY = 0.25;
 
-export const pct = (v: number, digits = 1) => `${(100 * v).toFixed(digits)}%`;
-
 export const binOpacity = (count: number) =>
   count > 0 ? MIN_OPACITY + (1 - MIN_OPACITY) * Math.min(1, count / FULL_STRENGTH_COUNT) : 0;
 

@@ -1,6 +1,6 @@
 // The reliability diagram's colours and legend entries, shared by each diagram and by the one key a
 // grid of diagrams draws for all its cells.
-import { pct } from './reliabilityData';
+import { pct } from '../format';
 import { LegendMarks, legendWidth, type LegendItem } from './SvgLegend';
 
 export const ACCURACY = '#1f5fbf';
@@ -27,11 +27,11 @@ export const diagramKey = (hatch: string): LegendItem[] => [
 /** The histogram's two lines; with values, each says its own. */
 export const histogramKey = (accuracy?: number, meanConfidence?: number): LegendItem[] => [
   {
-    label: accuracy === undefined ? 'accuracy' : `accuracy ${pct(accuracy)}`,
+    label: accuracy === undefined ? 'accuracy' : `accuracy ${pct(accuracy, 1)}`,
     mark: { kind: 'line', stroke: ACCURACY },
   },
   {
-    label: meanConfidence === undefined ? 'avg. confidence' : `avg. confidence ${pct(meanConfidence)}`,
+    label: meanConfidence === undefined ? 'avg. confidence' : `avg. confidence ${pct(meanConfidence, 1)}`,
     mark: { kind: 'line', stroke: 'currentColor', dash: '5 3' },
   },
 ];

@@ -4,8 +4,8 @@ import type { CalibrationReport } from '../../core/calib/report';
 import type { SweepRecord } from '../../core/experiment/summary';
 import type { Stat } from '../../core/experiment/summary';
 import { reportStat, type Side, temperatureText } from '../trials';
+import { pct } from '../format';
 
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const fixed = (v: number) => v.toFixed(4);
 const spread = (s: Stat, f: (v: number) => string) => `${f(s.mean)} ± ${f(s.sd)}`;
 

@@ -4,6 +4,7 @@ import { useId, useMemo, useState } from 'react';
 import { reportAt } from '../../core/calib/report';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { ShownResult } from '../store';
+import { pct } from '../format';
 
 /** The slider runs in integer steps of log10 T / STEPS, so that T = 0.5 and T = 2 are as far from 1
  * and T = 1 is a step exactly; from T = 0.05 to 20. */
@@ -11,7 +12,6 @@ const STEPS = 500;
 const [MIN, MAX] = [-650, 650];
 const stepOf = (T: number) => Math.round(Math.log10(T) * STEPS);
 const at = (T: number) => `${(100 * (stepOf(T) - MIN)) / (MAX - MIN)}%`;
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const clampT = (T: number) => Math.min(10 ** (MAX / STEPS), Math.max(10 ** (MIN / STEPS), T));
 
 type WithLogits = ShownResult & { test: NonNullable<ShownResult['test']> };
