@@ -47,6 +47,8 @@ t0=$SECONDS
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 read -r p f < <(node -e "const r=require('./test-results/vitest.json'); console.log(r.numPassedTests, r.numFailedTests + (r.success || r.numFailedTests ? 0 : 1))" 2>/dev/null || echo "0 1")
 count "$p" "$f"
+# skipped tests count neither way; the log says how many and why each one was (its title)
+node -e "const r=require('./test-results/vitest.json'); const s=r.testResults.flatMap((f)=>f.assertionResults).filter((a)=>a.status==='skipped'||a.status==='pending'); console.log('vitest: '+s.length+' skipped'); for (const a of s) console.log('  skipped: '+a.fullName)" 2>/dev/null
 took vitest "$t0"
 
 echo "=== python tests"

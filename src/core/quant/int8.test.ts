@@ -35,43 +35,60 @@ for (const file of readdirSync(DIR)
   .sort()) {
   const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
   const clamped = g.clamp === 'dtype' ? ', clamped at 8-bit ends as convert_fx does' : '';
-  it(`${g.model} W${g.wBits}/A${g.aBits}${clamped}: the int8 emulation predicts what PyTorch's int8 model (${g.engine}) does`, async () => {
-    expect(
-      g.pairSum,
-      `${g.engine} on this CPU sums pairs of u8 x s8 products in a saturating int16 (oneDNN without VNNI), which the emulation does not model`,
-    ).toBe(EXACT_PAIR_SUM);
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const { parsed, weights } = await loadModelParts(join(ROOT, g.model));
-    const qparams = g.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint }));
-    const model = new Int8Model(parsed, weights, g.wBits, g.aBits, qparams, g.engine, g.clamp);
-    const { input, labels } = await goldenSample(parsed.doc, g.split, g.indices);
-    expect(labels).toEqual(g.labels);
-    const n = g.indices.length; // random models' inputs are unlabelled
-    const x = tf.tensor4d(input, [n, 32, 32, 3]);
-    const y = model.run(x);
-    const got = (await y.data()) as Float32Array;
-    tf.dispose([x, y]);
-    model.dispose();
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
+  // oneDNN on a CPU without VNNI sums pairs of u8 x s8 products in a saturating int16: with 8-bit weights
+  // PyTorch's int8 model there is another model than the one the emulation reproduces, so it is no
+  // reference for it. Weights of up to 7 bits (|w| <= 64) cannot reach the bound: 2 x 255 x 64 < 32,767.
+  const saturates = g.pairSum !== EXACT_PAIR_SUM && 2 * 255 * 2 ** (g.wBits - 1) > 32767;
+  const why = saturates
+    ? ` (skipped: ${g.engine} on this CPU saturates int16 pair sums of 8-bit weights, which the emulation does not model)`
+    : '';
+  it.skipIf(saturates)(
+    `${g.model} W${g.wBits}/A${g.aBits}${clamped}: the int8 emulation predicts what PyTorch's int8 model (${g.engine}) does${why}`,
+    async () => {
+      await useBackend('wasm');
+      const before = tf.memory().numTensors;
+      const { parsed, weights } = await loadModelParts(join(ROOT, g.model));
+      const qparams = g.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint }));
+      const model = new Int8Model(parsed, weights, g.wBits, g.aBits, qparams, g.engine, g.clamp);
+      const { input, labels } = await goldenSample(parsed.doc, g.split, g.indices);
+      expect(labels).toEqual(g.labels);
+      const n = g.indices.length; // random models' inputs are unlabelled
+      const x = tf.tensor4d(input, [n, 32, 32, 3]);
+      const y = model.run(x);
+      const got = (await y.data()) as Float32Array;
+      tf.dispose([x, y]);
+      model.dispose();
+      expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
 
-    const step = g.qparams[g.qparams.length - 1][0]; // the logits' observer comes last
-    const { agree, identical: exact, maxSteps } = agreement(got, g.logits, parsed.doc.classes.length, step);
-    console.log(
-      `${g.model} W${g.wBits}A${g.aBits}${clamped} ${g.engine}: top-1 agreement ${agree}/${n}, identical logits on ${exact}, largest difference ${maxSteps} steps`,
-    );
-    expect(agree / n).toBeGreaterThanOrEqual(INT8_FLOORS[`W${g.wBits}/A${g.aBits}`]);
-    if (model.floatLayers.size === 0) {
-      // every layer integer: bit for bit
-      expect(exact, 'images with identical logits').toBe(n);
-    } else {
-      // but for last-bit differences in the float convolutions torch leaves unquantized (ShuffleNetV2:
-      // seen, at most one image in 200 off, by one step (oneDNN) or two (QNNPACK); the fake-quant reference: up to 101)
-      expect(exact / n, 'share of images with identical logits').toBeGreaterThanOrEqual(0.99);
-      expect(maxSteps).toBeLessThanOrEqual(2);
-    }
-  });
+      const step = g.qparams[g.qparams.length - 1][0]; // the logits' observer comes last
+      const { agree, identical: exact, maxSteps } = agreement(got, g.logits, parsed.doc.classes.length, step);
+      console.log(
+        `${g.model} W${g.wBits}A${g.aBits}${clamped} ${g.engine}: top-1 agreement ${agree}/${n}, identical logits on ${exact}, largest difference ${maxSteps} steps`,
+      );
+      expect(agree / n).toBeGreaterThanOrEqual(INT8_FLOORS[`W${g.wBits}/A${g.aBits}`]);
+      if (model.floatLayers.size === 0) {
+        // every layer integer: bit for bit
+        expect(exact, 'images with identical logits').toBe(n);
+      } else {
+        // but for last-bit differences in the float convolutions torch leaves unquantized (ShuffleNetV2:
+        // seen, at most one image in 200 off, by one step (oneDNN) or two (QNNPACK); the fake-quant reference: up to 101)
+        expect(exact / n, 'share of images with identical logits').toBeGreaterThanOrEqual(0.99);
+        expect(maxSteps).toBeLessThanOrEqual(2);
+      }
+    },
+  );
 }
+
+it("oneDNN's and QNNPACK's pair-sum probe reads the exact sum or oneDNN's int16 saturation, nothing else", () => {
+  const SATURATED = Math.round(32767 / 512) * 512;
+  const seen = new Set<string>();
+  for (const f of readdirSync(DIR).filter((f) => f.endsWith('.json'))) {
+    const { engine, pairSum } = JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Golden;
+    seen.add(`${engine} ${pairSum}`);
+  }
+  for (const s of seen)
+    expect([`onednn ${EXACT_PAIR_SUM}`, `onednn ${SATURATED}`, `qnnpack ${EXACT_PAIR_SUM}`]).toContain(s);
+});
 
 const ADD_DIR = join(ROOT, 'golden/out/int8-add');
 describe("the int8 add tables against torch's quantized add and add_relu on every pair of 8-bit inputs", () => {

@@ -55,6 +55,10 @@ async function logitsOf(model: PtqModel, x: Float32Array): Promise<Float32Array>
 // GhostNet-VGG runs ten times slower than on wasm, so WebGPU takes the three RetinaMNIST models at W8/A8
 // (every op of every architecture; other precisions change only the qparams) within the time `npm test` allows.
 const onWebgpu = (file: string) => /^retinamnist-.*-w8a8\.json$/.test(file);
+const WEBGPU_TEST_IMAGES = 64;
+// llvmpipe's speed varies tenfold between CPUs and with load (GhostNet-VGG: 65 s on a quiet Xeon, over
+// 400 s on a busy 2-core EPYC); a timeout would leave the run going into the next test
+const WEBGPU_TIMEOUT_MS = 900_000;
 for (const file of readdirSync(DIR)
   .filter((f) => /-w\da\d\.json$/.test(f))
   .sort()) {
@@ -73,7 +77,9 @@ for (const file of readdirSync(DIR)
       }
       const sample = await goldenSample(parsed.doc, g.split, g.indices); // PyTorch's seeded sample, or a random model's inputs
       expect(sample.labels).toEqual(g.labels);
-      const test = sample.input;
+      // WebGPU on llvmpipe compares the first 64 golden test images: the bounds are shares of images, and
+      // a defect moves far more than one in 64
+      const test = backend === 'webgpu' ? sample.input.subarray(0, WEBGPU_TEST_IMAGES * 3072) : sample.input;
       const qp = model.freeze();
       expect(qp.length).toBe(g.qparams.length);
       expect(
@@ -128,6 +134,7 @@ for (const file of readdirSync(DIR)
       model.dispose();
       expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
     },
+    onWebgpu(file) ? WEBGPU_TIMEOUT_MS : undefined,
   );
 }
 
