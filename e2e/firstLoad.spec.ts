@@ -57,6 +57,10 @@ test('the controls work from the keyboard', async ({ page }) => {
   await expect(page.locator('details.advanced')).toHaveAttribute('open', '');
   await expect(page.locator('details.advanced > summary')).toContainText('Advanced (backend wasm)');
   await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Activation observer')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page).toHaveURL(/observer=histogram-bitmatched/);
+  await page.keyboard.press('Tab');
   await expect(page.getByLabel('Trial')).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(page).toHaveURL(/trial=2/);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importDataset } from '../src/core/data/importers';
-import { DATASETS } from '../src/ui/url';
+import { DATASETS } from '../src/core/experiment/settings';
 import { writeBundleDir } from './bundleFiles';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -27,8 +27,9 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
 import { CALIBRATION_IMAGES, replacementNote, withReplacement } from '../src/core/experiment/calibration';
-import { ARITHMETICS, type Arithmetic, runArithmetic, runClamp } from '../src/core/experiment/arithmetic';
-import { CLAMPS, type Clamp } from '../src/core/quant/qparams';
+import { type Arithmetic, runArithmetic, runClamp } from '../src/core/experiment/arithmetic';
+import { SETTINGS, valuesOf } from '../src/core/experiment/settings';
+import type { Clamp } from '../src/core/quant/qparams';
 import { type RunResult, type RunSpec, paperSpec, runExperiment } from '../src/core/experiment/run';
 import { cacheKey, ENGINE_VERSION, engineVersionOf } from '../src/core/experiment/cacheKey';
 import { type SweepRecord, summarize, toCsv, toMarkdown } from '../src/core/experiment/summary';
@@ -49,8 +50,8 @@ async function main() {
       precisions: { type: 'string', default: PAPER_PRECISIONS.join(',') },
       trials: { type: 'string', default: '3' },
       out: { type: 'string' },
-      arithmetic: { type: 'string', default: 'fake-quant' },
-      clamp: { type: 'string', default: 'bits' },
+      arithmetic: { type: 'string', default: SETTINGS.arithmetic.default },
+      clamp: { type: 'string', default: SETTINGS.clamp.default },
       backend: { type: 'string', default: 'wasm' },
       fresh: { type: 'boolean', default: false },
       models: { type: 'string' },
@@ -75,12 +76,13 @@ async function main() {
   if (!Number.isInteger(trials) || trials < 1)
     throw new Error(`--trials must be a positive integer, got ${values.trials}`);
   const precisions = values.precisions!.split(',').map(parsePrecision);
-  const arithmetic = values.arithmetic as Arithmetic;
-  if (!ARITHMETICS.includes(arithmetic))
-    throw new Error(`--arithmetic must be one of ${ARITHMETICS.join(', ')}, got ${values.arithmetic}`);
-  const clamp = values.clamp as Clamp;
-  if (!CLAMPS.includes(clamp))
-    throw new Error(`--clamp must be one of ${CLAMPS.join(', ')}, got ${values.clamp}`);
+  const choice = <T>(name: 'arithmetic' | 'clamp', raw: string): T => {
+    const v = SETTINGS[name].url.parse(raw);
+    if (v === undefined) throw new Error(`--${name} must be one of ${valuesOf(name).join(', ')}, got ${raw}`);
+    return v as T;
+  };
+  const arithmetic = choice<Arithmetic>('arithmetic', values.arithmetic!);
+  const clamp = choice<Clamp>('clamp', values.clamp!);
   const backend = values.backend as NodeBackend;
   if (!NODE_BACKENDS.includes(backend))
     throw new Error(`--backend must be one of ${NODE_BACKENDS.join(', ')}, got ${values.backend}`);

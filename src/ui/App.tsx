@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { createAppStore } from './store';
-import { DATASETS, formatSettings, parseSettings } from './url';
+import { DATASETS } from '../core/experiment/settings';
+import { formatSettings, parseSettings } from './url';
 import { useDatasetPreview } from './useDatasetPreview';
 import { DatasetPanel } from './panels/DatasetPanel';
 import { RunPanel } from './panels/RunPanel';

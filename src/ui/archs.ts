@@ -1,6 +1,6 @@
 // The architectures the views list, name and colour: the paper's three, in its order, then any the
 // user brought (a model's `arch` is its own name: the core runs any exported graph).
-import { ARCHS, type ArchName } from './url';
+import { ARCHS, type ArchName } from '../core/experiment/settings';
 import type { ModelEntry } from './useModelIndex';
 
 const TITLES: Record<ArchName, string> = {

@@ -8,7 +8,7 @@ import type { ModelEntry } from './useModelIndex';
 import type { PhaseStart } from './eta';
 import type { Split } from '../core/data/dataset';
 import type { UserBundle, UserModel } from './userFiles';
-import { type Settings, DEFAULT_SETTINGS } from './url';
+import { type Settings, DEFAULT_SETTINGS } from '../core/experiment/settings';
 
 export type Load<T> =
   | { status: 'idle' }

@@ -6,7 +6,7 @@ import type { SweepRecord } from '../core/experiment/summary';
 import { type Stat, stat } from '../core/experiment/summary';
 import { precisionTitle } from '../core/experiment/precision';
 import { archTitle } from './archs';
-import { runNote } from './url';
+import { runNote } from '../core/experiment/settings';
 
 export type Side = 'before' | 'after';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, formatSettings, parseSettings } from './url';
+import { DEFAULT_SETTINGS } from '../core/experiment/settings';
+import { formatSettings, parseSettings } from './url';
 
 describe('settings in the URL', () => {
   it('round-trips every setting, trial "all" and custom precisions included', () => {

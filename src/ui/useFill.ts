@@ -5,8 +5,8 @@ import { useEffect, useRef } from 'react';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../core/experiment/precision';
 import { LabClient } from '../worker/client';
 import type { AppStore, FillState } from './store';
-import type { Settings } from './url';
-import { findModel, handUserFiles, isCancel, obtain, specOf } from './useLab';
+import type { Settings } from '../core/experiment/settings';
+import { findModel, handUserFiles, isCancel, obtain, specOf } from './runs';
 import type { ModelEntry } from './useModelIndex';
 import { archTitle, archsWithModels } from './archs';
 

@@ -4,7 +4,7 @@
 import { type BundleManifest, blobFetcher, readManifest } from '../core/data/bundle';
 import { parseGraph, parseWeights } from '../core/graph/format';
 import { sha256Hex } from '../core/util/bytes';
-import { DATASETS } from './url';
+import { DATASETS } from '../core/experiment/settings';
 import type { ModelEntry } from './useModelIndex';
 
 export interface UserBundle {

@@ -7,7 +7,6 @@ import type { Precision } from './precision';
 
 export type Arithmetic = 'fake-quant' | Int8Arithmetic;
 export type Int8Arithmetic = 'int8-onednn' | 'int8-qnnpack';
-export const ARITHMETICS: readonly Arithmetic[] = ['fake-quant', 'int8-onednn', 'int8-qnnpack'];
 /** The int8 engine each int8 arithmetic emulates. */
 export const INT8_ENGINE: Record<Int8Arithmetic, Int8Engine> = {
   'int8-onednn': 'onednn',

@@ -1,10 +1,9 @@
 // A result's identity: the model's weights, the data, the backend that computed it and every setting that
 // changes a number. One key, computed here for Node (the sweep), the worker (each result's `key`) and the page
 // (its IndexedDB cache and the shipped results) alike.
-import { int8Of, runClamp } from './arithmetic';
 import { withReplacement } from './calibration';
 import type { RunSpec } from './run';
-import { precisionLabel } from './precision';
+import { SETTINGS, type SettingDef } from './settings';
 
 /** Bump when the engine's numbers change for the same inputs, so stale cache entries are ignored. */
 export const ENGINE_VERSION = 3; // 2: results carry per-image predictions; 3: oneDNN's arithmetic is 'int8-onednn'
@@ -16,28 +15,17 @@ export interface RunIdentity {
   dataSha256: string;
   /** The calibration pool's size: a pool smaller than the draw is sampled with replacement. */
   poolCount: number;
-  /** The tfjs backend: float32 summation order differs between backends, and rounding to the grid
-   * amplifies it (docs/decisions.md). */
+  /** The tfjs backend that computed the run (settings.ts: backend). */
   backend: string;
 }
 
+/** `v<engine>|` then each setting's part (settings.ts, in its order) and, for a quantized run on a pool smaller
+ * than its draw, `|replacement`. */
 export function cacheKey(id: RunIdentity, s: RunSpec): string {
-  const quantized = s.precision.wBits !== null || s.precision.aBits !== null;
+  const parts = Object.values(SETTINGS).map((d) => (d as SettingDef<unknown>).key?.(s, id));
   return [
     `v${ENGINE_VERSION}`,
-    id.weightsSha256.slice(0, 16),
-    `${s.dataset}@${id.dataSha256.slice(0, 16)}`,
-    s.testSplit,
-    precisionLabel(s.precision),
-    // float runs do not depend on the observer or the calibration draw
-    quantized ? s.observer : '-',
-    quantized ? `t${s.trial}` : '-',
-    quantized ? `n${s.calibrationImages}` : '-',
-    `b${s.numBins}`,
-    id.backend,
-    // the defaults (fake quant, b-bit clamps) add nothing: most keys stay short
-    ...(int8Of(s.arithmetic) ? [s.arithmetic] : []),
-    ...(runClamp(s.clamp, s.precision) ? ['clamp-dtype'] : []),
+    ...parts.filter((p) => p !== undefined),
     ...(s.precision.aBits !== null && withReplacement(id.poolCount, s.calibrationImages)
       ? ['replacement']
       : []),

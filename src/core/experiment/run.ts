@@ -24,7 +24,8 @@ import {
 } from './calibration';
 import { cacheKey, ENGINE_VERSION, type RunIdentity } from './cacheKey';
 import type { Precision } from './precision';
-import { ARITHMETICS, type Arithmetic, INT8_ENGINE, int8Of, runArithmetic } from './arithmetic';
+import { type Arithmetic, INT8_ENGINE, int8Of, runArithmetic } from './arithmetic';
+import { valuesOf } from './settings';
 
 export interface RunSpec {
   dataset: string;
@@ -207,8 +208,8 @@ export async function runExperiment(
   );
   const int8 = int8Of(spec.arithmetic);
   check(
-    !spec.arithmetic || ARITHMETICS.includes(spec.arithmetic),
-    `unknown arithmetic ${spec.arithmetic}: expected one of ${ARITHMETICS.join(', ')}`,
+    !spec.arithmetic || valuesOf('arithmetic').includes(spec.arithmetic),
+    `unknown arithmetic ${spec.arithmetic}: expected one of ${valuesOf('arithmetic').join(', ')}`,
   );
   check(
     !int8 || runArithmetic(int8, spec.precision),

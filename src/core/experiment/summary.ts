@@ -1,9 +1,10 @@
 // Tables of results: one CSV row per run, and per (dataset, architecture, precision) the mean and
 // spread (sample standard deviation) over trials, as the paper's Figure 1 reports them.
 import { precisionLabel, precisionTitle } from './precision';
-import { int8Of, runClamp } from './arithmetic';
+import { int8Of } from './arithmetic';
 import type { RunResult } from './run';
 import { engineVersionOf } from './cacheKey';
+import { SETTINGS, type SettingDef } from './settings';
 
 /** A run as the sweep stores it: without the per-image predictions and qparams, which the tables do not need;
  * with the machine that computed it (recorded since 2026-12-02). */
@@ -34,11 +35,8 @@ export function stat(xs: number[]): Stat {
   return { mean, sd };
 }
 
-const isFloat = (r: SweepRecord) => r.spec.precision.wBits === null && r.spec.precision.aBits === null;
-/** int8, int8-qnnpack, fake-quant, or '-' for FP32 (which computes the same under each). */
-const arithmeticOf = (r: SweepRecord) => r.spec.arithmetic ?? (isFloat(r) ? '-' : 'fake-quant');
-/** bits, dtype, or '-' for FP32. */
-const clampOf = (r: SweepRecord) => (isFloat(r) ? '-' : (runClamp(r.spec.clamp, r.spec.precision) ?? 'bits'));
+const arithmeticOf = SETTINGS.arithmetic.csv!.value;
+const clampOf = SETTINGS.clamp.csv!.value;
 
 export function summarize(results: SweepRecord[]): Summary[] {
   const groups = new Map<string, SweepRecord[]>();
@@ -81,16 +79,13 @@ export function toMarkdown(rows: Summary[]): string {
   );
 }
 
+/** One row per run: each setting's column (settings.ts, in its order), then the calibration seed, the
+ * metrics and the run's identity. */
 export function toCsv(results: SweepRecord[]): string {
+  const settings = Object.values(SETTINGS).flatMap((d) => (d as SettingDef<unknown>).csv ?? []);
   const cols = [
-    'dataset',
-    'arch',
-    'precision',
-    'observer',
-    'arithmetic',
-    'trial',
+    ...settings.map((c) => c.column),
     'seed',
-    'test_split',
     'n',
     'error',
     'nll',
@@ -110,23 +105,14 @@ export function toCsv(results: SweepRecord[]): string {
     'adaptive_ece_ts',
     'classwise_ece_ts',
     'tied_top',
-    'clamp',
-    'bins',
-    'backend',
     'engine_version',
     'weights_sha256',
     'data_sha256',
-  ]; // new columns last: files from before them keep theirs
+  ];
   const rows = results.map((r) =>
     [
-      r.spec.dataset,
-      r.spec.arch,
-      precisionLabel(r.spec.precision),
-      r.spec.observer,
-      arithmeticOf(r),
-      r.spec.trial + 1,
+      ...settings.map((c) => c.value(r)),
       r.calibration?.seed ?? '',
-      r.spec.testSplit,
       r.before.n,
       r.before.error,
       r.before.nll,
@@ -146,9 +132,6 @@ export function toCsv(results: SweepRecord[]): string {
       r.after.adaptiveEce,
       r.after.classwiseEce,
       r.before.tiedTop ?? '',
-      clampOf(r),
-      r.spec.numBins,
-      r.backend,
       engineVersionOf(r),
       r.weightsSha256,
       r.dataSha256 ?? '',

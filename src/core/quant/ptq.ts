@@ -17,7 +17,6 @@ import { MinMaxObserver, perChannelScales } from './minmax';
 import { type Clamp, clampRange, type Qparams, quantRange } from './qparams';
 
 export type ObserverKind = 'histogram' | 'histogram-bitmatched' | 'minmax';
-export const OBSERVER_KINDS: readonly ObserverKind[] = ['histogram', 'histogram-bitmatched', 'minmax'];
 
 export interface PtqConfig {
   /** Weight bits (2..8) or null for float weights. */

@@ -1,7 +1,7 @@
 // Short explanations for teaching, and presets that ask the study's questions, each opening the view
 // that answers it (the paper's figure is named in the button's description).
 import type { AppStore } from '../store';
-import type { Settings } from '../url';
+import type { Settings } from '../../core/experiment/settings';
 
 const PRESETS: { question: string; figure: string; patch: Partial<Settings> }[] = [
   {

@@ -2,32 +2,29 @@
 // front and large; the expert ones under "Advanced", which opens by itself while any of them is not at
 // its default, so that no setting in use is ever hidden.
 import { useMemo } from 'react';
-import { CLAMPS } from '../../core/quant/qparams';
-import { trialSeed } from '../../core/experiment/calibration';
-import type { AppStore } from '../store';
 import {
-  ARITHMETIC_CHOICES,
-  ARITHMETIC_LABELS,
-  BACKEND_CHOICES,
-  BIN_CHOICES,
-  CLAMP_LABELS,
   DEFAULT_SETTINGS,
-  OBSERVERS,
+  SETTINGS,
+  type SettingDef,
+  type SettingName,
   type Settings,
-} from '../url';
+} from '../../core/experiment/settings';
+import type { AppStore } from '../store';
 import { archChoices, archTitle } from '../archs';
 import { PrecisionControls } from './PrecisionControls';
 
-export function Select<K extends keyof Settings>({
+/** A setting's dropdown: its label and choices from the settings table, unless given (architectures,
+ * which include the user's, and compare's labels). */
+export function Select<K extends SettingName>({
   store,
   name,
-  label,
-  options,
+  label = SETTINGS[name].label,
+  options = (SETTINGS[name] as SettingDef<Settings[K]>).choices ?? [],
 }: {
   store: AppStore;
   name: K;
-  label: string;
-  options: readonly (readonly [Settings[K], string])[];
+  label?: string;
+  options?: readonly (readonly [Settings[K], string])[];
 }) {
   const value = store((s) => s.settings[name]);
   return (
@@ -50,16 +47,11 @@ export function Select<K extends keyof Settings>({
   );
 }
 
-/** The settings under "Advanced", and how its summary names one that is not at its default. */
-const ADVANCED: { name: keyof Settings; text: (v: unknown) => string }[] = [
-  { name: 'trial', text: (v) => `trial ${String(v)}` },
-  { name: 'observer', text: (v) => `observer ${String(v)}` },
-  { name: 'arithmetic', text: (v) => String(v) },
-  { name: 'clamp', text: (v) => `integer range ${String(v)}` },
-  { name: 'bins', text: (v) => `${String(v)} bins` },
-  { name: 'shipped', text: (v) => (v ? 'shipped results' : 'results computed here') },
-  { name: 'backend', text: (v) => `backend ${String(v)}` },
-];
+/** The settings under "Advanced", in table order. */
+const ADVANCED = (Object.keys(SETTINGS) as SettingName[]).filter(
+  (k) => (SETTINGS[k] as SettingDef<unknown>).advanced,
+);
+const advancedText = (k: SettingName, v: unknown) => (SETTINGS[k] as SettingDef<unknown>).advanced!(v);
 
 /** onPresent: the single view's "Present" button, at the end of the main controls. */
 export function Controls({ store, onPresent }: { store: AppStore; onPresent?: () => void }) {
@@ -67,8 +59,8 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
   const dataset = store((s) => s.settings.dataset);
   const models = store((s) => s.models);
   const changed = store((s) =>
-    ADVANCED.filter(({ name }) => s.settings[name] !== DEFAULT_SETTINGS[name])
-      .map(({ name, text }) => text(s.settings[name]))
+    ADVANCED.filter((k) => s.settings[k] !== DEFAULT_SETTINGS[k])
+      .map((k) => advancedText(k, s.settings[k]))
       .join(', '),
   );
   const archs = useMemo(
@@ -78,24 +70,12 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
   return (
     <>
       <div className="controls primary">
-        <Select
-          store={store}
-          name="view"
-          label="View"
-          options={
-            [
-              ['single', 'single run'],
-              ['grid', 'reliability grid'],
-              ['scatter', 'ECE vs error'],
-              ['compare', 'compare two runs'],
-            ] as const
-          }
-        />
+        <Select store={store} name="view" />
         {(view === 'single' || view === 'compare') && (
           <Select
             store={store}
             name="arch"
-            label={view === 'compare' ? 'A: architecture' : 'Architecture'}
+            label={view === 'compare' ? 'A: architecture' : undefined}
             options={archs}
           />
         )}
@@ -103,24 +83,14 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
           <PrecisionControls
             store={store}
             name="precision"
-            label={view === 'compare' ? 'A: precision' : 'Precision'}
+            label={view === 'compare' ? 'A: precision' : SETTINGS.precision.label}
           />
         )}
-        {view === 'compare' && <Select store={store} name="arch2" label="B: architecture" options={archs} />}
-        {view === 'compare' && <PrecisionControls store={store} name="precision2" label="B: precision" />}
-        {view === 'grid' && (
-          <Select
-            store={store}
-            name="scaling"
-            label="Diagrams"
-            options={
-              [
-                ['before', 'before temperature scaling'],
-                ['after', 'after temperature scaling'],
-              ] as const
-            }
-          />
+        {view === 'compare' && <Select store={store} name="arch2" options={archs} />}
+        {view === 'compare' && (
+          <PrecisionControls store={store} name="precision2" label={SETTINGS.precision2.label} />
         )}
+        {view === 'grid' && <Select store={store} name="scaling" />}
         {onPresent && (
           <button
             type="button"
@@ -135,71 +105,12 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
           user leaves it otherwise */}
       <details className="advanced" open={changed ? true : undefined} key={changed ? 'changed' : 'default'}>
         <summary>
-          Advanced{changed ? ` (${changed})` : ': trial, observer, arithmetic, bins, backend'}
+          Advanced{changed ? ` (${changed})` : ': observer, trial, bins, backend, arithmetic'}
         </summary>
         <div className="controls">
-          <Select
-            store={store}
-            name="trial"
-            label="Trial"
-            options={[
-              ...[1, 2, 3].map((t) => [t, `${t} (seed ${trialSeed(t - 1)})`] as const),
-              ['all', 'all three'] as const,
-            ]}
-          />
-          <Select
-            store={store}
-            name="observer"
-            label="Activation observer"
-            options={OBSERVERS.map(
-              (o) =>
-                [
-                  o,
-                  o === 'histogram'
-                    ? 'histogram (PyTorch 1.13)'
-                    : o === 'histogram-bitmatched'
-                      ? 'histogram, bit-matched search'
-                      : 'min/max',
-                ] as const,
-            )}
-          />
-          <Select
-            store={store}
-            name="arithmetic"
-            label="Arithmetic"
-            options={ARITHMETIC_CHOICES.map((a) => [a, ARITHMETIC_LABELS[a]] as const)}
-          />
-          <Select
-            store={store}
-            name="clamp"
-            label="Integer range below 8 bits"
-            options={CLAMPS.map((c) => [c, CLAMP_LABELS[c]] as const)}
-          />
-          <Select
-            store={store}
-            name="bins"
-            label="ECE bins"
-            options={BIN_CHOICES.map((b) => [b, String(b)] as const)}
-          />
-          <Select
-            store={store}
-            name="shipped"
-            label="Results"
-            options={
-              [
-                [true, 'shipped with the lab, where they exist'],
-                [false, 'computed in this browser'],
-              ] as const
-            }
-          />
-          <Select
-            store={store}
-            name="backend"
-            label="Backend"
-            options={BACKEND_CHOICES.map(
-              (b) => [b, b === 'auto' ? 'auto (a real GPU, else wasm)' : b] as const,
-            )}
-          />
+          {ADVANCED.map((k) => (
+            <Select key={k} store={store} name={k} />
+          ))}
         </div>
       </details>
     </>

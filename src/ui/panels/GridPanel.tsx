@@ -7,7 +7,7 @@ import { ReliabilityKey } from '../charts/reliabilityKey';
 import { ExportButtons, gridToSvg } from '../download';
 import { type AppStore, shippedNote } from '../store';
 import { archTitle, archsWithModels } from '../archs';
-import { PRECISIONS } from '../labels';
+import { gridCells, gridPrecisions } from '../gridCells';
 import { diagramOf, reportStat } from '../trials';
 
 const SCALING_TITLES = { before: 'before temperature scaling', after: 'after temperature scaling' };
@@ -19,10 +19,7 @@ export function GridPanel({ store }: { store: AppStore }) {
   const { dataset, scaling } = store((s) => s.settings);
   const view = useRef<HTMLDivElement>(null);
   const archs = archsWithModels(models, dataset);
-  // the order in which the lab computes the cells: row by row
-  const cells = PRECISIONS.flatMap(([p, pTitle]) =>
-    archs.map((a) => ({ id: `${a}|${p}`, label: `${archTitle(a)} ${pTitle}` })),
-  );
+  const cells = gridCells(models, dataset); // in the order the lab computes them
   if (archs.length === 0) return <p role="alert">No model has been trained on {dataset} yet.</p>;
   const note = shippedNote(Object.values(grid).flat());
   const next = cells.findIndex((c) => !grid[c.id]);
@@ -33,7 +30,7 @@ export function GridPanel({ store }: { store: AppStore }) {
       title,
       el.querySelector<SVGSVGElement>('svg.key'),
       rows.map((tr, i) => ({
-        label: PRECISIONS[i][1],
+        label: gridPrecisions[i][1],
         figures: [...tr.cells].slice(1).map((td) => td.querySelector('figure')),
       })),
     );
@@ -68,7 +65,7 @@ export function GridPanel({ store }: { store: AppStore }) {
           </tr>
         </thead>
         <tbody>
-          {PRECISIONS.map(([p, pTitle], row) => (
+          {gridPrecisions.map(([p, pTitle], row) => (
             <tr key={p}>
               <th scope="row">{pTitle}</th>
               {archs.map((a, col) => {

@@ -1,10 +1,11 @@
 // Precision: the paper's four, or any weight and activation bit widths from 2 to 8 (32 = float).
 import { parsePrecision } from '../../core/experiment/precision';
-import { PRECISIONS } from '../labels';
+import { SETTINGS } from '../../core/experiment/settings';
 import type { AppStore } from '../store';
 
 const BITS = [2, 3, 4, 5, 6, 7, 8, 32];
-const isPaper = (p: string) => PRECISIONS.some(([v]) => v === p);
+const PAPER = SETTINGS.precision.choices!;
+const isPaper = (p: string) => PAPER.some(([v]) => v === p);
 
 export function PrecisionControls({
   store,
@@ -46,7 +47,7 @@ export function PrecisionControls({
           value={isPaper(value) ? value : 'custom'}
           onChange={(e) => set(e.target.value === 'custom' ? 'w6a6' : e.target.value)}
         >
-          {PRECISIONS.map(([v, t]) => (
+          {PAPER.map(([v, t]) => (
             <option key={v} value={v}>
               {t}
             </option>

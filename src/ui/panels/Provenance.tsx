@@ -3,7 +3,7 @@
 import { engineVersionOf } from '../../core/experiment/cacheKey';
 import type { SweepRecord } from '../../core/experiment/summary';
 import type { Obtained } from '../store';
-import { runNote } from '../url';
+import { runNote } from '../../core/experiment/settings';
 import { backendNoiseNote } from '../backendNoise';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -11,7 +11,7 @@ import { allResults } from '../resultCache';
 import { cacheKey, ENGINE_VERSION, engineVersionOf } from '../../core/experiment/cacheKey';
 import { dataIdentity, shippedRuns } from '../identity';
 import type { AppStore } from '../store';
-import { runNote } from '../url';
+import { runNote } from '../../core/experiment/settings';
 import { PAPER_PRECISIONS, precisionLabel } from '../../core/experiment/precision';
 
 export function ScatterPanel({ store }: { store: AppStore }) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrecision } from '../core/experiment/precision';
-import { DEFAULT_SETTINGS } from './url';
+import { DEFAULT_SETTINGS } from '../core/experiment/settings';
 import { runArithmetic, runClamp } from '../core/experiment/arithmetic';
-import { specOf } from './useLab';
+import { specOf } from './runs';
 
 describe('the arithmetic setting', () => {
   it('asks for int8 only where both sides are quantized: FP32 and float sides compute the same either way', () => {
