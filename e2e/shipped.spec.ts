@@ -94,6 +94,16 @@ test('every view draws its charts from shipped results at 1366x768 and 1920x1080
       await page.screenshot(shot(`${view}-${width}x${height}`));
     }
   }
+  // a first visit at 1366x768 (Advanced closed): both diagrams and their histograms above the fold
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8');
+  await expect(page.locator('.diagrams figure svg.recharts-surface')).toHaveCount(4, { timeout: 30_000 });
+  const bottoms = await page
+    .locator('.diagrams figure')
+    .evaluateAll((figs) => figs.map((f) => f.getBoundingClientRect().bottom));
+  expect(bottoms).toHaveLength(2);
+  for (const b of bottoms) expect(b).toBeLessThanOrEqual(768);
+  await page.screenshot({ ...shot('first-visit-1366x768'), fullPage: false });
 });
 
 test('presentation mode fills the screen with one diagram in 18 px text; the arrows step through precisions', async ({

@@ -43,7 +43,7 @@ export function App() {
     <main>
       <header className="top">
         <h1>qcal-lab</h1>
-        <p className="muted">What post-training quantization does to the calibration of small CNNs.</p>
+        <Study />
         <label>
           Dataset{' '}
           <select
@@ -85,7 +85,6 @@ export function App() {
           Dismiss all {notices.length} notices
         </button>
       )}
-      <Study />
       <Presets store={store} />
       <Explanations />
       <RunPanel store={store} onCancel={lab.cancel} onRecompute={lab.recompute} fill={fill} />

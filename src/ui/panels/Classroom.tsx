@@ -48,7 +48,8 @@ export function Presets({ store }: { store: AppStore }) {
 export function Study() {
   return (
     <p className="muted study">
-      Reproduces, live in this browser, J. Kuang and A. Wong,{' '}
+      What post-training quantization does to the calibration of small CNNs, live in this browser: a
+      reproduction of J. Kuang and A. Wong,{' '}
       <cite>On Calibration of Modern Quantized Efficient Neural Networks</cite>, arXiv:2309.13866 (2023).
     </p>
   );

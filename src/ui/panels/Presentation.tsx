@@ -6,6 +6,7 @@ import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../../core/exp
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { diagramOf, runSubject, temperatureText } from '../trials';
+import { useViewportHeight } from '../useViewportHeight';
 
 const FONT = 18;
 /** The header (title, slider, buttons) and the diagram's caption and histogram axis, in px. */
@@ -15,14 +16,9 @@ export function Presentation({ store, onClose }: { store: AppStore; onClose(): v
   const run = store((s) => s.run);
   const precision = store((s) => s.settings.precision);
   const [side, setSide] = useState<'before' | 'after'>('before');
-  const [viewport, setViewport] = useState(() => window.innerHeight);
+  const viewport = useViewportHeight();
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-    const resize = () => setViewport(window.innerHeight);
-    window.addEventListener('resize', resize);
-    return () => window.removeEventListener('resize', resize);
-  }, []);
+  useEffect(() => ref.current?.focus(), []);
   const index = (PAPER_PRECISIONS as readonly string[]).indexOf(precision);
   const go = (i: number) =>
     store.getState().setSettings({

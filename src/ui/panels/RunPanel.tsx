@@ -3,6 +3,7 @@
 import { useDeferredValue, useState } from 'react';
 import { Presentation } from './Presentation';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
+import { useViewportHeight } from '../useViewportHeight';
 import type { AppStore, Obtained, ShownResult } from '../store';
 import { provenance, shippedDifference } from './Provenance';
 import type { BackendAttempt } from '../../worker/protocol';
@@ -31,6 +32,10 @@ const passedOver = (attempts: BackendAttempt[]) => {
   return others.length ? ` Passed over: ${others.map((a) => `${a.backend}: ${a.reason}`).join('; ')}.` : '';
 };
 
+/** The single view's diagram height: its diagrams and histograms fit above the fold at 1366x768 and grow
+ * on a taller screen (a projector at 1920x1080). */
+const diagramHeight = (viewport: number) => Math.max(220, Math.min(340, Math.round(viewport * 0.31)));
+
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
 
 /** The single view's finished run (or trials): diagrams before and after scaling, metrics, where they came
@@ -53,6 +58,7 @@ function SingleRun({
   const difference = shippedDifference(obtained);
   const subject = runSubject(results);
   const note = results.map(scalingNote).find(Boolean);
+  const height = diagramHeight(useViewportHeight());
   return (
     <>
       <div className="diagrams">
@@ -60,11 +66,13 @@ function SingleRun({
           {...diagramOf(results, 'before')}
           subject={subject}
           title={`Before temperature scaling${pooled}`}
+          height={height}
         />
         <ReliabilityDiagram
           {...diagramOf(results, 'after')}
           subject={subject}
           title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`}
+          height={height}
         />
       </div>
       <MetricsTable results={results} />
@@ -146,7 +154,10 @@ export function RunPanel({
       : undefined;
   return (
     <section className="panel" aria-labelledby="run-heading">
-      <h2 id="run-heading">Quantize and measure</h2>
+      {/* named for screen readers; on screen the controls say what the panel is, and the charts stay high */}
+      <h2 id="run-heading" className="sr-only">
+        Quantize and measure
+      </h2>
       <Controls store={store} onPresent={view === 'single' ? () => setPresenting(true) : undefined} />
       {presenting && view === 'single' && <Presentation store={store} onClose={() => setPresenting(false)} />}
       <p className="muted" role="status" aria-label="backend">
