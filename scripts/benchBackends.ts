@@ -71,19 +71,24 @@ async function main() {
   });
   const backends = values.backends!.split(',') as NodeBackend[];
   for (const b of backends)
-    if (!NODE_BACKENDS.includes(b)) throw new Error(`unknown backend ${b}; valid: ${NODE_BACKENDS.join(', ')}`);
-  if (backends[0] !== 'wasm') throw new Error('the first backend is the reference the others are timed against: wasm');
+    if (!NODE_BACKENDS.includes(b))
+      throw new Error(`unknown backend ${b}; valid: ${NODE_BACKENDS.join(', ')}`);
+  if (backends[0] !== 'wasm')
+    throw new Error('the first backend is the reference the others are timed against: wasm');
   const modelsDir = join(ROOT, 'public/models', values.dataset!);
   const archs = values.archs?.split(',') ?? readdirSync(modelsDir).sort();
   const batches = values.batches!.split(',').map(Number);
   const reps = Number(values.reps);
-  if (batches.some((b) => !(b >= 1)) || !(reps >= 1)) throw new Error('--batches and --reps take positive numbers');
+  if (batches.some((b) => !(b >= 1)) || !(reps >= 1))
+    throw new Error('--batches and --reps take positive numbers');
 
   const gpu = backends.includes('webgpu') ? (await startDawn()).description : 'none asked for';
   console.log(
     `tfjs ${tf.version_core} in Node ${process.version}; CPU ${cpus()[0]?.model} x ${cpus().length} (wasm: one thread); WebGPU adapter: ${gpu}`,
   );
-  console.log(`${values.dataset}, random inputs, median of ${reps} batches after a warm-up; times in ms a batch`);
+  console.log(
+    `${values.dataset}, random inputs, median of ${reps} batches after a warm-up; times in ms a batch`,
+  );
   console.log(
     '| model | batch | backend | FP32 | calibration | W8/A8 fake quant | FP32 vs wasm | calibration vs wasm | fake quant vs wasm | FP32 logits, largest difference from wasm |',
   );
