@@ -21,6 +21,7 @@ import {
 import { LegendMarks, type LegendItem } from './SvgLegend';
 import { useKeyHover } from './useKeyHover';
 import { useWidth } from './useWidth';
+import { axisLabel, axisStyle } from './axes';
 
 const HEIGHT = 360;
 const FONT = 14;
@@ -63,12 +64,7 @@ const Chart = memo(function Chart({
   const { drawn: s, pending } = useDrawTurn(spec);
   if (!s) return <div className="chart-pending" style={{ height: HEIGHT }} aria-busy="true" />;
   const { errorTicks: xt, eceTicks: yt } = s.axes;
-  // interval 0: every tick drawn, none measured (measuring labels forces a layout)
-  const style = {
-    tick: { fill: 'currentColor', fontSize: FONT },
-    stroke: 'currentColor',
-    interval: 0 as const,
-  };
+  const style = axisStyle(FONT);
   return (
     <div className={pending ? 'chart-stale' : undefined} aria-busy={pending}>
       <ScatterChart
@@ -87,7 +83,7 @@ const Chart = memo(function Chart({
           allowDataOverflow
           {...style}
           height={2 * FONT + 14}
-          label={{ value: 'top-1 error (%)', position: 'insideBottom', fill: 'currentColor', fontSize: FONT }}
+          label={axisLabel('top-1 error (%)', FONT)}
         />
         <YAxis
           type="number"
@@ -97,13 +93,7 @@ const Chart = memo(function Chart({
           allowDataOverflow
           {...style}
           width={Y_AXIS}
-          label={{
-            value: 'ECE (%)',
-            angle: -90,
-            position: 'insideLeft',
-            fill: 'currentColor',
-            fontSize: FONT,
-          }}
+          label={axisLabel('ECE (%)', FONT, -90)}
         />
         {s.paths.map(({ arch, vertices }) => (
           <Scatter

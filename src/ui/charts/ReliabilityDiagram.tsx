@@ -15,6 +15,7 @@ import { ACCURACY, diagramKey, GAP, GapHatch, histogramKey, SHARE } from './reli
 import { SvgLegend, type LegendItem } from './SvgLegend';
 import { useKeyHover } from './useKeyHover';
 import { useWidth } from './useWidth';
+import { axisLabel, axisStyle } from './axes';
 
 interface Props {
   bins: Bin[];
@@ -71,21 +72,6 @@ function chartProps(spec: ChartSpec, onHover: OnHover) {
 }
 
 const axisWidth = (fontSize: number) => Math.round(fontSize * 4.4);
-const axisStyle = (fontSize: number) => {
-  const line = { stroke: 'currentColor', strokeOpacity: 0.6 };
-  // interval 0: every tick given is drawn, and recharts measures no label to thin them out (measuring
-  // forces a layout: a third of a chart's mount)
-  return { tick: { fill: 'currentColor', fontSize }, axisLine: line, tickLine: line, interval: 0 as const };
-};
-const axisLabel = (value: string, fontSize: number, angle = 0) =>
-  ({
-    value,
-    angle,
-    position: angle ? 'insideLeft' : 'insideBottom',
-    fill: 'currentColor',
-    fontSize,
-  }) as const;
-
 /** The x axis both charts draw confidence on, over [0, 1]; the bars sit on hidden category axes. */
 function confidenceAxis(fontSize: number, label: boolean) {
   return (

@@ -14,6 +14,9 @@ import type { AppStore } from '../store';
 import { runNote } from '../../core/experiment/settings';
 import { PAPER_PRECISIONS, precisionLabel } from '../../core/experiment/precision';
 
+/** A run that drew calibration images: only its trial and observer tell it apart (FP32 has neither). */
+const drawn = (r: SweepRecord) => r.calibration !== null;
+
 export function ScatterPanel({ store }: { store: AppStore }) {
   const dataset = store((s) => s.settings.dataset);
   const bins = store((s) => s.settings.bins);
@@ -53,11 +56,10 @@ export function ScatterPanel({ store }: { store: AppStore }) {
           (r) => models.has(r.weightsSha256) && !seen.has(runOf(r)),
         );
         // every filter shown beside the scatter; FP32 has no calibration draw and no observer
-        const quantized = (r: SweepRecord) => r.calibration !== null;
         const shown = (r: SweepRecord) =>
           (PAPER_PRECISIONS as readonly string[]).includes(precisionLabel(r.spec.precision)) &&
-          (!quantized(r) || trial === 'all' || r.spec.trial === trial - 1) &&
-          (!quantized(r) || r.spec.observer === observer) &&
+          (!drawn(r) || trial === 'all' || r.spec.trial === trial - 1) &&
+          (!drawn(r) || r.spec.observer === observer) &&
           r.spec.numBins === bins &&
           r.spec.testSplit === 'test' &&
           int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision) &&
@@ -72,12 +74,12 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   }, [store, dataset, bins, arithmetic, clamp, trial, observer, grid, run, filled, withShipped]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
   const openRun = useCallback(
-    ({ spec }: SweepRecord) =>
+    (r: SweepRecord) =>
       store.getState().setSettings({
         view: 'single',
-        arch: spec.arch,
-        precision: precisionLabel(spec.precision),
-        ...(spec.precision.wBits === null ? {} : { trial: spec.trial + 1 }), // FP32 has no draw
+        arch: r.spec.arch,
+        precision: precisionLabel(r.spec.precision),
+        ...(drawn(r) ? { trial: r.spec.trial + 1 } : {}),
       }),
     [store],
   );
