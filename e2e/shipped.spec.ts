@@ -188,3 +188,32 @@ test('a click on a point of the scatter opens that run in the single view', asyn
     .click();
   await expect(page).toHaveURL(/view=single/);
 });
+
+test("the single view's quantization slider steps through the paper's precisions and the bit widths computed so far", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/?dataset=retinamnist&arch=mobileone_s0&precision=w8a8&backend=wasm');
+  const slider = page.getByRole('slider', { name: 'Quantization' });
+  const subject = page.getByTestId('single-diagrams').locator('.subject').first();
+  await expect(subject).toContainText(', W8/A8, ', { timeout: 30_000 });
+  await expect(slider).toHaveAttribute('aria-valuetext', 'W8/A8');
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/precision=w4a8/);
+  await expect(subject).toContainText(', W4/A8, ');
+  await expect(page.getByTestId('single-diagrams')).not.toHaveClass(/stale/);
+  // a custom bit width, computed here, becomes a stop in its place by bits
+  await page.getByLabel('Precision').selectOption('custom');
+  await expect(page).toHaveURL(/precision=w6a6/);
+  await expect(page.getByTestId('provenance')).toContainText(/^Computed on wasm/, { timeout: 150_000 });
+  await page.getByLabel('Precision').selectOption('fp32');
+  await expect(page.locator('.precision-slider .ticks')).toHaveText('FP32W8/A8W6/A6W4/A8W4/A4');
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/precision=w6a6/);
+  await expect(subject).toContainText(', W6/A6, ');
+  await expect(page.getByTestId('provenance')).toContainText("From this browser's cache");
+  await page.screenshot(shot('quantization-slider'));
+});

@@ -51,3 +51,12 @@ export async function allResults(): Promise<RunResult[]> {
     return [];
   }
 }
+
+/** Every cached result's key (cheap: no result is read). */
+export async function cachedKeys(): Promise<string[]> {
+  try {
+    return (await withStore<IDBValidKey[]>('readonly', (s) => s.getAllKeys())).map(String);
+  } catch {
+    return [];
+  }
+}

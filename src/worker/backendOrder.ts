@@ -12,10 +12,13 @@ export interface GpuProbe {
   software?: string;
 }
 
-/** The software device named in these strings (adapter info, renderer), if any. */
+/** The software device named in these strings (adapter info, renderer), if any: just its name
+ * ("SwiftShader", not ANGLE's whole renderer string), so the page says it in a few words. */
 export function softwareDevice(names: (string | undefined)[], fallback = false): string | undefined {
-  const hit = names.find((n) => n && SOFTWARE.test(n));
-  if (hit) return hit;
+  for (const n of names) {
+    const hit = n && SOFTWARE.exec(n);
+    if (hit) return hit[0];
+  }
   return fallback ? 'a fallback adapter' : undefined;
 }
 
@@ -28,10 +31,7 @@ export function autoOrder(probes: Record<'webgpu' | 'webgl', GpuProbe>): {
   const hardware = gpus.filter((b) => !probes[b].software);
   const software = gpus.filter((b) => probes[b].software);
   const demoted = Object.fromEntries(
-    software.map((b) => [
-      b,
-      `software rendering (${probes[b].software}), slower than wasm: kept as a last resort`,
-    ]),
+    software.map((b) => [b, `software rendering (${probes[b].software}), slower than wasm`]),
   );
   return { order: [...hardware, 'wasm', ...software, 'cpu'], demoted };
 }

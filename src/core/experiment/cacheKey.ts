@@ -32,6 +32,19 @@ export function cacheKey(id: RunIdentity, s: RunSpec): string {
   ].join('|');
 }
 
+/** What a key's first parts say (settings.ts puts architecture, dataset, test split and precision first,
+ * none holding a `|`): enough to list what is cached of one model without reading the results. */
+export function keyHead(
+  key: string,
+):
+  | { engineVersion: number; weights: string; dataset: string; testSplit: string; precision: string }
+  | undefined {
+  const m = /^v(\d+)\|([0-9a-f]+)\|([^|@]+)@[0-9a-f]+\|([^|]+)\|([^|]+)(\||$)/.exec(key);
+  return m
+    ? { engineVersion: Number(m[1]), weights: m[2], dataset: m[3], testSplit: m[4], precision: m[5] }
+    : undefined;
+}
+
 /** A result's engine version: recorded since keys held the backend; before that, the key's `v` prefix. */
 export const engineVersionOf = (r: { engineVersion?: number; key: string }): number =>
   r.engineVersion ?? Number(/^v(\d+)\|/.exec(r.key)?.[1] ?? 0);

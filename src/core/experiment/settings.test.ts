@@ -1,7 +1,7 @@
 // The settings table: each setting's codec, choices and default agree, and the cache key and the CSV are
 // what the table says they are.
 import { describe, expect, it } from 'vitest';
-import { ENGINE_VERSION, type RunIdentity, cacheKey } from './cacheKey';
+import { ENGINE_VERSION, type RunIdentity, cacheKey, keyHead } from './cacheKey';
 import { parsePrecision } from './precision';
 import type { RunSpec } from './run';
 import { DEFAULT_SETTINGS, SETTINGS, type SettingDef, type SettingName, valuesOf } from './settings';
@@ -63,6 +63,19 @@ describe('the settings table', () => {
     expect(base).toBe(
       `v${ENGINE_VERSION}|${'a'.repeat(16)}|retinamnist@${'b'.repeat(16)}|test|w4a4|histogram|t0|n1024|b15|wasm`,
     );
+  });
+
+  it("reads a key's model, data, split and precision back from its head", () => {
+    for (const precision of ['fp32', 'w4a4', 'w6a32'])
+      for (const arithmetic of [undefined, 'int8-onednn'] as const)
+        expect(keyHead(cacheKey(ID, { ...SPEC, precision: parsePrecision(precision), arithmetic }))).toEqual({
+          engineVersion: ENGINE_VERSION,
+          weights: 'a'.repeat(16),
+          dataset: 'retinamnist',
+          testSplit: 'test',
+          precision,
+        });
+    expect(keyHead('not a key')).toBeUndefined();
   });
 
   it('writes one CSV column for each keyed setting, under the name the table gives it', () => {

@@ -7,6 +7,7 @@ import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import type { AppStore } from '../store';
 import { diagramOf, runSubject, temperatureText } from '../trials';
 import { useViewportHeight } from '../useViewportHeight';
+import { PrecisionSlider } from './PrecisionSlider';
 
 const FONT = 18;
 /** The header (title, slider, buttons) and the diagram's caption and histogram axis, in px. */
@@ -53,26 +54,12 @@ export function Presentation({ store, onClose }: { store: AppStore; onClose(): v
       onKeyDown={onKeyDown}
     >
       <div className="presentation-head">
-        <label>
-          Precision{' '}
-          <input
-            type="range"
-            aria-label="Precision"
-            aria-valuetext={precisionTitle(parsePrecision(PAPER_PRECISIONS[Math.max(0, index)]))}
-            min={0}
-            max={PAPER_PRECISIONS.length - 1}
-            step={1}
-            value={Math.max(0, index)}
-            onChange={(e) => go(Number(e.target.value))}
-          />
-        </label>
-        <span className="ticks" aria-hidden="true">
-          {PAPER_PRECISIONS.map((p, i) => (
-            <b key={p} className={i === index ? 'on' : undefined}>
-              {precisionTitle(parsePrecision(p))}
-            </b>
-          ))}
-        </span>
+        <PrecisionSlider
+          stops={PAPER_PRECISIONS}
+          value={PAPER_PRECISIONS[Math.max(0, index)]}
+          label="Precision"
+          onChange={(p) => go((PAPER_PRECISIONS as readonly string[]).indexOf(p))}
+        />
         <button type="button" onClick={() => setSide((v) => (v === 'before' ? 'after' : 'before'))}>
           {side === 'before' ? 'After scaling (S)' : 'Before scaling (S)'}
         </button>

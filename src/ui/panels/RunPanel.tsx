@@ -1,9 +1,11 @@
 // Controls for one run and its single view: reliability diagrams before and after temperature
 // scaling side by side, the metrics table, and what the backend is.
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { Presentation } from './Presentation';
 import { ReliabilityDiagram } from '../charts/ReliabilityDiagram';
 import { useViewportHeight } from '../useViewportHeight';
+import { usePrecisionStops } from '../usePrecisionStops';
+import { PrecisionSlider } from './PrecisionSlider';
 import type { AppStore, Obtained, ShownResult } from '../store';
 import { provenance, shippedDifference } from './Provenance';
 import type { BackendAttempt } from '../../worker/protocol';
@@ -38,8 +40,34 @@ const diagramHeight = (viewport: number) => Math.max(220, Math.min(340, Math.rou
 
 const PHASES = { calibrate: 'Calibrating', validation: 'Validation set', test: 'Test set' };
 
-/** The single view's finished run (or trials): diagrams before and after scaling, metrics, where they came
- * from, exports, gallery. */
+/** The single view's diagrams before and after scaling. One instance stays while the next precision's run
+ * is obtained (shown faded, each figure naming its own run), so the bars move to the new result. */
+function SingleDiagrams({ results, stale }: { results: ShownResult[]; stale: boolean }) {
+  const pooled = results.length > 1 ? ` (${results.length} trials)` : '';
+  const subject = runSubject(results);
+  const height = diagramHeight(useViewportHeight());
+  return (
+    <div className={stale ? 'diagrams stale' : 'diagrams'} aria-busy={stale} data-testid="single-diagrams">
+      <ReliabilityDiagram
+        {...diagramOf(results, 'before')}
+        subject={subject}
+        title={`Before temperature scaling${pooled}`}
+        height={height}
+        animate
+      />
+      <ReliabilityDiagram
+        {...diagramOf(results, 'after')}
+        subject={subject}
+        title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`}
+        height={height}
+        animate
+      />
+    </div>
+  );
+}
+
+/** The single view's finished run (or trials) below its diagrams: metrics, where they came from, exports,
+ * the temperature slider, the gallery. */
 function SingleRun({
   store,
   results,
@@ -53,28 +81,12 @@ function SingleRun({
 }) {
   const [first] = results;
   const backend = store((s) => (s.backend && 'name' in s.backend ? s.backend.name : undefined));
-  const pooled = results.length > 1 ? ` (${results.length} trials)` : '';
   const shipped = obtained.some((o) => o.source === 'shipped');
   const difference = shippedDifference(obtained);
   const subject = runSubject(results);
   const note = results.map(scalingNote).find(Boolean);
-  const height = diagramHeight(useViewportHeight());
   return (
     <>
-      <div className="diagrams">
-        <ReliabilityDiagram
-          {...diagramOf(results, 'before')}
-          subject={subject}
-          title={`Before temperature scaling${pooled}`}
-          height={height}
-        />
-        <ReliabilityDiagram
-          {...diagramOf(results, 'after')}
-          subject={subject}
-          title={`After temperature scaling${pooled} (${temperatureText(results, 3)})`}
-          height={height}
-        />
-      </div>
       <MetricsTable results={results} />
       {note && (
         <p role="note" data-testid="scaling-note">
@@ -140,6 +152,21 @@ export function RunPanel({
   // down the old run's charts, so neither blocks the main thread for long
   const run = useDeferredValue(store((s) => s.run));
   const [presenting, setPresenting] = useState(false);
+  const dataset = store((s) => s.settings.dataset);
+  const precision = store((s) => s.settings.precision);
+  const stops = usePrecisionStops(store);
+  // the single view's last finished results: shown faded while the next run is obtained
+  const [last, setLast] = useState<ShownResult[] | null>(null);
+  useEffect(() => {
+    if (run.status === 'done') setLast(run.results);
+    else if (run.status !== 'running') setLast(null);
+  }, [run]);
+  const diagrams =
+    run.status === 'done'
+      ? run.results
+      : run.status === 'running' && !run.partial && last?.[0].spec.dataset === dataset
+        ? last
+        : null;
   const backend = store((s) => s.backend);
   const view = store((s) => s.settings.view);
   const forced = store((s) => s.settings.backend !== 'auto');
@@ -160,7 +187,15 @@ export function RunPanel({
       </h2>
       <Controls store={store} onPresent={view === 'single' ? () => setPresenting(true) : undefined} />
       {presenting && view === 'single' && <Presentation store={store} onClose={() => setPresenting(false)} />}
-      <p className="muted" role="status" aria-label="backend">
+      {view === 'single' && (
+        <PrecisionSlider
+          stops={stops}
+          value={precision}
+          label="Quantization"
+          onChange={(p) => store.getState().setSettings({ precision: p })}
+        />
+      )}
+      <p className="muted backend-line" role="status" aria-label="backend">
         {backend === null
           ? 'Starting the lab worker...'
           : 'error' in backend
@@ -214,6 +249,7 @@ export function RunPanel({
           />
         </div>
       )}
+      {view === 'single' && diagrams && <SingleDiagrams results={diagrams} stale={run.status !== 'done'} />}
       {view === 'single' && run.status === 'done' && (
         <SingleRun store={store} results={run.results} obtained={run.obtained} onRecompute={onRecompute} />
       )}
