@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { createAppStore } from './store';
-import { DATASETS } from '../core/experiment/settings';
+import { DATASETS, choiceLabel } from '../core/experiment/settings';
 import { formatSettings, parseSettings } from './url';
 import { useDatasetPreview } from './useDatasetPreview';
 import { DatasetPanel } from './panels/DatasetPanel';
@@ -12,12 +12,6 @@ import { useFill } from './useFill';
 import { useModelIndex } from './useModelIndex';
 import { UserFilesPanel } from './panels/UserFilesPanel';
 
-const TITLES: Record<string, string> = {
-  pneumoniamnist: 'PneumoniaMNIST',
-  retinamnist: 'RetinaMNIST',
-  cifar10: 'CIFAR-10',
-};
-
 export function App() {
   const [store] = useState(() => {
     const { settings, notices } = parseSettings(window.location.search);
@@ -28,7 +22,7 @@ export function App() {
   const manifest = store((s) => s.manifest);
   const preview = store((s) => s.preview);
   const userBundles = store((s) => s.userBundles);
-  const title = (d: string) => TITLES[d] ?? userBundles[d]?.manifest.title ?? d;
+  const title = (d: string) => userBundles[d]?.manifest.title ?? choiceLabel('dataset', d);
   useDatasetPreview(store);
   useModelIndex(store);
   const lab = useLab(store);

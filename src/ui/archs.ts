@@ -1,13 +1,8 @@
 // The architectures the views list, name and colour: the paper's three, in its order, then any the
 // user brought (a model's `arch` is its own name: the core runs any exported graph).
-import { ARCHS, type ArchName } from '../core/experiment/settings';
+import { ARCHS, type ArchName, choiceLabel } from '../core/experiment/settings';
 import type { ModelEntry } from './useModelIndex';
 
-const TITLES: Record<ArchName, string> = {
-  shufflenetv2: 'ShuffleNetV2 1.0x',
-  ghostnet_vgg: 'GhostNet-VGG',
-  mobileone_s0: 'MobileOne-S0 (reduced)',
-};
 const COLORS: Record<ArchName, string> = {
   shufflenetv2: '#1f77b4',
   ghostnet_vgg: '#2ca02c',
@@ -18,7 +13,7 @@ const MORE_COLORS = ['#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#bc
 
 export const isBuiltInArch = (a: string): a is ArchName => (ARCHS as readonly string[]).includes(a);
 
-export const archTitle = (a: string): string => (isBuiltInArch(a) ? TITLES[a] : a);
+export const archTitle = (a: string): string => choiceLabel('arch', a);
 
 /** The built-in architectures first, in the paper's order, then the others by name; each once. */
 export function orderArchs(archs: Iterable<string>): string[] {

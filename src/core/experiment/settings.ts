@@ -62,6 +62,16 @@ export const DATASETS = ['pneumoniamnist', 'retinamnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 export const ARCHS = ['shufflenetv2', 'ghostnet_vgg', 'mobileone_s0'] as const;
 export type ArchName = (typeof ARCHS)[number];
+const DATASET_TITLES: Record<DatasetName, string> = {
+  pneumoniamnist: 'PneumoniaMNIST',
+  retinamnist: 'RetinaMNIST',
+  cifar10: 'CIFAR-10',
+};
+const ARCH_TITLES: Record<ArchName, string> = {
+  shufflenetv2: 'ShuffleNetV2 1.0x',
+  ghostnet_vgg: 'GhostNet-VGG',
+  mobileone_s0: 'MobileOne-S0 (reduced)',
+};
 const ARITHMETIC_LABELS = {
   'fake-quant': "fake quant (PyTorch's reference)",
   'int8-onednn': 'int8 kernels, oneDNN (x86 servers; emulated)',
@@ -79,6 +89,8 @@ export const SETTINGS = {
   arch: def<string>({
     label: 'Architecture',
     default: 'mobileone_s0',
+    // the built-in ones; the dropdown adds those of the user's models (ui/archs.ts)
+    choices: ARCHS.map((a) => [a, ARCH_TITLES[a]] as const),
     url: oneOf(ARCHS),
     key: (_, id) => id.weightsSha256.slice(0, 16),
     csv: { column: 'arch', value: (r) => r.spec.arch },
@@ -86,6 +98,8 @@ export const SETTINGS = {
   dataset: def<string>({
     label: 'Dataset',
     default: 'retinamnist',
+    // the built-in ones; the dropdown adds the user's bundles
+    choices: DATASETS.map((d) => [d, DATASET_TITLES[d]] as const),
     url: oneOf(DATASETS),
     key: (s, id) => `${s.dataset}@${id.dataSha256.slice(0, 16)}`,
     csv: { column: 'dataset', value: (r) => r.spec.dataset },
@@ -246,3 +260,7 @@ export const runNote = (arithmetic?: Arithmetic, clamp?: Clamp) =>
   [SETTINGS.arithmetic.note!(arithmetic ?? 'fake-quant'), SETTINGS.clamp.note!(clamp ?? 'bits')]
     .filter(Boolean)
     .join(' and ');
+
+/** A value's label among a setting's choices, or the value itself (a user's dataset or architecture). */
+export const choiceLabel = (name: SettingName, value: unknown): string =>
+  (SETTINGS[name] as SettingDef<unknown>).choices?.find(([v]) => v === value)?.[1] ?? String(value);

@@ -8,9 +8,8 @@ import { ExportButtons, gridToSvg } from '../download';
 import { type AppStore, shippedNote } from '../store';
 import { archTitle, archsWithModels } from '../archs';
 import { gridCells, gridPrecisions } from '../gridCells';
+import { choiceLabel } from '../../core/experiment/settings';
 import { diagramOf, reportStat } from '../trials';
-
-const SCALING_TITLES = { before: 'before temperature scaling', after: 'after temperature scaling' };
 
 export function GridPanel({ store }: { store: AppStore }) {
   const grid = store((s) => s.grid);
@@ -23,7 +22,7 @@ export function GridPanel({ store }: { store: AppStore }) {
   if (archs.length === 0) return <p role="alert">No model has been trained on {dataset} yet.</p>;
   const note = shippedNote(Object.values(grid).flat());
   const next = cells.findIndex((c) => !grid[c.id]);
-  const title = `${dataset} reliability grid, ${SCALING_TITLES[scaling]}`;
+  const title = `${dataset} reliability grid, ${choiceLabel('scaling', scaling)}`;
   const exportGrid = (el: HTMLElement) => {
     const rows = [...(el.querySelector('table')?.tBodies[0]?.rows ?? [])];
     return gridToSvg(
