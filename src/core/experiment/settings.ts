@@ -115,7 +115,7 @@ export const SETTINGS = {
   precision: def<string>({
     label: 'Precision',
     default: 'w8a8',
-    // the paper's four: the precision slider's stops and the reliability grid's rows
+    // the paper's four: the dropdown's named entries (beside "custom") and the reliability grid's rows
     choices: PAPER_PRECISIONS.map((p) => [p, precisionTitle(parsePrecision(p))] as const),
     url: PRECISION_CODEC,
     key: (s) => precisionLabel(s.precision),
