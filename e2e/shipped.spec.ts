@@ -79,7 +79,11 @@ test('every view draws its charts from shipped results at 1366x768 and 1920x1080
     await page.setViewportSize({ width, height });
     for (const view of ['single', 'grid', 'scatter', 'compare']) {
       await page.goto(`/?dataset=retinamnist&arch=mobileone_s0&precision=w4a8&view=${view}&backend=wasm`);
-      await expect(page.locator('svg.recharts-surface').first()).toBeVisible({ timeout: 30_000 });
+      await expect(page.locator('svg.recharts-surface').first(), `${view} at ${width}x${height}`).toBeVisible(
+        {
+          timeout: 30_000,
+        },
+      );
       await page.waitForFunction(
         () => document.querySelectorAll('.chart-pending, .chart-stale').length === 0,
       );

@@ -28,9 +28,11 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   const run = store((s) => s.run);
   const filled = store((s) => ('done' in s.fill ? s.fill.done : 0)); // the background fill adds runs
   const withShipped = store((s) => s.settings.shipped);
+  const models = store((s) => s.models); // shipped runs are shown for the models the page has: wait for them
   const [results, setResults] = useState<SweepRecord[]>([]);
   const [shippedCount, setShippedCount] = useState(0);
   useEffect(() => {
+    if (!models) return;
     let live = true;
     void Promise.all([allResults(), dataIdentity(store, dataset), withShipped ? shippedRuns() : null]).then(
       ([cached, id, shipped]) => {
@@ -51,9 +53,9 @@ export function ScatterPanel({ store }: { store: AppStore }) {
         );
         const seen = new Set(here.map(runOf));
         // shipped runs of the models the page has now (a model of the user's replaces a shipped one)
-        const models = new Set(store.getState().models?.map((m) => m.sha256));
+        const have = new Set(models.map((m) => m.sha256));
         const fromShip = (shipped?.ofData(dataset, id.dataSha256) ?? []).filter(
-          (r) => models.has(r.weightsSha256) && !seen.has(runOf(r)),
+          (r) => have.has(r.weightsSha256) && !seen.has(runOf(r)),
         );
         // every filter shown beside the scatter; FP32 has no calibration draw and no observer
         const shown = (r: SweepRecord) =>
@@ -71,7 +73,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
     return () => {
       live = false;
     };
-  }, [store, dataset, bins, arithmetic, clamp, trial, observer, grid, run, filled, withShipped]);
+  }, [store, dataset, bins, arithmetic, clamp, trial, observer, grid, run, filled, withShipped, models]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
   const openRun = useCallback(
     (r: SweepRecord) =>
