@@ -143,7 +143,7 @@ test('presentation mode fills the screen with one diagram in 18 px text; the arr
   }
   await page.keyboard.press('ArrowRight'); // stops at W4/A4
   await expect(page).toHaveURL(/precision=w4a4/);
-  await page.keyboard.press('s');
+  await page.keyboard.press('Shift+S'); // the button says "(S)"
   await expect(figure).toHaveAccessibleName(/^After temperature scaling \(T = [\d.]+\): ECE/);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.waitForFunction(() => document.querySelectorAll('.chart-pending, .chart-stale').length === 0);
@@ -151,6 +151,7 @@ test('presentation mode fills the screen with one diagram in 18 px text; the arr
   await page.screenshot({ ...shot('presentation-1920x1080'), fullPage: false });
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Present/ })).toBeFocused(); // focus back where it was
 });
 
 test('the scatter honours the trial and the observer shown beside it', async ({ page }) => {
@@ -206,6 +207,9 @@ test("the single view's quantization slider steps through the paper's precisions
   await page.keyboard.press('ArrowRight');
   await expect(page).toHaveURL(/precision=w4a8/);
   await expect(subject).toContainText(', W4/A8, ');
+  // the caption names the new run at once; its bars, on their way from the old heights, are faded and busy
+  await expect(page.locator('.diagrams figure.chart-moving[aria-busy="true"]').first()).toBeAttached();
+  await expect(page.locator('.diagrams figure.chart-moving')).toHaveCount(0);
   await expect(page.getByTestId('single-diagrams')).not.toHaveClass(/stale/);
   // a custom bit width, computed here, becomes a stop in its place by bits
   await page.getByLabel('Precision').selectOption('custom');

@@ -4,7 +4,7 @@
 // and the accuracy marked (Guo's figure 1). Hover, or the arrow keys once the figure has focus, show
 // each bin's count, confidence and accuracy. Legends are drawn in the SVG, so exports keep them.
 // The two charts are memoised and take turns to draw (drawQueue): hovering redraws neither.
-import { memo, useId, useMemo, useRef } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Bar, CartesianGrid, ComposedChart, ReferenceLine, XAxis, YAxis, useYAxisScale } from 'recharts';
 import type { Bin } from '../../core/calib/bins';
 import { ExportButtons } from '../download';
@@ -243,6 +243,24 @@ function BinTooltip({ row, left }: { row: BinRow; left: number }) {
   );
 }
 
+/** True while the bars move to new data: the caption names the new run at once,
+ * so the bars in between, old heights on the new axes, are shown faded and busy rather than as its numbers
+ * (a margin of 150 ms for the chart's turn to draw). */
+function useMoving(data: unknown, animate: boolean): boolean {
+  const [moving, setMoving] = useState(false);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current || !animate) {
+      first.current = false;
+      return;
+    }
+    setMoving(true);
+    const t = setTimeout(() => setMoving(false), ANIMATION_MS + 150);
+    return () => clearTimeout(t);
+  }, [data, animate]);
+  return moving;
+}
+
 export const ReliabilityDiagram = memo(function ReliabilityDiagram({
   bins,
   title,
@@ -258,6 +276,7 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({
   const width = useWidth(ref, `reliability-${height}`, 360);
   const hatch = `hatch-${useId().replace(/:/g, '')}`;
   const data = useMemo(() => reliabilityData(bins), [bins]);
+  const moving = useMoving(data, animate);
   const { hover, setHover, keyProps } = useKeyHover(data.rows.length);
   const eceText = `ECE ${pct(ece)}${eceNote ? ` (${eceNote})` : ''}`;
   const accuracySpec = useMemo(
@@ -297,7 +316,13 @@ export const ReliabilityDiagram = memo(function ReliabilityDiagram({
   const plotWidth = width - plotLeft - MARGIN.right;
   const hovered = hover !== null ? data.rows[hover] : undefined;
   return (
-    <figure className="chart reliability" aria-label={summary} ref={ref} {...keyProps}>
+    <figure
+      className={moving ? 'chart reliability chart-moving' : 'chart reliability'}
+      aria-label={summary}
+      aria-busy={moving || undefined}
+      ref={ref}
+      {...keyProps}
+    >
       <figcaption>
         {subject && <span className="subject">{subject}: </span>}
         {title} <span className="ece">{eceText}</span>{' '}

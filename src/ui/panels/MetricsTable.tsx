@@ -38,7 +38,7 @@ function caption(results: SweepRecord[]): string {
 
 const ECE: Metric = ['ECE', (r) => r.ece, pct];
 
-/** B minus A for each metric, before and after scaling (means over trials); percentages in points. */
+/** B minus A for each metric, before and after scaling (means over the trials shown); percentages in points. */
 export function metricDeltas(
   a: SweepRecord[],
   b: SweepRecord[],
@@ -69,7 +69,7 @@ const MetricsHead = () => (
 export function DeltaTable({ a, b }: { a: SweepRecord[]; b: SweepRecord[] }) {
   return (
     <table className="data-table metrics">
-      <caption>B minus A (percentage points for the percentages; means over trials)</caption>
+      <caption>B minus A (percentage points for the percentages; means over the trials shown)</caption>
       <MetricsHead />
       <tbody>
         {metricDeltas(a, b).map(({ name, before, after }) => (

@@ -19,7 +19,12 @@ export function Presentation({ store, onClose }: { store: AppStore; onClose(): v
   const [side, setSide] = useState<'before' | 'after'>('before');
   const viewport = useViewportHeight();
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useEffect(() => {
+    // as a modal dialog does: focus moves in, and back to what opened it (the Present button) on leaving
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    ref.current?.focus();
+    return () => opener?.focus();
+  }, []);
   const index = (PAPER_PRECISIONS as readonly string[]).indexOf(precision);
   const go = (i: number) =>
     store.getState().setSettings({
@@ -33,6 +38,7 @@ export function Presentation({ store, onClose }: { store: AppStore; onClose(): v
       ArrowLeft: () => go(index - 1),
       ArrowUp: () => go(index - 1),
       s: () => setSide((v) => (v === 'before' ? 'after' : 'before')),
+      S: () => setSide((v) => (v === 'before' ? 'after' : 'before')),
       Escape: onClose,
     };
     const act = keys[e.key];

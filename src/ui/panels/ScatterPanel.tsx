@@ -100,8 +100,8 @@ export function ScatterPanel({ store }: { store: AppStore }) {
         {runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}
         {trial === 'all' ? ', all three trials' : `, quantized ones of trial ${trial}`}, the paper's four
         precisions. Colour = architecture, marker size and shape = precision (more bits, larger); lines join
-        each architecture's precisions from FP32 down (means over trials); both panels share their axes.{' '}
-        <ResultButtons results={results} name={`${dataset}-runs`} />
+        each architecture's precisions from FP32 down (means over the trials shown); both panels share their
+        axes. <ResultButtons results={results} name={`${dataset}-runs`} />
       </p>
       <div className="diagrams">
         <EceScatter results={results} scaling="before" axes={axes} onOpen={openRun} />
