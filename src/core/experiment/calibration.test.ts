@@ -4,19 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { calibrationIndices, trialSeed, withReplacement } from './calibration';
 import { cacheKey } from './cacheKey';
 import { parsePrecision } from './precision';
-import type { RunSpec } from './run';
+import { type RunSpec, paperSpec } from './run';
 import { createRng, permutation } from '../util/random';
 
-const spec = (precision = 'w8a8'): RunSpec => ({
-  dataset: 'mine',
-  arch: 'mobileone_s0',
-  precision: parsePrecision(precision),
-  observer: 'histogram',
-  trial: 0,
-  numBins: 15,
-  testSplit: 'test',
-  calibrationImages: 1024,
-});
+const spec = (precision = 'w8a8'): RunSpec => paperSpec('mine', 'mobileone_s0', parsePrecision(precision), 0);
 
 describe('calibrationIndices', () => {
   it('should take distinct images, the first of a seeded permutation, from a pool at least as large as the request', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_VERSION, type RunIdentity, cacheKey, keyHead } from './cacheKey';
 import { parsePrecision } from './precision';
-import type { RunSpec } from './run';
+import { type RunSpec, paperSpec } from './run';
 import { DEFAULT_SETTINGS, SETTINGS, type SettingDef, type SettingName, valuesOf } from './settings';
 import { toCsv } from './summary';
 
@@ -14,16 +14,7 @@ const ID: RunIdentity = {
   poolCount: 5000,
   backend: 'wasm',
 };
-const SPEC: RunSpec = {
-  dataset: 'retinamnist',
-  arch: 'mobileone_s0',
-  precision: parsePrecision('w4a4'),
-  observer: 'histogram',
-  trial: 0,
-  numBins: 15,
-  testSplit: 'test',
-  calibrationImages: 1024,
-};
+const SPEC = paperSpec('retinamnist', 'mobileone_s0', parsePrecision('w4a4'), 0);
 
 describe('the settings table', () => {
   it('gives each setting a default its codec writes and reads back, and each choice likewise', () => {

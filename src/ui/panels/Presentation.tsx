@@ -17,6 +17,7 @@ export function Presentation({ store, onClose }: { store: AppStore; onClose(): v
   const run = store((s) => s.run);
   const precision = store((s) => s.settings.precision);
   const [side, setSide] = useState<'before' | 'after'>('before');
+  const flip = () => setSide((v) => (v === 'before' ? 'after' : 'before'));
   const viewport = useViewportHeight();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -37,8 +38,8 @@ export function Presentation({ store, onClose }: { store: AppStore; onClose(): v
       ArrowDown: () => go(index + 1),
       ArrowLeft: () => go(index - 1),
       ArrowUp: () => go(index - 1),
-      s: () => setSide((v) => (v === 'before' ? 'after' : 'before')),
-      S: () => setSide((v) => (v === 'before' ? 'after' : 'before')),
+      s: flip,
+      S: flip,
       Escape: onClose,
     };
     const act = keys[e.key];
@@ -66,7 +67,7 @@ export function Presentation({ store, onClose }: { store: AppStore; onClose(): v
           label="Precision"
           onChange={(p) => go((PAPER_PRECISIONS as readonly string[]).indexOf(p))}
         />
-        <button type="button" onClick={() => setSide((v) => (v === 'before' ? 'after' : 'before'))}>
+        <button type="button" onClick={flip}>
           {side === 'before' ? 'After scaling (S)' : 'Before scaling (S)'}
         </button>
         <button type="button" onClick={onClose}>
