@@ -1,6 +1,7 @@
 // Where a batch's time goes on each tfjs backend in Debian's chromium: per backend, the median time of an
-// FP32 forward, a calibration batch and a fake-quant forward of one shipped model, its slowest kernels,
-// and how far its FP32 logits are from the first backend's (a kernel that is fast but wrong shows here).
+// FP32 forward, a calibration batch and a fake-quant forward of one shipped model, the same forward with
+// the four-op fake quant in place of the fused kernel (and the ratio), its slowest kernels, and how far its
+// FP32 logits are from the first backend's (a kernel that is fast but wrong shows here).
 //   npm run bench:kernels [-- --backends wasm,webgl,webgpu --dataset retinamnist --arch mobileone_s0
 //                            --precision w8a8 --batch 32 --reps 3 --tfjs-flags '{"WEBGPU_MATMUL_PROGRAM_TYPE":2}']
 import { parseArgs } from 'node:util';
@@ -57,9 +58,9 @@ async function main() {
       await page.close();
     }
     console.log(
-      `| backend | FP32 forward ms | calibration batch ms | fake-quant forward ms | max abs FP32 logit difference from ${results[0].backend} | slowest kernels in the fake-quant forward (count, ms) |`,
+      `| backend | FP32 forward ms | calibration batch ms | fake-quant forward ms | the same, four-op fake quant | four ops / fused | max abs FP32 logit difference from ${results[0].backend} | slowest kernels in the fake-quant forward (count, ms) |`,
     );
-    console.log('|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const r of results) {
       const total = r.kernels.reduce((a, k) => a + k.ms, 0);
       const top = r.kernels
@@ -68,6 +69,7 @@ async function main() {
         .join(', ');
       console.log(
         `| ${r.backend}${r.adapter ? ` (${r.adapter})` : ''} | ${median(r.forward).toFixed(1)} | ${median(r.calibration).toFixed(1)} | ${median(r.quantized).toFixed(1)} | ` +
+          `${median(r.unfused).toFixed(1)} | ${(median(r.unfused) / median(r.quantized)).toFixed(2)}x | ` +
           `${maxDiff(r.logits, results[0].logits).toExponential(1)} | ${top} |`,
       );
     }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readManifest, readSplit } from '../../src/core/data/bundle';
 import { toModelInput } from '../../src/core/data/preprocess';
 import { parsePrecision } from '../../src/core/experiment/precision';
+import { FAKE_QUANT } from '../../src/core/quant/fakeQuantGpu';
 import { PtqModel } from '../../src/core/quant/ptq';
 import { pickBackend } from '../../src/worker/backend';
 import { fetchBytes, fetchModel } from '../../src/worker/load';
@@ -29,6 +30,9 @@ export interface KernelProfile {
   forward: number[];
   calibration: number[];
   quantized: number[];
+  /** The fake-quant forward with fakeQuantOps's four ops in place of the fused kernel (empty where the
+   * backend has none: cpu). */
+  unfused: number[];
   /** One fake-quant forward, by tfjs kernel (op-level wrappers left out: they repeat their kernels' time). */
   kernels: { name: string; count: number; ms: number }[];
   /** The FP32 logits of the batch, to check one backend against another. */
@@ -69,6 +73,17 @@ async function profileKernels(spec: KernelProfileSpec): Promise<KernelProfile> {
     const calibration = model.needsCalibration ? await timings(spec.reps, () => model.observe(x)) : [];
     model.freeze();
     const quantized = await timings(spec.reps, () => logitsOf(() => model.run(x)));
+    // without its kernel the backend takes fakeQuantTensor's four-op path: the reference for the fused one
+    const fused = tf.getKernel(FAKE_QUANT, backend);
+    let unfused: number[] = [];
+    if (fused) {
+      tf.unregisterKernel(FAKE_QUANT, backend);
+      try {
+        unfused = await timings(spec.reps, () => logitsOf(() => model.run(x)));
+      } finally {
+        tf.registerKernel(fused);
+      }
+    }
     const profile = await tf.profile(() => logitsOf(() => model.run(x)));
     const kernels = new Map<string, { name: string; count: number; ms: number }>();
     for (const k of profile.kernels.filter((k) => !k.name.endsWith('__op'))) {
@@ -84,6 +99,7 @@ async function profileKernels(spec: KernelProfileSpec): Promise<KernelProfile> {
       forward,
       calibration,
       quantized,
+      unfused,
       kernels: [...kernels.values()].sort((a, b) => b.ms - a.ms),
       logits: Array.from(await logitsOf(() => model.fp.run(x))),
     };

@@ -2,17 +2,9 @@
 // qmin, qmax); out = (q - zp) * scale, all float32.
 import * as tf from '@tensorflow/tfjs-core';
 import { f, roundHalfEven } from './f32';
+import { FAKE_QUANT, type FakeQuantAttrs } from './fakeQuantGpu';
 import type { Qparams } from './qparams';
-import {
-  CPP_FLOAT32,
-  type WasmBackend,
-  elementwiseFns,
-  onWasm,
-  shapeBytes,
-  wasmId,
-} from '../util/wasmBackend';
-
-const FAKE_QUANT = 'QcalFakeQuant';
+import { CPP_FLOAT32, type WasmBackend, elementwiseFns, shapeBytes, wasmId } from '../util/wasmBackend';
 
 /**
  * On wasm, the same four ops as fakeQuantOps, but run by the wasm module in place on one output
@@ -29,7 +21,7 @@ function registerWasmKernel(): void {
       const b = backend as unknown as WasmBackend;
       const fns = elementwiseFns(b);
       const x = inputs.x as tf.TensorInfo;
-      const { inv, scale, lo, hi } = attrs as unknown as Record<'inv' | 'scale' | 'lo' | 'hi', number>;
+      const { inv, scale, lo, hi } = attrs as unknown as FakeQuantAttrs;
       const out = b.makeOutput(x.shape, 'float32');
       const factor = b.makeOutput([], 'float32');
       const [xId, outId, factorId] = [x, out, factor].map((t) => wasmId(b, t));
@@ -59,8 +51,10 @@ registerWasmKernel();
  * no later op (conv, add, ReLU, pooling, concat, dense, softmax) can tell -0 from 0.
  */
 export function fakeQuantTensor(x: tf.Tensor, qp: Qparams, quantMin: number, quantMax: number): tf.Tensor {
-  if (!onWasm(x)) return fakeQuantOps(x, qp, quantMin, quantMax);
-  const attrs = {
+  // the fused kernel where the backend has one: wasm here, WebGL and WebGPU in fakeQuantGpu.ts
+  if (x.dtype !== 'float32' || x.size === 0 || !tf.getKernel(FAKE_QUANT, tf.getBackend()))
+    return fakeQuantOps(x, qp, quantMin, quantMax);
+  const attrs: FakeQuantAttrs = {
     inv: f(1 / qp.scale),
     scale: qp.scale,
     lo: quantMin - qp.zeroPoint,
@@ -69,7 +63,7 @@ export function fakeQuantTensor(x: tf.Tensor, qp: Qparams, quantMin: number, qua
   return tf.engine().runKernel(FAKE_QUANT, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
-/** fakeQuantTensor as four tfjs ops, on any backend. */
+/** fakeQuantTensor as four tfjs ops, on any backend (the cpu backend's path, and the fused kernels' reference). */
 export function fakeQuantOps(
   x: tf.Tensor,
   { scale, zeroPoint }: Qparams,
