@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ROOT, loadModelParts, useBackend } from '../../../scripts/nodeTf';
+import { logitAgreement, scaleSpread } from './agreement.testing';
 import { goldenCalibration, goldenSample } from './goldenInputs.testing';
 import { PtqModel } from './ptq';
 
@@ -88,37 +89,16 @@ for (const file of readdirSync(DIR)
         'input observer scale',
       ).toBeLessThanOrEqual(1e-6);
       expect(qp[0].zeroPoint, 'input observer zero point').toBe(g.qparams[0][1]);
-      const logRatios = qp.map((q, i) => Math.abs(Math.log(q.scale / g.qparams[i][0]))).sort((a, b) => a - b);
-      const ranges = {
-        median: logRatios[Math.floor(logRatios.length / 2)],
-        within10: logRatios.filter((r) => r <= Math.log(1.1)).length / logRatios.length,
-        max: logRatios[logRatios.length - 1],
-      };
+      const ranges = scaleSpread(
+        qp.map((q) => q.scale),
+        g.qparams.map(([scale]) => scale),
+      );
       const equal = qp.filter(
         (q, i) =>
           Math.abs(q.scale - g.qparams[i][0]) / g.qparams[i][0] <= 1e-6 && q.zeroPoint === g.qparams[i][1],
       ).length;
       const k = parsed.doc.classes.length;
-      // W4/A4 can quantize all logits to one value (GhostNet-VGG on RetinaMNIST): then compare absolutely
-      const maxLogit = Math.max(...g.logits.map(Math.abs)) || 1;
-      const compare = (got: Float32Array) => {
-        const diffs: number[] = [];
-        let agree = 0;
-        for (let n = 0; n < got.length / k; n++) {
-          let d = 0,
-            ag = 0,
-            ar = 0;
-          for (let j = 0; j < k; j++) {
-            d = Math.max(d, Math.abs(got[n * k + j] - g.logits[n * k + j]));
-            if (got[n * k + j] > got[n * k + ag]) ag = j;
-            if (g.logits[n * k + j] > g.logits[n * k + ar]) ar = j;
-          }
-          diffs.push(d / maxLogit);
-          if (ag === ar) agree++;
-        }
-        diffs.sort((a, b) => a - b);
-        return { n: diffs.length, agree: agree / diffs.length, median: diffs[Math.floor(diffs.length / 2)] };
-      };
+      const compare = (got: Float32Array) => logitAgreement(got, g.logits.slice(0, got.length), k);
       const own = compare(await logitsOf(model, test));
       model.useQparams(g.qparams.map(([scale, zeroPoint]) => ({ scale, zeroPoint })));
       const withTorch = compare(await logitsOf(model, test));
