@@ -1,9 +1,11 @@
 // The lab's speed in a real browser (Debian's chromium, headless), per backend: time to the first
 // reliability diagram on a cold load (fresh profile) and a warm one (same profile: files and results
 // cached), one full quantized run (calibrate 1,024 images, evaluate validation and test), the whole
-// reliability grid, the longest main-thread task meanwhile and while charts of shipped results mount; then the worker's tensor count and the
-// page's JS heap after each of 20 consecutive runs (both must stay flat).
-//   npm run build && npm run bench:browser [-- --backends auto,wasm,webgpu,webgl,cpu --full wasm --runs 20 --grid --grid-limit 1800 --snapshots 1,6,20]
+// reliability grid, the longest main-thread task meanwhile and while charts of shipped results mount; "Compute
+// every run" with 1, 2, ... workers against one; then the worker's tensor count and the page's JS heap after
+// each of 20 consecutive runs (both must stay flat).
+//   npm run build && npm run bench:browser [-- --backends auto,wasm,webgpu,webgl,cpu --full wasm --runs 20 --grid --grid-limit 1800
+//                                           --fill 1,2 --snapshots 1,6,20]
 import { parseArgs } from 'node:util';
 import { type Browser, type CDPSession, type Page, chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, serveVite } from './browser';
@@ -214,6 +216,34 @@ async function drawingFigures(browser: Browser): Promise<string[][]> {
   return rows;
 }
 
+/**
+ * "Compute every run" of RetinaMNIST on wasm from an empty cache (30 runs), with the page told it has as many
+ * cores as the workers wanted (the fill takes one per core: fillWorkerCount), in seconds.
+ */
+async function fillSeconds(browser: Browser, workers: number): Promise<number> {
+  const context = await browser.newContext();
+  // as text: tsx names the getter with a helper (__name) that the page does not have, and the script would throw
+  await context.addInitScript({
+    content: `Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => ${workers} });`,
+  });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/?dataset=retinamnist&view=scatter&backend=wasm&shipped=off`);
+  const group = page.getByRole('group', { name: 'Compute every run' });
+  const button = group.getByRole('button', { name: 'Compute every run of retinamnist' });
+  await button.waitFor({ timeout: 60_000 });
+  const says = workers === 1 ? 'on a second worker' : `on ${workers} workers of its own`;
+  if (!(await group.textContent())?.includes(says)) throw new Error(`the fill panel does not say "${says}"`);
+  const seconds = await timed(async () => {
+    await button.click();
+    await group
+      .getByRole('status')
+      .getByText(/^Done: (\d+) of \1 runs ready/)
+      .waitFor({ timeout: 3_600_000 });
+  });
+  await context.close();
+  return seconds;
+}
+
 type HeapSummary = Map<string, { count: number; bytes: number }>;
 
 /** The page's heap by node type and constructor name (a heap snapshot, which collects garbage first). */
@@ -334,6 +364,8 @@ async function main() {
       'grid-limit': { type: 'string', default: '1800' }, // seconds; a slower grid is reported as 'over N'
       // heap snapshots after these runs, and what grew between them (e.g. 1,6,20)
       snapshots: { type: 'string', default: '' },
+      // "Compute every run" with these numbers of workers ('' for none)
+      fill: { type: 'string', default: '1,2' },
     },
   });
   const full = values.full!.split(',');
@@ -371,6 +403,19 @@ async function main() {
           `| ${f.backend} | ${f.at.toFixed(1)} | ${f.duration.toFixed(0)} | ${f.blocking.toFixed(0)} | ${f.render.toFixed(0)} | ${f.scripts.join('; ').replace(/\|/g, '/') || '-'} |`,
         );
     }
+    const fills = values.fill!.split(',').filter(Boolean).map(Number);
+    if (fills.length) {
+      console.log('\n| "Compute every run" of retinamnist on wasm (30 runs) | s | speed-up on one worker |');
+      console.log('|---|---|---|');
+      let one: number | undefined;
+      for (const w of fills) {
+        const s = await fillSeconds(browser, w);
+        if (w === 1) one = s;
+        console.log(
+          `| ${w} worker${w === 1 ? '' : 's'} | ${s.toFixed(1)} | ${one ? `${(one / s).toFixed(2)}x` : '-'} |`,
+        );
+      }
+    }
     if (Number(values.runs) === 0) return;
     console.log('\n| run | settings | worker tensors | worker MiB | page JS heap MiB |');
     console.log('|---|---|---|---|---|');
@@ -385,7 +430,11 @@ async function main() {
     );
   } finally {
     await browser.close();
-    process.kill(-server.pid!);
+    try {
+      process.kill(-server.pid!);
+    } catch {
+      /* the server has stopped already */
+    }
   }
 }
 

@@ -22,6 +22,7 @@ export class LabClient {
   constructor(
     private readonly events: ClientEvents,
     private force?: BackendName,
+    private readonly threads?: number,
   ) {
     this.start();
   }
@@ -30,7 +31,7 @@ export class LabClient {
     this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<Response>) => this.receive(ev.data);
     this.worker.onerror = (ev) => this.crash(ev.message || 'the worker stopped');
-    this.send({ type: 'init', force: this.force });
+    this.send({ type: 'init', force: this.force, threads: this.threads });
     for (const m of this.userFiles.values()) this.send(m);
   }
 

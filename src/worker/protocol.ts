@@ -20,7 +20,8 @@ export interface PartialReports {
 }
 
 export type Request =
-  | { type: 'init'; force?: BackendName }
+  /** `threads`: wasm's threads where its threaded build runs (tfjs's default: one per core). */
+  | { type: 'init'; force?: BackendName; threads?: number }
   | { type: 'run'; runId: number; spec: RunSpec }
   | { type: 'cancel'; runId: number }
   /** The user's own files (checked by the page first); they take the place of any same-named ones. */

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { calibrationReport } from '../core/calib/report';
 import { blobFetcher, readManifestHashed, readSplit } from '../core/data/bundle';
 import { type RunInputs, runExperiment } from '../core/experiment/run';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { pickBackend } from './backend';
 import { fetchBytes, fetchModel, parseModel } from './load';
 import type { Request, Response } from './protocol';
@@ -120,6 +120,7 @@ self.onmessage = (ev: MessageEvent<Request>) => {
   const m = ev.data;
   switch (m.type) {
     case 'init':
+      if (m.threads) setThreadsCount(m.threads); // before the backend starts, which reads it once
       pickBackend(m.force).then(
         ({ backend, attempts }) => {
           watchGpu();

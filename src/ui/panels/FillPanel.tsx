@@ -1,9 +1,11 @@
 // The button that computes every run of the dataset in the background, with its progress.
 import type { AppStore } from '../store';
+import { fillWorkerCount } from '../useFill';
 
 export function FillPanel({ store, fill }: { store: AppStore; fill: { start(): void; stop(): void } }) {
   const state = store((s) => s.fill);
   const dataset = store((s) => s.settings.dataset);
+  const workers = fillWorkerCount(navigator.hardwareConcurrency);
   return (
     <div className="fill" role="group" aria-label="Compute every run">
       {state.status === 'running' ? (
@@ -16,8 +18,9 @@ export function FillPanel({ store, fill }: { store: AppStore; fill: { start(): v
         <p>
           <button onClick={fill.start}>Compute every run of {dataset}</button>{' '}
           <span className="muted">
-            every model at FP32 and at W8/A8, W4/A8, W4/A4 in three trials, on a second worker; results go to
-            the cache.
+            every model at FP32 and at W8/A8, W4/A8, W4/A4 in three trials, on{' '}
+            {workers === 1 ? 'a second worker' : `${workers} workers of its own, one run each at a time`};
+            results go to the cache.
           </span>
         </p>
       )}
