@@ -9,6 +9,7 @@ const GOLDENS = [
   'models',
   'ptq',
   'ptq-exact',
+  'sqnr',
   'int8',
   'fixtures',
   'pathmnist-bundle',

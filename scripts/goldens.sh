@@ -11,6 +11,7 @@ GOLDEN_WRITERS=(
   "golden observer qparams (torch.ao.quantization)|$PY training/reference/golden_quant.py"
   "golden logits of shipped and random models (PyTorch)|$PY training/reference/golden_models.py"
   "golden PTQ of shipped and random models (PyTorch)|$PY training/reference/golden_ptq.py"
+  "golden per-tensor SQNR of the RetinaMNIST models (PyTorch numeric suite)|$PY training/reference/golden_sqnr.py"
   "golden PTQ in exact arithmetic of shipped models (PyTorch)|$PY training/reference/golden_exact.py"
   "golden int8 logits of shipped models (PyTorch, oneDNN)|$PY training/reference/golden_int8.py"
   "import PathMNIST-layout fixture (CLI)|npm run -s import -- golden/out/fixtures/pathmnist.npz --out golden/out/pathmnist-bundle --force"

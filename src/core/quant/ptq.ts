@@ -174,17 +174,24 @@ export class ActivationObservers {
     this.qparams = qparams.map((q) => ({ ...q }));
   }
 
+  /** The observers of a node's output, in order (none where torch does not observe). */
+  observersAt(node: string): readonly number[] {
+    return this.events.get(node) ?? [];
+  }
+
   /** The fake quants a node's output gets at inference, in order (none where torch does not observe). */
   at(node: string): Qparams[] {
     const qp = this.freeze();
-    return (this.events.get(node) ?? []).map((obs) => qp[obs]);
+    return this.observersAt(node).map((obs) => qp[obs]);
   }
 }
 
 export class PtqModel {
   readonly fp: GraphModel;
-  private readonly q: GraphModel;
-  private readonly act?: ActivationObservers;
+  /** The graph with quantized weights (fp itself where weights stay float). */
+  readonly q: GraphModel;
+  /** The activation observers (none where activations stay float). */
+  readonly act?: ActivationObservers;
 
   constructor(
     parsed: ParsedGraph,
