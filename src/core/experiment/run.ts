@@ -194,6 +194,54 @@ function topLabels(logits: Float32Array, k: number): RunResult['predictions'] {
   return { pred: Array.from(p.pred), conf: Array.from(p.conf, (c) => Math.round(c * 1e5) / 1e5) };
 }
 
+/** The trial's seeded draw from the pool: its record, and its images as model input in calibration
+ * batches (each tensor the caller's to dispose). */
+export function calibrationDraw(
+  inputs: RunInputs,
+  spec: Pick<RunSpec, 'trial' | 'calibrationImages'>,
+): { record: NonNullable<RunResult['calibration']>; batches(): Generator<tf.Tensor4D> } {
+  const seed = trialSeed(spec.trial);
+  const idx = calibrationIndices(inputs.pool.count, seed, spec.calibrationImages);
+  const calib = subset(inputs.pool, idx, inputs.image);
+  return {
+    record: {
+      seed,
+      images: calib.count,
+      ...(withReplacement(inputs.pool.count, calib.count) ? { pool: inputs.pool.count } : {}),
+    },
+    *batches() {
+      for (let s = 0; s < calib.count; s += CALIBRATION_BATCH) {
+        const n = Math.min(CALIBRATION_BATCH, calib.count - s);
+        const x = toModelInput(calib.images, inputs.image, inputs.parsed.doc.input, s, n);
+        yield tf.tensor4d(x, [n, 32, 32, 3]);
+      }
+    },
+  };
+}
+
+/** Calibrates the model on the trial's draw (nothing where activations stay float); returns its record. */
+export async function calibrate(
+  model: PtqModel,
+  inputs: RunInputs,
+  spec: Pick<RunSpec, 'trial' | 'calibrationImages'>,
+  opts: Pick<RunOptions, 'signal' | 'onProgress'> = {},
+): Promise<RunResult['calibration']> {
+  if (!model.needsCalibration) return null;
+  const draw = calibrationDraw(inputs, spec);
+  let done = 0;
+  for (const x of draw.batches()) {
+    try {
+      throwIfAborted(opts.signal);
+      await model.observe(x);
+      done += x.shape[0];
+    } finally {
+      x.dispose();
+    }
+    opts.onProgress?.({ phase: 'calibrate', done, total: draw.record.images });
+  }
+  return draw.record;
+}
+
 export async function runExperiment(
   inputs: RunInputs,
   spec: RunSpec,
@@ -226,28 +274,7 @@ export async function runExperiment(
   });
   let deployed: Int8Model | undefined;
   try {
-    let calibration: RunResult['calibration'] = null;
-    if (model.needsCalibration) {
-      const seed = trialSeed(spec.trial);
-      const idx = calibrationIndices(inputs.pool.count, seed, spec.calibrationImages);
-      const calib = subset(inputs.pool, idx, inputs.image);
-      for (let s = 0; s < calib.count; s += CALIBRATION_BATCH) {
-        throwIfAborted(opts.signal);
-        const n = Math.min(CALIBRATION_BATCH, calib.count - s);
-        const x = tf.tensor4d(toModelInput(calib.images, inputs.image, doc.input, s, n), [n, 32, 32, 3]);
-        try {
-          await model.observe(x);
-        } finally {
-          x.dispose();
-        }
-        opts.onProgress?.({ phase: 'calibrate', done: s + n, total: calib.count });
-      }
-      calibration = {
-        seed,
-        images: calib.count,
-        ...(withReplacement(inputs.pool.count, calib.count) ? { pool: inputs.pool.count } : {}),
-      };
-    }
+    const calibration = await calibrate(model, inputs, spec, opts);
     const qparams = model.freeze();
     // int8: calibrated as above (the same qparams), then evaluated with integer arithmetic
     if (int8)
