@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parsePrecision, precisionTitle } from '../src/core/experiment/precision';
-import { calibrate, calibrationDraw, paperSpec } from '../src/core/experiment/run';
+import { calibrationDraw, paperSpec } from '../src/core/experiment/run';
 import { PtqModel } from '../src/core/quant/ptq';
 import { type LayerKind, tensorSqnr } from '../src/core/quant/sqnr';
 import { loadRunInputs, useBackend } from './nodeTf';
@@ -34,15 +34,15 @@ async function main() {
   const inputs = await loadRunInputs(values.dataset!, values.arch!);
   const spec = paperSpec(values.dataset!, values.arch!, precision, trial - 1);
   const model = new PtqModel(inputs.parsed, inputs.weights, { ...precision, observer: spec.observer });
+  // the trial's draw, once: it calibrates the model, then the SQNR is measured over it
+  const draw = calibrationDraw(inputs, spec);
+  const batches = [...draw.batches()];
   try {
-    const record = await calibrate(model, inputs, spec);
-    const batches = [...calibrationDraw(inputs, spec).batches()];
-    const got = await tensorSqnr(inputs.parsed, inputs.weights, model, batches).finally(() =>
-      batches.forEach((b) => b.dispose()),
-    );
+    if (model.needsCalibration) for (const x of batches) await model.observe(x);
+    const got = await tensorSqnr(inputs.parsed, inputs.weights, model, batches);
     console.log(
       `${values.dataset} ${values.arch} ${precisionTitle(precision)}, trial ${trial}: SQNR in dB over the ` +
-        `${record?.images ?? batches.reduce((n, b) => n + b.shape[0], 0)} calibration images (higher is less noise)\n`,
+        `${draw.record.images} calibration images (higher is less noise)\n`,
     );
     if (got.activations.length) {
       console.log('| # | activation | kind | shape | local | cumulative |');
@@ -70,9 +70,13 @@ async function main() {
       console.log(`| ${kind} | ${[...cells(a), ...cells(w)].join(' | ')} |`);
     }
     if (values.json)
-      await writeFile(values.json, JSON.stringify({ spec, calibration: record, ...got }, null, 1));
+      await writeFile(
+        values.json,
+        JSON.stringify({ spec, calibration: model.needsCalibration ? draw.record : null, ...got }, null, 1),
+      );
   } finally {
     model.dispose();
+    batches.forEach((b) => b.dispose());
   }
 }
 

@@ -220,7 +220,7 @@ export function calibrationDraw(
 }
 
 /** Calibrates the model on the trial's draw (nothing where activations stay float); returns its record. */
-export async function calibrate(
+async function calibrate(
   model: PtqModel,
   inputs: RunInputs,
   spec: Pick<RunSpec, 'trial' | 'calibrationImages'>,

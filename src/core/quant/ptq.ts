@@ -188,8 +188,7 @@ export class ActivationObservers {
 
 export class PtqModel {
   readonly fp: GraphModel;
-  /** The graph with quantized weights (fp itself where weights stay float). */
-  readonly q: GraphModel;
+  private readonly q: GraphModel;
   /** The activation observers (none where activations stay float). */
   readonly act?: ActivationObservers;
 
@@ -215,17 +214,26 @@ export class PtqModel {
     return this.act?.batchesObserved ?? 0;
   }
 
+  /** One FP32 forward pass's tensors that torch observes, in network order; the caller disposes them. */
+  observedTensors(x: tf.Tensor4D): [GraphNode, tf.Tensor][] {
+    const act = this.act;
+    check(act, 'this precision has float activations: nothing is observed');
+    const seen: [GraphNode, tf.Tensor][] = [];
+    this.fp
+      .run(x, (node, out) => {
+        if (act.observes(node.name)) seen.push([node, tf.keep(out.clone())]);
+        return out;
+      })
+      .dispose();
+    return seen;
+  }
+
   /** One calibration batch: an FP32 forward pass whose observed tensors go to their observers, in order. */
   async observe(x: tf.Tensor4D): Promise<void> {
     const act = this.act;
     check(act, 'this precision has float activations: there is nothing to calibrate');
     act.checkCalibrating();
-    const seen: [GraphNode, tf.Tensor][] = [];
-    const logits = this.fp.run(x, (node, out) => {
-      if (act.observes(node.name)) seen.push([node, tf.keep(out.clone())]);
-      return out;
-    });
-    logits.dispose();
+    const seen = this.observedTensors(x);
     try {
       for (const [node, t] of seen) act.observe(node.name, (await t.data()) as Float32Array);
     } finally {
@@ -245,14 +253,21 @@ export class PtqModel {
     this.act.useQparams(qparams);
   }
 
-  /** Fake-quant logits (N, classes). The caller disposes them. */
-  run(x: tf.Tensor4D): tf.Tensor2D {
+  /**
+   * Fake-quant logits (N, classes). The caller disposes them. `onFakeQuant` hears each activation fake
+   * quant's output: its node, its place among that node's fake quants, and the tensor (kept only if kept).
+   */
+  run(x: tf.Tensor4D, onFakeQuant?: (node: GraphNode, k: number, y: tf.Tensor) => void): tf.Tensor2D {
     const act = this.act;
     if (!act) return this.q.run(x);
     act.freeze();
     const { quantMin, quantMax } = act.clampRange;
     return this.q.run(x, (node, out) =>
-      act.at(node.name).reduce((y, qp) => fakeQuantTensor(y, qp, quantMin, quantMax), out),
+      act.at(node.name).reduce((y, qp, k) => {
+        const z = fakeQuantTensor(y, qp, quantMin, quantMax);
+        onFakeQuant?.(node, k, z);
+        return z;
+      }, out),
     );
   }
 

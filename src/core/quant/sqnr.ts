@@ -99,26 +99,13 @@ async function activationSqnr(
   const cumulative = events.map(() => new Power());
   const shapes = new Map<string, number[]>();
   for (const x of batches) {
-    // the FP32 tensors, and each fake quant of them alone
-    const fp = new Map<string, tf.Tensor>();
-    model.fp
-      .run(x, (node, out) => {
-        if (act.observersAt(node.name).length) fp.set(node.name, tf.keep(out.clone()));
-        return out;
-      })
-      .dispose();
-    // the quantized model's tensor after each of its fake quants
+    // the FP32 tensors (each fake-quantized alone below), and the quantized model's after each fake quant
+    const fp = new Map(model.observedTensors(x).map(([node, t]) => [node.name, t]));
     const q = new Map<string, tf.Tensor[]>();
-    model.q
-      .run(x, (node, out) => {
-        const after: tf.Tensor[] = [];
-        const y = act.at(node.name).reduce((t, qp) => {
-          const next = fakeQuantTensor(t, qp, quantMin, quantMax);
-          after.push(tf.keep(next.clone()));
-          return next;
-        }, out);
-        if (after.length) q.set(node.name, after);
-        return y;
+    model
+      .run(x, (node, k, y) => {
+        if (k === 0) q.set(node.name, []);
+        q.get(node.name)!.push(tf.keep(y.clone()));
       })
       .dispose();
     try {
