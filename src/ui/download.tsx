@@ -102,7 +102,8 @@ export async function svgToPng({ svg, width, height }: SvgDoc, scale = 2): Promi
   );
 }
 
-const slug = (s: string) =>
+/** A file name's stem from a figure's or a run's name. */
+export const slug = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

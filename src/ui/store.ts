@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { BundleManifest } from '../core/data/bundle';
 import type { Phase, RunResult } from '../core/experiment/run';
+import type { Sensitivity } from '../core/experiment/sensitivity';
 import type { SweepRecord } from '../core/experiment/summary';
 import type { BackendAttempt, BackendName, PartialReports } from '../worker/protocol';
 import type { ModelEntry } from './useModelIndex';
@@ -65,6 +66,14 @@ export type RunState =
   | { status: 'done'; results: ShownResult[]; obtained: Obtained[] }
   | { status: 'error'; message: string };
 
+/** The layer-by-layer view's sensitivity: what is known so far while it runs, and after a cancel. */
+export type LayersState =
+  | { status: 'idle' }
+  | { status: 'running'; value?: Sensitivity; done: number; total: number; since: number }
+  | { status: 'done'; value: Sensitivity }
+  | { status: 'cancelled'; value?: Sensitivity }
+  | { status: 'error'; message: string };
+
 /** The background run of every configuration of a dataset (useFill). */
 export type FillState =
   | { status: 'idle' }
@@ -88,6 +97,7 @@ export interface AppState {
   compare: (ShownResult[] | undefined)[];
   /** The FP32 run of the single view's model, for the gallery's before-quantization column. */
   fp32: ShownResult | null;
+  layers: LayersState;
   notices: string[];
   fill: FillState;
   manifest: Load<BundleManifest>;
@@ -109,6 +119,7 @@ export const createAppStore = (initial: Settings = DEFAULT_SETTINGS, notices: st
     grid: {},
     compare: [],
     fp32: null,
+    layers: { status: 'idle' },
     fill: { status: 'idle' },
     manifest: { status: 'idle' },
     preview: { status: 'idle' },

@@ -5,7 +5,7 @@ import type { Settings } from '../core/experiment/settings';
 import { datasetMessage, modelMessage } from './runs';
 import type { AppStore } from './store';
 import type { UserBundle, UserModel } from './userFiles';
-import { useCompareRuns, useGridRuns, useSingleRun } from './useViewRuns';
+import { useCompareRuns, useGridRuns, useLayersRun, useSingleRun } from './useViewRuns';
 import { useWorker } from './useWorker';
 
 export interface Lab {
@@ -26,10 +26,15 @@ export function useLab(store: AppStore): Lab {
   useSingleRun(store, worker, { liveRequest, recomputed });
   useGridRuns(store, worker, { liveRequest, recomputed });
   useCompareRuns(store, worker, { liveRequest, recomputed });
+  useLayersRun(store, worker, { liveRequest, recomputed });
   return {
     cancel: () => {
       client.current?.cancel();
-      store.setState({ run: { status: 'cancelled' } });
+      if (store.getState().settings.view === 'layers')
+        store.setState(({ layers: l }) => ({
+          layers: { status: 'cancelled', value: 'value' in l ? l.value : undefined },
+        }));
+      else store.setState({ run: { status: 'cancelled' } });
     },
     recompute: () => {
       liveRequest.current = store.getState().settings;

@@ -3,6 +3,7 @@
 // late result overwrites a newer view, and leaving a view stops its run.
 import { useEffect } from 'react';
 import { precisionLabel } from '../core/experiment/precision';
+import type { Sensitivity } from '../core/experiment/sensitivity';
 import type { Settings } from '../core/experiment/settings';
 import { gridCells } from './gridCells';
 import { findModel, missingModel, obtain, obtainTrials, runInOrder, specOf, unreported } from './runs';
@@ -99,6 +100,50 @@ export function useGridRuns(store: AppStore, { client, onTrial }: Worker, { reco
       onTrial,
     );
   }, [store, settings, ready, models, recomputed]); // recomputed: "Run again" after a cancel
+}
+
+/** Sensitivities computed in this page, by settings and weights: coming back to a model shows it at once. */
+const sensitivities = new Map<string, Sensitivity>();
+
+/** The layer-by-layer view: the settings' model, precision and trial (the first where all are shown), streamed. */
+export function useLayersRun(store: AppStore, { client }: Worker, { recomputed }: Reruns): void {
+  const { settings, ready, models } = useViewInputs(store);
+  useEffect(() => {
+    const c = client.current;
+    if (!ready || !c || !models || settings.view !== 'layers') return;
+    const entry = findModel(models, settings);
+    if (!entry) {
+      c.cancel();
+      store.setState({ layers: { status: 'error', message: missingModel(models, settings) } });
+      return;
+    }
+    const spec = specOf(settings);
+    const backend = store.getState().backend;
+    const key = `${entry.sha256}|${backend && 'name' in backend ? backend.name : ''}|${JSON.stringify(spec)}`;
+    const known = sensitivities.get(key);
+    if (known) {
+      store.setState({ layers: { status: 'done', value: known } });
+      return;
+    }
+    let live = true;
+    const since = performance.now();
+    store.setState({ layers: { status: 'running', done: 0, total: 0, since } });
+    c.sensitivity(spec, (value, done, total) => {
+      if (live) store.setState({ layers: { status: 'running', value, done, total, since } });
+    }).then(
+      (value) => {
+        sensitivities.set(key, value);
+        if (live) store.setState({ layers: { status: 'done', value } });
+      },
+      (e: Error) => {
+        if (live && !unreported(e)) store.setState({ layers: { status: 'error', message: e.message } });
+      },
+    );
+    return () => {
+      live = false;
+      if (store.getState().settings.view !== 'layers') c.cancel();
+    };
+  }, [store, settings, ready, models, recomputed]);
 }
 
 /** The compare view: both sides, A then B. */

@@ -1,6 +1,7 @@
 // The page's side of the worker: one run at a time (a new run cancels the old one), stale messages
 // dropped by runId, and a crashed worker (or one whose GPU device was lost) replaced by a new one.
 import type { RunResult, RunSpec } from '../core/experiment/run';
+import type { Sensitivity } from '../core/experiment/sensitivity';
 import type { BackendAttempt, BackendName, Request, Response } from './protocol';
 
 export interface ClientEvents {
@@ -12,7 +13,13 @@ export interface ClientEvents {
 export class LabClient {
   private worker!: Worker;
   private runId = 0;
-  private pending?: { runId: number; resolve(r: RunResult): void; reject(e: Error): void };
+  /** The one request under way: a run, or a sensitivity request (whose updates go to onSensitivity). */
+  private pending?: {
+    runId: number;
+    resolve(r: RunResult | Sensitivity): void;
+    reject(e: Error): void;
+    onSensitivity?: (s: Sensitivity, done: number, total: number) => void;
+  };
   private memoryWaiters: ((m: { numTensors: number; numBytes: number }) => void)[] = [];
   private backendName?: BackendName;
   private readyWaiters: ((b: BackendName) => void)[] = [];
@@ -57,9 +64,12 @@ export class LabClient {
       return this.events.onCrash(m.type === 'error' ? m.message : 'unknown worker error');
     if (!this.pending || m.runId !== this.pending.runId) return; // a stale run
     if (m.type === 'progress') return this.events.onProgress(m);
+    if (m.type === 'sensitivity' && !m.sensitivity.complete)
+      return this.pending.onSensitivity?.(m.sensitivity, m.done, m.total);
     const p = this.pending;
     this.pending = undefined;
     if (m.type === 'result') p.resolve(m.result);
+    else if (m.type === 'sensitivity') p.resolve(m.sensitivity);
     else if (m.type === 'error') p.reject(Object.assign(new Error(m.message), { cancelled: m.cancelled }));
   }
 
@@ -86,11 +96,26 @@ export class LabClient {
   }
 
   run(spec: RunSpec): Promise<RunResult> {
+    return this.request((runId) => ({ type: 'run', runId, spec })) as Promise<RunResult>;
+  }
+
+  /** A model's per-layer sensitivity; `onUpdate` hears what is known so far, step by step. */
+  sensitivity(
+    spec: RunSpec,
+    onUpdate: (s: Sensitivity, done: number, total: number) => void,
+  ): Promise<Sensitivity> {
+    return this.request((runId) => ({ type: 'sensitivity', runId, spec }), onUpdate) as Promise<Sensitivity>;
+  }
+
+  private request(
+    message: (runId: number) => Request,
+    onSensitivity?: (s: Sensitivity, done: number, total: number) => void,
+  ): Promise<RunResult | Sensitivity> {
     if (this.pending) this.cancel();
     const runId = ++this.runId;
     return new Promise((resolve, reject) => {
-      this.pending = { runId, resolve, reject };
-      this.send({ type: 'run', runId, spec });
+      this.pending = { runId, resolve, reject, onSensitivity };
+      this.send(message(runId));
     });
   }
 

@@ -2,6 +2,7 @@
 // drops anything from a run it has since replaced or cancelled.
 import type { CalibrationReport } from '../core/calib/report';
 import type { Phase, RunResult, RunSpec } from '../core/experiment/run';
+import type { Sensitivity } from '../core/experiment/sensitivity';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -23,6 +24,8 @@ export type Request =
   /** `threads`: wasm's threads where its threaded build runs (tfjs's default: one per core). */
   | { type: 'init'; force?: BackendName; threads?: number }
   | { type: 'run'; runId: number; spec: RunSpec }
+  /** Per-layer sensitivity of the spec's model and precision (sensitivity.ts), streamed as it goes. */
+  | { type: 'sensitivity'; runId: number; spec: RunSpec }
   | { type: 'cancel'; runId: number }
   /** The user's own files (checked by the page first); they take the place of any same-named ones. */
   | { type: 'addDataset'; name: string; files: Record<string, Blob> }
@@ -37,6 +40,8 @@ export type Response =
   | { type: 'ready'; backend: BackendName; attempts: BackendAttempt[] }
   | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; partial?: PartialReports }
   | { type: 'result'; runId: number; result: RunResult }
+  /** What is known so far of a sensitivity request (`sensitivity.complete` on the last). */
+  | { type: 'sensitivity'; runId: number; sensitivity: Sensitivity; done: number; total: number }
   | { type: 'error'; runId?: number; message: string; cancelled?: boolean }
   | { type: 'memory'; numTensors: number; numBytes: number }
   /** The WebGPU device is gone (driver reset, GPU removed, the test hook): the worker is done for. */

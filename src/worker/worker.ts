@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { calibrationReport } from '../core/calib/report';
 import { blobFetcher, readManifestHashed, readSplit } from '../core/data/bundle';
-import { type RunInputs, runExperiment } from '../core/experiment/run';
+import { type RunInputs, type RunSpec, runExperiment } from '../core/experiment/run';
+import { runSensitivity } from '../core/experiment/sensitivity';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { pickBackend } from './backend';
 import { fetchBytes, fetchModel, parseModel } from './load';
@@ -79,16 +80,28 @@ function watchGpu(): void {
 
 let current: { runId: number; ctl: AbortController } | undefined;
 
-async function run(runId: number, spec: Extract<Request, { type: 'run' }>['spec']): Promise<void> {
+/** Runs one request as the current one (cancelling the one before); its failure is posted, a cancel says so. */
+async function asCurrent(runId: number, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
   current?.ctl.abort();
   const ctl = new AbortController();
   current = { runId, ctl };
-  let lastPost = 0;
   try {
+    await work(ctl.signal);
+  } catch (e) {
+    const cancelled = e instanceof DOMException && e.name === 'AbortError';
+    post({ type: 'error', runId, message: e instanceof Error ? e.message : String(e), cancelled });
+  } finally {
+    if (current?.runId === runId) current = undefined;
+  }
+}
+
+const run = (runId: number, spec: RunSpec) =>
+  asCurrent(runId, async (signal) => {
+    let lastPost = 0;
     const inputs = await loadInputs(spec.dataset, spec.arch, spec.testSplit);
     const k = inputs.parsed.doc.classes.length;
     const result = await runExperiment(inputs, spec, {
-      signal: ctl.signal,
+      signal,
       keepTestLogits: true, // the page's temperature slider rescales them
       onProgress: (p) => {
         const now = performance.now();
@@ -108,13 +121,21 @@ async function run(runId: number, spec: Extract<Request, { type: 'run' }>['spec'
       },
     });
     post({ type: 'result', runId, result });
-  } catch (e) {
-    const cancelled = e instanceof DOMException && e.name === 'AbortError';
-    post({ type: 'error', runId, message: e instanceof Error ? e.message : String(e), cancelled });
-  } finally {
-    if (current?.runId === runId) current = undefined;
-  }
-}
+  });
+
+const sensitivity = (runId: number, spec: RunSpec) =>
+  asCurrent(runId, async (signal) => {
+    const inputs = await loadInputs(spec.dataset, spec.arch, spec.testSplit);
+    let step = { done: 0, total: 1 };
+    const s = await runSensitivity(inputs, spec, {
+      signal,
+      onUpdate: (snapshot, at) => {
+        step = at;
+        post({ type: 'sensitivity', runId, sensitivity: snapshot, ...at });
+      },
+    });
+    post({ type: 'sensitivity', runId, sensitivity: s, ...step });
+  });
 
 self.onmessage = (ev: MessageEvent<Request>) => {
   const m = ev.data;
@@ -137,6 +158,9 @@ self.onmessage = (ev: MessageEvent<Request>) => {
       break;
     case 'run':
       void run(m.runId, m.spec);
+      break;
+    case 'sensitivity':
+      void sensitivity(m.runId, m.spec);
       break;
     case 'addDataset':
       userData.set(m.name, m.files);

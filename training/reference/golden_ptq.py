@@ -99,12 +99,12 @@ def calibration_batches(doc, count=CALIBRATION_IMAGES):
     return [xp[i:i + BATCH] for i in range(0, len(xp), BATCH)]
 
 
-def quantize_weights(doc, weights, bits, only=None, clamp='bits'):
-    """The weights file with every conv and dense weight (or only node `only`'s) fake-quantized
-    (clamp: int8.clamp_range)."""
+def quantize_weights(doc, weights, bits, only=None, clamp='bits', skip=None):
+    """The weights file with every conv and dense weight (or only node `only`'s, or all but node `skip`'s)
+    fake-quantized (clamp: int8.clamp_range)."""
     buf = np.frombuffer(weights, '<f4').copy()
     for nd in doc['nodes']:
-        if nd['op'] not in ('conv2d', 'dense') or only not in (None, nd['name']):
+        if nd['op'] not in ('conv2d', 'dense') or only not in (None, nd['name']) or nd['name'] == skip:
             continue
         r = nd['weight']
         span = export.weight_span(r)

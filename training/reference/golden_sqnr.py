@@ -5,6 +5,8 @@ TEST_IMAGES of that golden's test sample, all in one tensor per node. For every 
 network order: local (that fake quant alone, on the FP32 model's tensor) and cumulative (the quantized
 model's tensor after it, weights and every earlier fake quant included, against FP32's); for every conv and
 dense layer: its weights fake-quantized per channel against its float ones. None where the two are equal.
+Also, at MASKED_PRECISION on the first MASKED_IMAGES, the logits of the one-at-a-time runs
+(src/core/experiment/sensitivity.ts): for every such tensor, the model with only it quantized and with all but it.
 
   /usr/bin/python3 training/reference/golden_sqnr.py
 """
@@ -26,6 +28,8 @@ import int8  # noqa: E402
 OUT = os.path.join(golden_ptq.ROOT, 'golden', 'out', 'sqnr')
 PRECISIONS = ((4, 8), (4, 4))
 TEST_IMAGES = 64
+MASKED_PRECISION = (4, 8)  # the masks are the same at every precision; one keeps CI short
+MASKED_IMAGES = 16
 
 
 def sqnr(x, y):
@@ -66,6 +70,40 @@ def tensor_sqnr(doc, weights, qp, x, w_bits, a_bits):
     return activations, layers
 
 
+def masked_logits(doc, weights, qp, x, w_bits, a_bits):
+    """[{type, node, index, only, allBut}]: logits (row-major) with one tensor quantized alone, and all but it;
+    tensors in network order, each layer's weights before its output's fake quants."""
+    by_node = export.observers_by_node(doc)
+    qmin, qmax = int8.clamp_range(a_bits, False, 'bits')
+    events = [(nd['name'], o) for nd in doc['nodes'] for o in by_node[nd['name']]]
+
+    def run(w, keep):
+        count = iter(range(len(events)))
+
+        def tap(nd, y):
+            for o in by_node[nd['name']]:
+                e = next(count)
+                if keep(e):
+                    y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], qmin, qmax)
+            return y
+        with torch.no_grad():
+            return export.run_graph(doc, w, x, tap=tap).reshape(-1).tolist()
+    rows = []
+    q_all = golden_ptq.quantize_weights(doc, weights, w_bits)
+    layer = event = 0
+    for nd in doc['nodes']:
+        if nd['op'] in ('conv2d', 'dense'):
+            rows.append(dict(type='weights', node=nd['name'], index=layer,
+                             only=run(golden_ptq.quantize_weights(doc, weights, w_bits, only=nd['name']), lambda e: False),
+                             allBut=run(golden_ptq.quantize_weights(doc, weights, w_bits, skip=nd['name']), lambda e: True)))
+            layer += 1
+        for _ in by_node[nd['name']]:
+            rows.append(dict(type='activation', node=nd['name'], index=event,
+                             only=run(weights, lambda e, i=event: e == i), allBut=run(q_all, lambda e, i=event: e != i)))
+            event += 1
+    return rows
+
+
 def main():
     torch.set_num_threads(2)
     torch.set_flush_denormal(True)
@@ -77,9 +115,12 @@ def main():
             with open(os.path.join(golden_ptq.OUT, f"{doc['name']}-w{w_bits}a{a_bits}.json")) as f:
                 qp = json.load(f)['qparams']
             activations, layers = tensor_sqnr(doc, weights, qp, x, w_bits, a_bits)
+            masked = (masked_logits(doc, weights, qp, x[:MASKED_IMAGES], w_bits, a_bits)
+                      if (w_bits, a_bits) == MASKED_PRECISION else [])
             with open(os.path.join(OUT, f"{doc['name']}-w{w_bits}a{a_bits}.json"), 'w') as f:
                 json.dump(dict(model=os.path.relpath(os.path.dirname(path), golden_ptq.ROOT), wBits=w_bits, aBits=a_bits,
-                               split=split, indices=indices, qparams=qp, activations=activations, weights=layers), f)
+                               split=split, indices=indices, qparams=qp, activations=activations, weights=layers,
+                               masked=masked), f)
             worst = min((a for a in activations if a['cumulative'] is not None), key=lambda a: a['cumulative'])
             print(f"{doc['name']} W{w_bits}A{a_bits}: {len(activations)} fake quants, {len(layers)} weights; "
                   f"lowest cumulative SQNR {worst['cumulative']:.1f} dB at {worst['node']}")

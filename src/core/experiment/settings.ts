@@ -29,7 +29,7 @@ export interface SettingDef<T> {
    * made without, or a value that cannot change this run). A setting without `key` changes no number. */
   key?: (s: RunSpec, id: RunIdentity) => string | undefined;
   /** Its column in the CSV of results. */
-  csv?: { column: string; value: (r: SweepRecord) => string | number };
+  csv?: { column: string; value: (r: Pick<SweepRecord, 'spec' | 'backend'>) => string | number };
   /** Under "Advanced": how the summary names a value other than the default. */
   advanced?: (v: T) => string;
   /** How a run's description names a value other than the default ('' for none). */
@@ -56,7 +56,7 @@ const PRECISION_CODEC: Codec<string> = {
   format: (v) => v,
 };
 const quantized = (s: RunSpec) => s.precision.wBits !== null || s.precision.aBits !== null;
-const isFloat = (r: SweepRecord) => !quantized(r.spec);
+const isFloat = (r: Pick<SweepRecord, 'spec'>) => !quantized(r.spec);
 
 export const DATASETS = ['pneumoniamnist', 'retinamnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -82,7 +82,7 @@ const CLAMP_LABELS: Record<Clamp, string> = {
   dtype: "8-bit, as PyTorch 1.13's convert_fx leaves them",
 };
 type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-type View = 'single' | 'grid' | 'scatter' | 'compare';
+type View = 'single' | 'grid' | 'scatter' | 'compare' | 'layers';
 
 export const SETTINGS = {
   // the weights' hash names the model: a user's model of a built-in architecture is another model
@@ -226,6 +226,7 @@ export const SETTINGS = {
       ['grid', 'reliability grid'],
       ['scatter', 'ECE vs error'],
       ['compare', 'compare two runs'],
+      ['layers', 'layer by layer'],
     ],
   }),
   /** Which reliability diagrams the grid shows. */

@@ -81,8 +81,12 @@ export function toMarkdown(rows: Summary[]): string {
 
 /** One row per run: each setting's column (settings.ts, in its order), then the calibration seed, the
  * metrics and the run's identity. */
+/** The settings' CSV columns (settings.ts), each declared once, for every CSV the lab writes. */
+export const settingColumns = () =>
+  Object.values(SETTINGS).flatMap((d) => (d as SettingDef<unknown>).csv ?? []);
+
 export function toCsv(results: SweepRecord[]): string {
-  const settings = Object.values(SETTINGS).flatMap((d) => (d as SettingDef<unknown>).csv ?? []);
+  const settings = settingColumns();
   const cols = [
     ...settings.map((c) => c.column),
     'seed',

@@ -102,13 +102,32 @@ export function quantizeWeights(
   return out;
 }
 
+/** One activation fake quant of a graph: its node, its place among that node's fake quants, its observer. */
+export interface FakeQuantEvent {
+  node: string;
+  k: number;
+  observer: number;
+}
+
+/** Which of a model's tensors a quantized run quantizes where not all (one-at-a-time runs, per-layer
+ * sensitivity): each layer's weights by node name, each activation fake quant by its place in network order
+ * (ActivationObservers.events). The others stay float. */
+export interface TensorMask {
+  weights(node: string): boolean;
+  activation(event: number): boolean;
+}
+
 /**
  * The activation side of PTQ for one graph: each observed node's observers in torch's call order (a
  * shared index is one instance), and their qparams once calibration ends. Executors feed it the float
  * tensors they compute; PtqModel runs on tfjs, ExactPtq on the float64 reference executor.
  */
 export class ActivationObservers {
-  private readonly events = new Map<string, number[]>();
+  private readonly byNode = new Map<string, number[]>();
+  /** Every fake quant in network order (placement order: readPlacement checks it). */
+  readonly events: readonly FakeQuantEvent[];
+  /** Each observed node's first event in `events`. */
+  private readonly firstEvent = new Map<string, number>();
   private readonly observers: (HistogramObserver | MinMaxObserver)[] = [];
   /** The observers' range (scales and zero points come from it). */
   readonly range: { quantMin: number; quantMax: number };
@@ -124,8 +143,12 @@ export class ActivationObservers {
     readonly clamp: Clamp = 'bits',
   ) {
     const placement = readPlacement(parsed);
-    for (const [node, obs] of placement.events)
-      this.events.set(node, [...(this.events.get(node) ?? []), obs]);
+    this.events = placement.events.map(([node, observer], i) => {
+      const seen = this.byNode.get(node) ?? [];
+      if (!seen.length) this.firstEvent.set(node, i);
+      this.byNode.set(node, [...seen, observer]);
+      return { node, k: seen.length, observer };
+    });
     this.range = quantRange(aBits, false);
     this.clampRange = clampRange(aBits, false, clamp);
     for (let i = 0; i < placement.observers; i++) {
@@ -142,7 +165,7 @@ export class ActivationObservers {
 
   /** Whether torch observes this node's output. */
   observes(node: string): boolean {
-    return this.events.has(node);
+    return this.byNode.has(node);
   }
 
   /** Refuses once the qparams are fixed. */
@@ -153,7 +176,7 @@ export class ActivationObservers {
   /** One node's output of a calibration pass, fed to its observers in order. */
   observe(node: string, data: Float32Array): void {
     this.checkCalibrating();
-    for (const obs of this.events.get(node) ?? []) this.observers[obs].observe(data);
+    for (const obs of this.byNode.get(node) ?? []) this.observers[obs].observe(data);
   }
 
   /** Ends calibration: computes every observer's qparams. */
@@ -176,7 +199,7 @@ export class ActivationObservers {
 
   /** The observers of a node's output, in order (none where torch does not observe). */
   observersAt(node: string): readonly number[] {
-    return this.events.get(node) ?? [];
+    return this.byNode.get(node) ?? [];
   }
 
   /** The fake quants a node's output gets at inference, in order (none where torch does not observe). */
@@ -184,6 +207,37 @@ export class ActivationObservers {
     const qp = this.freeze();
     return this.observersAt(node).map((obs) => qp[obs]);
   }
+
+  /** The place in `events` of a node's k-th fake quant. */
+  eventIndex(node: string, k: number): number {
+    return this.firstEvent.get(node)! + k;
+  }
+}
+
+/** A graph's forward pass with every observed output fake-quantized (those `mask` keeps, if given). */
+function fakeQuantForward(
+  graph: GraphModel,
+  act: ActivationObservers,
+  x: tf.Tensor4D,
+  mask?: TensorMask,
+  onFakeQuant?: (node: GraphNode, k: number, y: tf.Tensor) => void,
+): tf.Tensor2D {
+  act.freeze();
+  const { quantMin, quantMax } = act.clampRange;
+  return graph.run(x, (node, out) =>
+    act.at(node.name).reduce((y, qp, k) => {
+      if (mask && !mask.activation(act.eventIndex(node.name, k))) return y;
+      const z = fakeQuantTensor(y, qp, quantMin, quantMax);
+      onFakeQuant?.(node, k, z);
+      return z;
+    }, out),
+  );
+}
+
+/** A model to run and dispose (a masked PtqModel). */
+export interface Runnable {
+  run(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
 }
 
 export class PtqModel {
@@ -191,17 +245,21 @@ export class PtqModel {
   private readonly q: GraphModel;
   /** The activation observers (none where activations stay float). */
   readonly act?: ActivationObservers;
+  /** The weights on their grids (none for float weights), kept for masked models. */
+  private readonly grids: WeightGrid[];
 
   constructor(
-    parsed: ParsedGraph,
-    weights: Float32Array,
+    private readonly parsed: ParsedGraph,
+    private readonly weights: Float32Array,
     readonly config: PtqConfig,
   ) {
     this.fp = new GraphModel(parsed, weights);
+    const wBits = config.wBits;
+    this.grids = wBits === null ? [] : weightGrids(parsed, weights, wBits, config.clamp);
     this.q =
-      config.wBits === null
+      wBits === null
         ? this.fp
-        : new GraphModel(parsed, quantizeWeights(parsed, weights, config.wBits, config.clamp));
+        : new GraphModel(parsed, quantizeWeights(parsed, weights, wBits, config.clamp, this.grids));
     if (config.aBits !== null)
       this.act = new ActivationObservers(parsed, config.aBits, config.observer, config.clamp);
   }
@@ -258,17 +316,23 @@ export class PtqModel {
    * quant's output: its node, its place among that node's fake quants, and the tensor (kept only if kept).
    */
   run(x: tf.Tensor4D, onFakeQuant?: (node: GraphNode, k: number, y: tf.Tensor) => void): tf.Tensor2D {
-    const act = this.act;
-    if (!act) return this.q.run(x);
-    act.freeze();
-    const { quantMin, quantMax } = act.clampRange;
-    return this.q.run(x, (node, out) =>
-      act.at(node.name).reduce((y, qp, k) => {
-        const z = fakeQuantTensor(y, qp, quantMin, quantMax);
-        onFakeQuant?.(node, k, z);
-        return z;
-      }, out),
+    return this.act ? fakeQuantForward(this.q, this.act, x, undefined, onFakeQuant) : this.q.run(x);
+  }
+
+  /** The same calibrated model with only the tensors `mask` keeps quantized: a model of its own (its weights
+   * on the backend), which the caller disposes. */
+  masked(mask: TensorMask): Runnable {
+    const { parsed, weights, config, act } = this;
+    act?.freeze(); // refuses an uncalibrated model
+    const grids = this.grids.filter((g) => mask.weights(g.node.name));
+    const graph = new GraphModel(
+      parsed,
+      grids.length ? quantizeWeights(parsed, weights, config.wBits!, config.clamp, grids) : weights,
     );
+    return {
+      run: (x) => (act ? fakeQuantForward(graph, act, x, mask) : graph.run(x)),
+      dispose: () => graph.dispose(),
+    };
   }
 
   dispose(): void {

@@ -92,9 +92,8 @@ async function activationSqnr(
   batches: tf.Tensor4D[],
 ): Promise<ActivationSqnr[]> {
   const { quantMin, quantMax } = act.clampRange;
-  const events = parsed.doc.nodes.flatMap((node) =>
-    act.observersAt(node.name).map((observer, k) => ({ node, observer, k })),
-  );
+  const nodes = new Map(parsed.doc.nodes.map((n) => [n.name, n]));
+  const events = act.events.map((e) => ({ ...e, node: nodes.get(e.node)! }));
   const local = events.map(() => new Power());
   const cumulative = events.map(() => new Power());
   const shapes = new Map<string, number[]>();

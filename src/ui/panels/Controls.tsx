@@ -71,7 +71,7 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
     <>
       <div className="controls primary">
         <Select store={store} name="view" />
-        {(view === 'single' || view === 'compare') && (
+        {(view === 'single' || view === 'compare' || view === 'layers') && (
           <Select
             store={store}
             name="arch"
@@ -79,7 +79,7 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
             options={archs}
           />
         )}
-        {(view === 'single' || view === 'compare') && (
+        {(view === 'single' || view === 'compare' || view === 'layers') && (
           <PrecisionControls
             store={store}
             name="precision"

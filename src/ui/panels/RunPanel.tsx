@@ -14,6 +14,7 @@ import { FillPanel } from './FillPanel';
 import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
 import { ComparePanel } from './ComparePanel';
+import { LayersPanel } from './LayersPanel';
 import { Gallery } from './Gallery';
 import { ResultButtons } from '../download';
 import { Controls } from './Controls';
@@ -235,6 +236,7 @@ export function RunPanel({
       {view === 'grid' && <GridPanel store={store} />}
       {view === 'scatter' && <ScatterPanel store={store} />}
       {view === 'compare' && <ComparePanel store={store} />}
+      {view === 'layers' && <LayersPanel store={store} onCancel={onCancel} onRecompute={onRecompute} />}
       {view === 'single' && run.status === 'running' && run.partial && (
         <div className="diagrams">
           <ReliabilityDiagram
