@@ -50,6 +50,15 @@ test('per-layer sensitivity streams in, can be cancelled and run again, and expo
   await page.screenshot(shot('layers-tooltip'));
   await expect(page.getByRole('tooltip')).toContainText(/#\d+ .+\n?.*(conv|dense|other), shape \d+(x\d+)*/);
 
+  // a click picks the hovered bar's layer; then the three most sensitive by the bars shown, run at W8/A8
+  await surface.click({ position: { x: box.width * 0.35, y: box.height * 0.5 } });
+  const picked = view.getByTestId('layers-picked');
+  await expect(picked).toContainText(/^Picked: relu_\d+$/);
+  await view.getByRole('button', { name: 'Pick them (by the bars shown)' }).click();
+  await expect(picked).toHaveText(/^Picked: relu, relu_\d+, relu_\d+$/); // the stem's weights cost most alone
+  await page.screenshot(shot('layers-picked'));
+  const layers = (await picked.textContent())!.replace('Picked: ', '').split(', ');
+
   const [csv] = await Promise.all([
     page.waitForEvent('download'),
     view.getByRole('button', { name: 'Sensitivity CSV' }).click(),
@@ -71,6 +80,16 @@ test('per-layer sensitivity streams in, can be cancelled and run again, and expo
   ]);
   expect(Number(row.only_error)).toBeGreaterThan(0);
   expect(Number(row.sqnr_db)).toBeGreaterThan(10);
+
+  await view.getByRole('button', { name: 'Run with these 3 at W8/A8' }).click();
+  const label = [...layers]
+    .sort()
+    .map((l) => `${l}:w8a8`)
+    .join(';');
+  await expect(page.getByTestId('provenance')).toContainText(`with mixed precision ${label}.`, {
+    timeout: 60_000,
+  });
+  await expect(page.getByLabel('View')).toHaveValue('single');
 });
 
 test('a precision that quantizes nothing is refused with a clear error', async ({ page }) => {

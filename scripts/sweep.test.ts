@@ -144,4 +144,17 @@ describe('npm run sweep', () => {
     expect(() => sweep('--precisions', 'fp32')).toThrow(/sweep\.json is not valid JSON.*--fresh/s);
     expect(read('sweep.json')).toBe('{"backend": "wasm", "results": [');
   }, 300_000);
+  it('should sweep a mixed precision over the quantized precisions, in its CSV column, and refuse a bad label', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qcal-sweep-mixed-')); // the other tests build on one folder
+    sweep('--precisions', 'fp32,w4a4', '--mixed', 'ends:w8a8,depthwise:w8a8', '--out', dir); // the last --out
+    const file = (name: string) => readFileSync(join(dir, name), 'utf8');
+    const runs = JSON.parse(file('sweep.json')).results as { key: string; spec: { mixed?: string } }[];
+    expect(runs.map((r) => r.spec.mixed)).toEqual([undefined, 'depthwise:w8a8;ends:w8a8']); // FP32 has none
+    const [head, , w4a4] = file('sweep.csv').trim().split('\n');
+    expect(w4a4.split(',')[head.split(',').indexOf('mixed')]).toBe('depthwise:w8a8;ends:w8a8');
+    expect(() => sweep('--precisions', 'w4a4', '--mixed', 'depthwise:w9a8', '--out', dir)).toThrow(
+      /key:wXaY/,
+    );
+    rmSync(dir, { recursive: true });
+  }, 300_000);
 });

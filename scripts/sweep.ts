@@ -4,6 +4,8 @@
 //                                       oneDNN or QNNPACK; out: results/int8-onednn or results/int8-qnnpack)
 //                 [--clamp dtype]        (integers below 8 bits clamped only at 8-bit ends, as PyTorch 1.13's
 //                                       convert_fx does; out: results/[<arithmetic>/]clamp-dtype)
+//                 [--mixed 'depthwise:w8a8;ends:w8a8']   (bits per kind of layer or per layer over each quantized
+//                                       precision, src/core/quant/mixed.ts; out: results/mixed-<label>)
 //                 [--backend webgpu|cpu] (tfjs's WebGPU backend on Dawn, see dawn.ts, or its cpu backend;
 //                                       out: results/<backend>/...; the page shows such runs to a browser
 //                                       on that backend)
@@ -27,7 +29,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { PAPER_PRECISIONS, parsePrecision, precisionTitle } from '../src/core/experiment/precision';
 import { CALIBRATION_IMAGES, replacementNote, withReplacement } from '../src/core/experiment/calibration';
-import { type Arithmetic, runArithmetic, runClamp } from '../src/core/experiment/arithmetic';
+import { type Arithmetic, runArithmetic, runClamp, runMixed } from '../src/core/experiment/arithmetic';
+import { canonicalMixed } from '../src/core/quant/mixed';
 import { SETTINGS, valuesOf } from '../src/core/experiment/settings';
 import type { Clamp } from '../src/core/quant/qparams';
 import { type RunResult, type RunSpec, paperSpec, runExperiment } from '../src/core/experiment/run';
@@ -52,6 +55,7 @@ async function main() {
       out: { type: 'string' },
       arithmetic: { type: 'string', default: SETTINGS.arithmetic.default },
       clamp: { type: 'string', default: SETTINGS.clamp.default },
+      mixed: { type: 'string', default: '' },
       backend: { type: 'string', default: 'wasm' },
       fresh: { type: 'boolean', default: false },
       models: { type: 'string' },
@@ -83,6 +87,7 @@ async function main() {
   };
   const arithmetic = choice<Arithmetic>('arithmetic', values.arithmetic!);
   const clamp = choice<Clamp>('clamp', values.clamp!);
+  const mixed = values.mixed ? canonicalMixed(values.mixed) : ''; // a bad label is a clear error
   const backend = values.backend as NodeBackend;
   if (!NODE_BACKENDS.includes(backend))
     throw new Error(`--backend must be one of ${NODE_BACKENDS.join(', ')}, got ${values.backend}`);
@@ -105,6 +110,7 @@ async function main() {
           const int8 = runArithmetic(arithmetic, precision);
           if (int8) spec.arithmetic = int8;
           if (runClamp(clamp, precision)) spec.clamp = 'dtype';
+          if (runMixed(mixed, precision)) spec.mixed = mixed;
           jobs.push({ dataset, arch, spec });
         }
       }
@@ -118,6 +124,7 @@ async function main() {
       ...(backend === 'wasm' ? [] : [backend]),
       ...(arithmetic === 'fake-quant' ? [] : [arithmetic]),
       ...(clamp === 'bits' ? [] : ['clamp-dtype']),
+      ...(mixed ? [`mixed-${mixed.replace(/[:;]/g, '-')}`] : []),
     );
   await mkdir(out, { recursive: true });
   const data = new Map(datasets.map((d) => [d, bundles.get(d) ?? shippedBundle(d)]));
@@ -279,6 +286,7 @@ function byRun(a: SweepRecord, b: SweepRecord): number {
     bits(q.precision.aBits) - bits(p.precision.aBits) ||
     (p.arithmetic ?? '').localeCompare(q.arithmetic ?? '') ||
     (p.clamp ?? '').localeCompare(q.clamp ?? '') ||
+    (p.mixed ?? '').localeCompare(q.mixed ?? '') ||
     p.trial - q.trial
   );
 }

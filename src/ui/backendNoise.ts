@@ -7,11 +7,13 @@ import type { RunSpec } from '../core/experiment/run';
 
 const MEASURED = summary as BackendNoise[];
 
-/** The settings `npm run noise` measures: the histogram observer, fake quant, b-bit clamps, the default test split. */
+/** The settings `npm run noise` measures: the histogram observer, fake quant, b-bit clamps, one precision, the
+ * default test split. */
 const measurable = (s: RunSpec) =>
   s.observer === 'histogram' &&
   (s.arithmetic ?? 'fake-quant') === 'fake-quant' &&
   (s.clamp ?? 'bits') === 'bits' &&
+  !s.mixed &&
   s.testSplit === 'test';
 
 /** The measured difference between backends `a` and `b` for this run's model and settings, in words; null

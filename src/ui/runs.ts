@@ -3,7 +3,7 @@
 // views. Used by the hooks that run the views (useViewRuns.ts) and fill the cache (useFill.ts).
 import { CALIBRATION_IMAGES, TRIALS } from '../core/experiment/calibration';
 import { parsePrecision } from '../core/experiment/precision';
-import { runArithmetic, runClamp } from '../core/experiment/arithmetic';
+import { runArithmetic, runClamp, runMixed } from '../core/experiment/arithmetic';
 import type { RunSpec } from '../core/experiment/run';
 import { cacheKey, type RunIdentity } from '../core/experiment/cacheKey';
 import type { Settings } from '../core/experiment/settings';
@@ -19,6 +19,7 @@ export function specOf(s: Settings, trial = s.trial === 'all' ? 0 : s.trial - 1)
   const precision = parsePrecision(s.precision);
   const arithmetic = runArithmetic(s.arithmetic, precision);
   const clamp = runClamp(s.clamp, precision);
+  const mixed = runMixed(s.mixed, precision);
   return {
     dataset: s.dataset,
     arch: s.arch,
@@ -30,6 +31,7 @@ export function specOf(s: Settings, trial = s.trial === 'all' ? 0 : s.trial - 1)
     calibrationImages: CALIBRATION_IMAGES,
     ...(arithmetic ? { arithmetic } : {}),
     ...(clamp ? { clamp } : {}),
+    ...(mixed ? { mixed } : {}),
   };
 }
 

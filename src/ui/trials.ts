@@ -17,7 +17,7 @@ export function runSubject(runs: SweepRecord[]): string {
     r.calibration === null
       ? ''
       : `trial${runs.length > 1 ? 's' : ''} ${runs.map((x) => x.spec.trial + 1).join(', ')}`;
-  const note = runNote(r.spec.arithmetic, r.spec.clamp);
+  const note = runNote(r.spec.arithmetic, r.spec.clamp, r.spec.mixed);
   return [r.spec.dataset, archTitle(r.spec.arch), precisionTitle(r.spec.precision), trials, r.backend, note]
     .filter(Boolean)
     .join(', ');

@@ -7,7 +7,8 @@ seeded draw (a Python port of src/core/util/random.ts) from the same bundle.
   /usr/bin/python3 training/reference/golden_ptq.py [--test-images 200] [--calibration-images 256]
 
 The lab calibrates on 1,024 images per trial; the check uses the first 256 of the same draw (8
-batches, so histogram merging is exercised) to keep CI's time in bounds.
+batches, so histogram merging is exercised) to keep CI's time in bounds. For one dataset's models also one
+mixed-precision run (MIXED, written as *-mixed.json): each layer's weights and each observer at its own bits.
 """
 import os
 os.environ.setdefault('ATEN_CPU_CAPABILITY', 'avx2')  # the float32 sum order the lab reproduces
@@ -33,6 +34,10 @@ PRECISIONS = ((8, 8), (4, 8), (4, 4))
 # Random deep networks at W4/A4 flip a top-1 when a convolution's last bit differs (OpenBLAS picks
 # kernels by CPU), so the check needs enough images that one flip is a small share.
 RANDOM_TEST_IMAGES = 64
+# one mixed-precision configuration per architecture, on one dataset's models: depthwise layers, the stem and the
+# head at W8/A8 over W4/A4 (src/core/quant/mixed.ts)
+MIXED = ('depthwise:w8a8;ends:w8a8', 4, 4)
+MIXED_DATASET = 'retinamnist'
 CALIBRATION_IMAGES, BATCH = 1024, 32
 RANDOM_SPLIT = 'random'  # the test "split" of a random model: its stored random inputs
 # A random model none of the shipped architectures resembles (residual adds fused with their ReLU, an
@@ -101,7 +106,7 @@ def calibration_batches(doc, count=CALIBRATION_IMAGES):
 
 def quantize_weights(doc, weights, bits, only=None, clamp='bits', skip=None):
     """The weights file with every conv and dense weight (or only node `only`'s, or all but node `skip`'s)
-    fake-quantized (clamp: int8.clamp_range)."""
+    fake-quantized at `bits` (or each layer's, a dict by node name; clamp: int8.clamp_range)."""
     buf = np.frombuffer(weights, '<f4').copy()
     for nd in doc['nodes']:
         if nd['op'] not in ('conv2d', 'dense') or only not in (None, nd['name']) or nd['name'] == skip:
@@ -110,7 +115,7 @@ def quantize_weights(doc, weights, bits, only=None, clamp='bits', skip=None):
         span = export.weight_span(r)
         C = r['shape'][2] * r['shape'][3] if nd['op'] == 'conv2d' and nd['groups'] > 1 else r['shape'][-1]
         w = torch.from_numpy(buf[span].reshape(-1, C).T.copy())  # (out channels, rest): torch's channel axis 0
-        fq, _, _ = int8.fake_quant_weight(w, bits, clamp)
+        fq, _, _ = int8.fake_quant_weight(w, bits[nd['name']] if isinstance(bits, dict) else bits, clamp)
         buf[span] = fq.t().reshape(-1).numpy()
     return buf.tobytes()
 
@@ -165,11 +170,64 @@ def fake_quant_logits(doc, q_weights, by_node, qp, x, a_bits, outputs=None, run=
         return run(doc, q_weights, x, outputs=outputs, tap=fake_quant)
 
 
-def write(name, doc_path, split, calib_info, qparams, logits, indices, labels, w_bits, a_bits):
+def layer_kind(nd):
+    """A conv or dense layer's kind, as mixed-precision labels name it."""
+    if nd['op'] == 'dense':
+        return 'dense'
+    if nd['groups'] > 1:
+        return 'depthwise'
+    return 'pointwise' if nd['weight']['shape'][:2] == [1, 1] else 'full'
+
+
+def mixed_bits(doc, label, w_bits, a_bits):
+    """({layer: weight bits}, [bits per observer]) of a mixed-precision label over W{w_bits}/A{a_bits}: a layer
+    takes its node's entry, else 'ends' (first and last conv or dense layer), else its kind's, else the base; an
+    observer takes the most activation bits among the nodes whose outputs it quantizes."""
+    entries = {k: (int(v[1]), int(v[3])) for k, v in (e.split(':') for e in label.split(';'))}
+    weighted = [nd for nd in doc['nodes'] if nd['op'] in ('conv2d', 'dense')]
+    ends = {weighted[0]['name'], weighted[-1]['name']}
+    layer = {}
+    for nd in weighted:
+        n = nd['name']
+        key = n if n in entries else 'ends' if n in ends and 'ends' in entries else layer_kind(nd)
+        layer[n] = entries.get(key, (w_bits, a_bits))
+    obs = [0] * doc['quant']['observers']
+    for node, o in doc['quant']['events']:
+        obs[o] = max(obs[o], layer.get(node, (w_bits, a_bits))[1])
+    return {n: b[0] for n, b in layer.items()}, obs
+
+
+def replay_mixed(doc, weights, calib, x_test, w_bits, a_bits, label):
+    """(qparams per observer, fake-quant logits, layer bits, observer bits) of a mixed-precision run: torch's
+    HistogramObserver at each observer's bits, each layer's weights at its bits."""
+    layer_bits, obs_bits = mixed_bits(doc, label, w_bits, a_bits)
+    by_node = export.observers_by_node(doc)
+    observers = [HistogramObserver(dtype=torch.quint8, quant_min=0, quant_max=2 ** b - 1) for b in obs_bits]
+
+    def observe(nd, y):
+        for o in by_node[nd['name']]:
+            observers[o](y)
+        return y
+
+    def fake_quant(nd, y):
+        for o in by_node[nd['name']]:
+            lo, hi = int8.clamp_range(obs_bits[o], False)
+            y = torch.fake_quantize_per_tensor_affine(y, qp[o][0], qp[o][1], lo, hi)
+        return y
+    with torch.no_grad():
+        for xb in calib:
+            export.run_graph(doc, weights, xb, tap=observe)
+        qp = qparams(observers)
+        logits = export.run_graph(doc, quantize_weights(doc, weights, layer_bits), x_test, tap=fake_quant)
+    return qp, logits, layer_bits, obs_bits
+
+
+def write(name, doc_path, split, calib_info, qparams, logits, indices, labels, w_bits, a_bits, mixed=None):
     os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, f'{name}-w{w_bits}a{a_bits}.json'), 'w') as f:
+    with open(os.path.join(OUT, f"{name}-w{w_bits}a{a_bits}{'-mixed' if mixed else ''}.json"), 'w') as f:
         json.dump(dict(model=os.path.relpath(os.path.dirname(doc_path), ROOT), wBits=w_bits, aBits=a_bits, split=split,
-                       calibration=calib_info, qparams=qparams, indices=indices, labels=labels, logits=logits.reshape(-1).tolist()), f)
+                       calibration=calib_info, qparams=qparams, indices=indices, labels=labels, logits=logits.reshape(-1).tolist(),
+                       **(dict(mixed=mixed) if mixed else {})), f)
 
 
 def load(path):
@@ -211,6 +269,13 @@ def main():
                   indices, Yt.tolist(), w_bits, a_bits)
             acc = (logits.argmax(1).numpy() == Yt).mean()
             print(f"{doc['name']} W{w_bits}A{a_bits}: accuracy on {len(x)} test images {acc:.3f}")
+        if doc['dataset'] == MIXED_DATASET:
+            label, w_bits, a_bits = MIXED
+            qp, logits, layer_bits, obs_bits = replay_mixed(doc, weights, calib, x, w_bits, a_bits, label)
+            write(doc['name'], path, test, dict(seed=trial_seed(0), count=sum(map(len, calib)), batch=BATCH), qp, logits,
+                  indices, Yt.tolist(), w_bits, a_bits, mixed=dict(label=label, weights=layer_bits, observers=obs_bits))
+            acc = (logits.argmax(1).numpy() == Yt).mean()
+            print(f"{doc['name']} W{w_bits}A{a_bits} mixed {label}: accuracy on {len(x)} test images {acc:.3f}")
 
 
 if __name__ == '__main__':

@@ -29,3 +29,9 @@ export function runClamp(clamp: Clamp | undefined, precision: Precision): 'dtype
   const below8 = [precision.wBits, precision.aBits].some((b) => b !== null && b < 8);
   return clamp === 'dtype' && below8 ? 'dtype' : undefined;
 }
+
+/** The mixed precision a run of this precision takes: the label where weights and activations are both
+ * quantized (it sets both per layer), else none. */
+export function runMixed(mixed: string | undefined, precision: Precision): string | undefined {
+  return mixed && precision.wBits !== null && precision.aBits !== null ? mixed : undefined;
+}

@@ -133,6 +133,24 @@ describe(`runExperiment on ${dataset}/${arch}`, () => {
       /unknown clamp int4: expected one of bits, dtype/,
     );
   }, 300_000);
+  it('should run mixed precision under its own cache key, and refuse it with int8 arithmetic or a layer the model lacks', async () => {
+    const before = tf.memory().numTensors;
+    const w4a4 = spec({ precision: parsePrecision('w4a4') });
+    const plain = await runExperiment(inputs, w4a4);
+    const mixed = await runExperiment(inputs, { ...w4a4, mixed: 'ends:w8a8,depthwise:w8a8' }); // any order: keyed canonically
+    expect(tf.memory().numTensors).toBe(before);
+    expect(mixed.key).toBe(`${plain.key}|mixed=depthwise:w8a8;ends:w8a8`);
+    // 8-bit observers where the depthwise convs, the stem and the head write: other scales, other predictions
+    expect(mixed.qparams.filter((q, i) => q.scale !== plain.qparams[i].scale).length).toBeGreaterThan(10);
+    expect(mixed.predictions.conf).not.toEqual(plain.predictions.conf);
+    await expect(
+      runExperiment(inputs, { ...w4a4, mixed: 'depthwise:w8a8', arithmetic: 'int8-onednn' }),
+    ).rejects.toThrow(/int8 arithmetic runs one precision/);
+    await expect(runExperiment(inputs, { ...w4a4, mixed: 'nope:w8a8' })).rejects.toThrow(
+      /names nope, which is not a conv or dense layer of/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
   it('should stream the test set in a fixed shuffle with the final temperature, yet report every image in dataset order', async () => {
     // the test split sorted by class, as CIFAR-10's bundle is: the first partial must still mix classes
     const sorted = Array.from({ length: inputs.test.count }, (_, i) => i).sort(

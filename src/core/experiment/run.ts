@@ -13,7 +13,8 @@ import { check, InputError } from '../errors';
 import { createRng, permutation } from '../util/random';
 import type { ParsedGraph } from '../graph/format';
 import { Int8Model } from '../quant/int8';
-import { type ObserverKind, PtqModel } from '../quant/ptq';
+import { parseMixed } from '../quant/mixed';
+import { type ObserverKind, type PtqConfig, PtqModel } from '../quant/ptq';
 import { CLAMPS, type Clamp, type Qparams } from '../quant/qparams';
 import {
   CALIBRATION_BATCH,
@@ -44,7 +45,17 @@ export interface RunSpec {
   /** Where integers are clamped below 8 bits: 'bits' (default; a true b-bit model) or 'dtype' (8-bit
    * ranges, as PyTorch 1.13's convert_fx and convert_to_reference_fx leave them). See Clamp. */
   clamp?: Clamp;
+  /** Mixed precision over `precision` (quant/mixed.ts), in canonical form: e.g. 'depthwise:w8a8;ends:w8a8'. */
+  mixed?: string;
 }
+
+/** The PTQ configuration of a spec (its mixed precision parsed; a bad label is a clear error). */
+export const ptqConfigOf = (spec: RunSpec): PtqConfig => ({
+  ...spec.precision,
+  observer: spec.observer,
+  clamp: spec.clamp,
+  ...(spec.mixed ? { mixed: parseMixed(spec.mixed) } : {}),
+});
 
 /** The paper's settings for one model, precision and trial: the histogram observer, fake quant, b-bit
  * clamps, 15 bins, the default test split and 1,024 calibration images (the sweep's runs). */
@@ -267,11 +278,8 @@ export async function runExperiment(
     !spec.clamp || CLAMPS.includes(spec.clamp),
     `unknown clamp ${spec.clamp}: expected one of ${CLAMPS.join(', ')}`,
   );
-  const model = new PtqModel(inputs.parsed, inputs.weights, {
-    ...spec.precision,
-    observer: spec.observer,
-    clamp: spec.clamp,
-  });
+  check(!(int8 && spec.mixed), 'int8 arithmetic runs one precision: mixed precision needs fake quant');
+  const model = new PtqModel(inputs.parsed, inputs.weights, ptqConfigOf(spec));
   let deployed: Int8Model | undefined;
   try {
     const calibration = await calibrate(model, inputs, spec, opts);

@@ -13,7 +13,15 @@ import { check } from '../errors';
 import { PtqModel, type TensorMask } from '../quant/ptq';
 import { type LayerKind, tensorSqnr } from '../quant/sqnr';
 import { cacheKey, ENGINE_VERSION } from './cacheKey';
-import { calibrationDraw, evaluate, identityOf, type RunInputs, type RunResult, type RunSpec } from './run';
+import {
+  calibrationDraw,
+  evaluate,
+  identityOf,
+  ptqConfigOf,
+  type RunInputs,
+  type RunResult,
+  type RunSpec,
+} from './run';
 import { settingColumns } from './summary';
 
 /** One evaluation's test scores: top-1 error, ECE before scaling and after it (T fitted on validation). */
@@ -118,11 +126,7 @@ export async function runSensitivity(
     complete: false,
     seconds: 0,
   };
-  const model = new PtqModel(parsed, weights, {
-    ...spec.precision,
-    observer: spec.observer,
-    clamp: spec.clamp,
-  });
+  const model = new PtqModel(parsed, weights, ptqConfigOf(spec));
   const draw = calibrationDraw(inputs, spec);
   const batches = [...draw.batches()];
   let total = 1;

@@ -41,6 +41,7 @@ describe('the settings table', () => {
       backend: [{}, { backend: 'webgpu' }],
       arithmetic: [{ arithmetic: 'int8-qnnpack' }, {}],
       clamp: [{ clamp: 'dtype' }, {}],
+      mixed: [{ mixed: 'depthwise:w8a8' }, {}],
     };
     const keyed = entries.filter(([, d]) => d.key).map(([n]) => n);
     expect(keyed.sort()).toEqual(Object.keys(variations).sort());
@@ -51,6 +52,10 @@ describe('the settings table', () => {
     expect(cacheKey(ID, { ...SPEC, arithmetic: 'fake-quant', clamp: 'bits' })).toBe(base);
     const fp32 = { ...SPEC, precision: parsePrecision('fp32') };
     expect(cacheKey(ID, { ...fp32, observer: 'minmax', trial: 2, clamp: 'dtype' })).toBe(cacheKey(ID, fp32));
+    // mixed precision sets weights and activations per layer: a run with float activations ignores it
+    const w4 = { ...SPEC, precision: parsePrecision('w4a32') };
+    expect(cacheKey(ID, { ...w4, mixed: 'depthwise:w8a8' })).toBe(cacheKey(ID, w4));
+    expect(cacheKey(ID, { ...SPEC, mixed: 'depthwise:w8a8' })).toBe(`${base}|mixed=depthwise:w8a8`);
     expect(base).toBe(
       `v${ENGINE_VERSION}|${'a'.repeat(16)}|retinamnist@${'b'.repeat(16)}|test|w4a4|histogram|t0|n1024|b15|wasm`,
     );

@@ -4,8 +4,9 @@
 // key (cacheKey.ts) and the CSV (summary.ts) are derived from it. Declared in cache-key order.
 import { DEFAULT_BINS } from '../calib/ece';
 import type { ObserverKind } from '../quant/ptq';
+import { canonicalMixed } from '../quant/mixed';
 import { CLAMPS, type Clamp } from '../quant/qparams';
-import { type Arithmetic, int8Of, runClamp } from './arithmetic';
+import { type Arithmetic, int8Of, runClamp, runMixed } from './arithmetic';
 import type { RunIdentity } from './cacheKey';
 import { TRIALS, trialSeed } from './calibration';
 import { PAPER_PRECISIONS, parsePrecision, precisionLabel, precisionTitle } from './precision';
@@ -203,6 +204,26 @@ export const SETTINGS = {
     advanced: (v) => `integer range ${v}`,
     note: (v) => (v === 'dtype' ? "8-bit integer ranges below 8 bits (PyTorch 1.13's convert_fx)" : ''),
   }),
+  /** Bits per kind of layer or per layer over the precision (quant/mixed.ts); '' for one precision, which
+   * adds nothing to a key. */
+  mixed: def<string>({
+    label: 'Mixed precision',
+    default: '',
+    url: {
+      parse: (raw) => {
+        try {
+          return raw === '' ? '' : canonicalMixed(raw);
+        } catch {
+          return undefined;
+        }
+      },
+      format: (v) => v,
+    },
+    key: (s) => (runMixed(s.mixed, s.precision) ? `mixed=${canonicalMixed(s.mixed!)}` : undefined),
+    csv: { column: 'mixed', value: (r) => runMixed(r.spec.mixed, r.spec.precision) ?? '' },
+    advanced: (v) => `mixed ${v}`,
+    note: (v) => (v ? `mixed precision ${v}` : ''),
+  }),
   // the page's own settings, which change no number
   /** Show the results shipped with the lab where they exist (marked as such), rather than compute each run. */
   shipped: def<boolean>({
@@ -257,8 +278,12 @@ export const valuesOf = <K extends SettingName>(name: K): ValueOf<(typeof SETTIN
   ((SETTINGS[name] as SettingDef<unknown>).choices ?? []).map(([v]) => v) as ValueOf<(typeof SETTINGS)[K]>[];
 
 /** A run's description of its settings other than the defaults ('' for none): arithmetic and clamp. */
-export const runNote = (arithmetic?: Arithmetic, clamp?: Clamp) =>
-  [SETTINGS.arithmetic.note!(arithmetic ?? 'fake-quant'), SETTINGS.clamp.note!(clamp ?? 'bits')]
+export const runNote = (arithmetic?: Arithmetic, clamp?: Clamp, mixed?: string) =>
+  [
+    SETTINGS.arithmetic.note!(arithmetic ?? 'fake-quant'),
+    SETTINGS.clamp.note!(clamp ?? 'bits'),
+    SETTINGS.mixed.note!(mixed ?? ''),
+  ]
     .filter(Boolean)
     .join(' and ');
 

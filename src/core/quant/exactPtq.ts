@@ -36,9 +36,10 @@ export class ExactPtq {
   run(x: Float32Array, n: number): Float32Array {
     const act = this.act;
     act.freeze();
-    const { quantMin, quantMax } = act.clampRange;
     return this.q.run(x, n, (node, y) =>
-      act.at(node.name).reduce((v, qp) => fakeQuantValues(v, qp, quantMin, quantMax), y),
+      act
+        .fakeQuantsAt(node.name)
+        .reduce((v, { qp, quantMin, quantMax }) => fakeQuantValues(v, qp, quantMin, quantMax), y),
     );
   }
 }

@@ -14,6 +14,7 @@ import { type GraphNode, type ParsedGraph, weightValues } from '../graph/format'
 import { dequantizeWeights, fakeQuantTensor, weightIntegers } from './fakeQuant';
 import { HistogramObserver } from './histogram';
 import { MinMaxObserver, perChannelScales } from './minmax';
+import { type MixedBits, resolveBits } from './mixed';
 import { type Clamp, clampRange, type Qparams, quantRange } from './qparams';
 
 export type ObserverKind = 'histogram' | 'histogram-bitmatched' | 'minmax';
@@ -26,6 +27,8 @@ export interface PtqConfig {
   observer: ObserverKind;
   /** Where integers are clamped below 8 bits (default 'bits'): see Clamp. */
   clamp?: Clamp;
+  /** Bits per kind of layer or per layer over wBits/aBits (mixed.ts); needs both quantized. */
+  mixed?: MixedBits;
 }
 
 export interface Placement {
@@ -63,19 +66,20 @@ export interface WeightGrid {
   scales: Float32Array;
 }
 
-/** Every conv and dense weight of the graph on its grid, in node order: scales from the b-bit range,
- * integers clamped as `clamp` says. */
+/** Every conv and dense weight of the graph on its grid, in node order: scales from the b-bit range (one b,
+ * or each layer's by node name), integers clamped as `clamp` says. */
 export function weightGrids(
   parsed: ParsedGraph,
   weights: Float32Array,
-  bits: number,
+  bits: number | ReadonlyMap<string, number>,
   clamp: Clamp = 'bits',
 ): WeightGrid[] {
-  const { quantMin, quantMax } = quantRange(bits, true);
-  const ends = clampRange(bits, true, clamp);
   const grids: WeightGrid[] = [];
   for (const node of parsed.doc.nodes) {
     if (node.op !== 'conv2d' && node.op !== 'dense') continue;
+    const b = typeof bits === 'number' ? bits : bits.get(node.name)!;
+    const { quantMin, quantMax } = quantRange(b, true);
+    const ends = clampRange(b, true, clamp);
     const w = weightValues(weights, node.weight);
     // output channels are the last axis, or the last two for depthwise [H, W, in, multiplier]
     const channels =
@@ -93,7 +97,7 @@ export function weightGrids(
 export function quantizeWeights(
   parsed: ParsedGraph,
   weights: Float32Array,
-  bits: number,
+  bits: number | ReadonlyMap<string, number>,
   clamp: Clamp = 'bits',
   grids = weightGrids(parsed, weights, bits, clamp),
 ): Float32Array {
@@ -129,16 +133,15 @@ export class ActivationObservers {
   /** Each observed node's first event in `events`. */
   private readonly firstEvent = new Map<string, number>();
   private readonly observers: (HistogramObserver | MinMaxObserver)[] = [];
-  /** The observers' range (scales and zero points come from it). */
-  readonly range: { quantMin: number; quantMax: number };
-  /** Where the fake quants clamp: the same range, or the 8-bit one (Clamp 'dtype'). */
-  readonly clampRange: { quantMin: number; quantMax: number };
+  /** Each observer's fake quants clamp to its own range, or the 8-bit one (Clamp 'dtype'). */
+  private readonly clamps: { quantMin: number; quantMax: number }[] = [];
   private qparams?: Qparams[];
   batchesObserved = 0;
 
+  /** `aBits`: one width for every observer, or each observer's (mixed precision). */
   constructor(
     parsed: ParsedGraph,
-    aBits: number,
+    aBits: number | readonly number[],
     kind: ObserverKind,
     readonly clamp: Clamp = 'bits',
   ) {
@@ -149,16 +152,19 @@ export class ActivationObservers {
       this.byNode.set(node, [...seen, observer]);
       return { node, k: seen.length, observer };
     });
-    this.range = quantRange(aBits, false);
-    this.clampRange = clampRange(aBits, false, clamp);
+    check(
+      typeof aBits === 'number' || aBits.length === placement.observers,
+      () =>
+        `expected activation bits for ${placement.observers} observers, got ${(aBits as number[]).length}`,
+    );
     for (let i = 0; i < placement.observers; i++) {
+      const bits = typeof aBits === 'number' ? aBits : aBits[i];
+      const range = quantRange(bits, false); // the observer's: scales and zero points come from it
+      this.clamps.push(clampRange(bits, false, clamp));
       this.observers.push(
         kind === 'minmax'
-          ? new MinMaxObserver(this.range)
-          : new HistogramObserver({
-              ...this.range,
-              dstBins: kind === 'histogram-bitmatched' ? 2 ** aBits : 256,
-            }),
+          ? new MinMaxObserver(range)
+          : new HistogramObserver({ ...range, dstBins: kind === 'histogram-bitmatched' ? 2 ** bits : 256 }),
       );
     }
   }
@@ -208,6 +214,12 @@ export class ActivationObservers {
     return this.observersAt(node).map((obs) => qp[obs]);
   }
 
+  /** The fake quants of a node's output with where each clamps, in order (none where torch does not observe). */
+  fakeQuantsAt(node: string): { qp: Qparams; quantMin: number; quantMax: number }[] {
+    const qp = this.freeze();
+    return this.observersAt(node).map((obs) => ({ qp: qp[obs], ...this.clamps[obs] }));
+  }
+
   /** The place in `events` of a node's k-th fake quant. */
   eventIndex(node: string, k: number): number {
     return this.firstEvent.get(node)! + k;
@@ -223,9 +235,8 @@ function fakeQuantForward(
   onFakeQuant?: (node: GraphNode, k: number, y: tf.Tensor) => void,
 ): tf.Tensor2D {
   act.freeze();
-  const { quantMin, quantMax } = act.clampRange;
   return graph.run(x, (node, out) =>
-    act.at(node.name).reduce((y, qp, k) => {
+    act.fakeQuantsAt(node.name).reduce((y, { qp, quantMin, quantMax }, k) => {
       if (mask && !mask.activation(act.eventIndex(node.name, k))) return y;
       const z = fakeQuantTensor(y, qp, quantMin, quantMax);
       onFakeQuant?.(node, k, z);
@@ -253,15 +264,26 @@ export class PtqModel {
     private readonly weights: Float32Array,
     readonly config: PtqConfig,
   ) {
+    // everything that can refuse the config first: a refused config holds no tensors
+    const { wBits, aBits, mixed } = config;
+    let bits: { weights: ReadonlyMap<string, number>; observers: readonly number[] } | undefined;
+    if (mixed) {
+      check(
+        wBits !== null && aBits !== null,
+        'mixed precision needs quantized weights and activations (W and A bits)',
+      );
+      const placement = readPlacement(parsed);
+      const events = placement.events.map(([node, observer]) => ({ node, observer }));
+      bits = resolveBits(parsed, { wBits, aBits }, mixed, events, placement.observers);
+    }
+    this.grids = wBits === null ? [] : weightGrids(parsed, weights, bits?.weights ?? wBits, config.clamp);
+    if (aBits !== null)
+      this.act = new ActivationObservers(parsed, bits?.observers ?? aBits, config.observer, config.clamp);
     this.fp = new GraphModel(parsed, weights);
-    const wBits = config.wBits;
-    this.grids = wBits === null ? [] : weightGrids(parsed, weights, wBits, config.clamp);
     this.q =
       wBits === null
         ? this.fp
         : new GraphModel(parsed, quantizeWeights(parsed, weights, wBits, config.clamp, this.grids));
-    if (config.aBits !== null)
-      this.act = new ActivationObservers(parsed, config.aBits, config.observer, config.clamp);
   }
 
   get needsCalibration(): boolean {
@@ -317,6 +339,11 @@ export class PtqModel {
    */
   run(x: tf.Tensor4D, onFakeQuant?: (node: GraphNode, k: number, y: tf.Tensor) => void): tf.Tensor2D {
     return this.act ? fakeQuantForward(this.q, this.act, x, undefined, onFakeQuant) : this.q.run(x);
+  }
+
+  /** The weights file with every conv and dense kernel on its grid, at each layer's bits. */
+  quantizedWeights(): Float32Array {
+    return quantizeWeights(this.parsed, this.weights, this.config.wBits ?? 8, this.config.clamp, this.grids);
   }
 
   /** The same calibrated model with only the tensors `mask` keeps quantized: a model of its own (its weights

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../errors';
 import { type GraphNode, type ParsedGraph, weightValues } from '../graph/format';
 import { fakeQuantTensor } from './fakeQuant';
-import { type ActivationObservers, type PtqModel, quantizeWeights } from './ptq';
+import type { ActivationObservers, PtqModel } from './ptq';
 
 /** What a tensor's layer is, for telling architectures' parts apart (a conv's output, or its weights). */
 export type LayerKind = 'depthwise conv' | 'pointwise conv' | 'full conv' | 'dense' | 'other';
@@ -69,7 +69,7 @@ export async function tensorSqnr(
   const activations = act ? await activationSqnr(model, act, parsed, batches) : [];
   const wBits = model.config.wBits;
   if (wBits === null) return { activations, weights: [] };
-  const quantized = quantizeWeights(parsed, weights, wBits, model.config.clamp);
+  const quantized = model.quantizedWeights();
   const layers: WeightSqnr[] = [];
   for (const node of parsed.doc.nodes) {
     if (node.op !== 'conv2d' && node.op !== 'dense') continue;
@@ -91,7 +91,6 @@ async function activationSqnr(
   parsed: ParsedGraph,
   batches: tf.Tensor4D[],
 ): Promise<ActivationSqnr[]> {
-  const { quantMin, quantMax } = act.clampRange;
   const nodes = new Map(parsed.doc.nodes.map((n) => [n.name, n]));
   const events = act.events.map((e) => ({ ...e, node: nodes.get(e.node)! }));
   const local = events.map(() => new Power());
@@ -111,7 +110,8 @@ async function activationSqnr(
       for (const [i, { node, k }] of events.entries()) {
         const x32 = fp.get(node.name)!;
         shapes.set(node.name, x32.shape.slice(1));
-        const alone = tf.tidy(() => fakeQuantTensor(x32, act.at(node.name)[k], quantMin, quantMax));
+        const { qp, quantMin, quantMax } = act.fakeQuantsAt(node.name)[k];
+        const alone = tf.tidy(() => fakeQuantTensor(x32, qp, quantMin, quantMax));
         const [a, b, c] = await Promise.all([x32.data(), alone.data(), q.get(node.name)![k].data()]);
         alone.dispose();
         local[i].add(a, b);

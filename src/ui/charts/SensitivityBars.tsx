@@ -1,13 +1,14 @@
 // The layer-by-layer figure on recharts: one bar per quantized tensor along the network, coloured by the kind of
 // its layer (the legend is drawn in the SVG, so an exported figure keeps it). Hovering a bar's column, or the
-// arrow keys once the figure has focus, name the tensor, its kind, shape and SQNR. Bars not computed yet are
-// absent, so the one-at-a-time runs fill the chart in as they stream.
+// arrow keys once the figure has focus, name the tensor, its kind, shape and SQNR; a click (or Enter) picks the
+// bar's layer for mixed precision, and picked layers' bars are outlined. Bars not computed yet are absent, so
+// the one-at-a-time runs fill the chart in as they stream.
 import { memo, useMemo, useRef } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { LayerKind } from '../../core/quant/sqnr';
 import { ExportButtons } from '../download';
 import { axisLabel, axisStyle } from './axes';
-import { type Bar as BarRow, KIND_COLORS, MEASURES, type MeasureName } from './sensitivityBars';
+import { type Bar as BarRow, KIND_COLORS, layerOf, MEASURES, type MeasureName } from './sensitivityBars';
 import { SvgLegend } from './SvgLegend';
 import { niceTicks } from './scale';
 import { useKeyHover } from './useKeyHover';
@@ -20,7 +21,7 @@ const Y_AXIS = 64;
 
 const dB = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} dB` : 'exact');
 
-function BarTip({ b, left }: { b: BarRow; left: number }) {
+function BarTip({ b, left, picked }: { b: BarRow; left: number; picked?: boolean }) {
   return (
     <div className="tooltip chart-tooltip" role="tooltip" style={{ left }}>
       <div>
@@ -33,6 +34,15 @@ function BarTip({ b, left }: { b: BarRow; left: number }) {
       </div>
       <div>SQNR {dB(b.sqnr)}</div>
       <div>{b.value === null ? 'not computed yet' : `value ${b.value.toFixed(2)}`}</div>
+      {picked !== undefined && (
+        <div className="muted">
+          {layerOf(b) === null
+            ? 'not a layer: it follows the precision'
+            : picked
+              ? `layer ${b.node} picked: click to drop it`
+              : `click to pick layer ${b.node}`}
+        </div>
+      )}
     </div>
   );
 }
@@ -42,12 +52,17 @@ export const SensitivityBars = memo(function SensitivityBars({
   measure,
   title,
   name,
+  picked,
+  onPick,
 }: {
   rows: BarRow[];
   measure: MeasureName;
   title: string;
   /** The export's file name. */
   name: string;
+  /** Layers picked for mixed precision (outlined), and what a click on a bar does. */
+  picked?: ReadonlySet<string>;
+  onPick?: (b: BarRow) => void;
 }) {
   const ref = useRef<HTMLElement>(null);
   const width = useWidth(ref, 'sensitivity', 900);
@@ -69,18 +84,26 @@ export const SensitivityBars = memo(function SensitivityBars({
     setHover(x < 0 || x >= plotWidth ? null : Math.floor((x / plotWidth) * rows.length));
   };
   const hovered = hover === null ? undefined : rows[hover];
+  const pick = () => hovered && onPick?.(hovered);
   return (
     <figure
       className="chart"
       ref={ref}
       {...keyProps}
+      onKeyDown={(e) => (e.key === 'Enter' ? pick() : keyProps.onKeyDown(e))}
       aria-label={`${title}: ${known} of ${rows.length} tensors, ${m.label}`}
       data-testid="sensitivity-bars"
     >
       <figcaption>
         {title} <ExportButtons target={() => ref.current} name={name} />
       </figcaption>
-      <div aria-hidden="true" onMouseMove={column} onMouseLeave={() => setHover(null)}>
+      <div
+        aria-hidden="true"
+        onMouseMove={column}
+        onMouseLeave={() => setHover(null)}
+        onClick={pick}
+        style={onPick && { cursor: 'pointer' }}
+      >
         <BarChart
           width={width}
           height={HEIGHT}
@@ -112,7 +135,8 @@ export const SensitivityBars = memo(function SensitivityBars({
               <Cell
                 key={r.i}
                 fill={KIND_COLORS[r.kind]}
-                stroke={r.i === hover ? 'currentColor' : undefined}
+                stroke={r.i === hover || picked?.has(r.node) ? 'currentColor' : undefined}
+                strokeWidth={picked?.has(r.node) ? 2 : 1}
               />
             ))}
           </Bar>
@@ -126,6 +150,7 @@ export const SensitivityBars = memo(function SensitivityBars({
       {hovered && (
         <BarTip
           b={hovered}
+          picked={onPick ? (picked?.has(hovered.node) ?? false) : undefined}
           left={Math.min(plotLeft + ((hovered.i + 0.5) / rows.length) * plotWidth, width - 240)}
         />
       )}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrecision } from '../../core/experiment/precision';
 import { type Sensitivity, sensitivityCsv } from '../../core/experiment/sensitivity';
-import { bars, byKind, worst } from './sensitivityBars';
+import { bars, byKind, mostSensitiveLayers, worst } from './sensitivityBars';
 
 const score = (error: number, ece = 0.1) => ({ error, ece, eceScaled: ece / 2, temperature: 1.2 });
 const sensitivity = (): Sensitivity => ({
@@ -84,6 +84,13 @@ describe('the layer-by-layer bars', () => {
       { kind: 'full conv', count: 2, median: 40 },
       { kind: 'depthwise conv', count: 1, median: 20 },
     ]);
+  });
+
+  it("should pick the k layers the measure ranks worst, each once, never a tensor that is not a layer's", () => {
+    const s = sensitivity();
+    expect(mostSensitiveLayers(bars(s, 'sqnr'), 'sqnr', 1)).toEqual(['relu']); // 17.8 dB, its weights
+    expect(mostSensitiveLayers(bars(s, 'sqnr'), 'sqnr', 5)).toEqual(['relu', 'relu_1']); // relu's output: once
+    expect(mostSensitiveLayers(bars(s, 'onlyError'), 'onlyError', 5)).toEqual(['relu']); // x: the input
   });
 
   it('should write one CSV row per tensor with the settings, identity and empty cells for runs not done', () => {

@@ -82,6 +82,8 @@ export const tensorName = (t: SensitivityTensor) => (t.type === 'weights' ? `${t
 
 export interface Bar {
   i: number;
+  /** The tensor's node: a weights' layer, or the node whose output it is. */
+  node: string;
   name: string;
   kind: LayerKind;
   shape: string;
@@ -94,6 +96,7 @@ export function bars(s: Sensitivity, measure: MeasureName): Bar[] {
   const m: Measure = MEASURES[measure];
   return s.tensors.map((t, i) => ({
     i,
+    node: t.node,
     name: tensorName(t),
     kind: t.kind,
     shape: t.shape.join('x'),
@@ -124,4 +127,18 @@ export function byKind(b: Bar[]): { kind: LayerKind; count: number; median: numb
       median: v.length ? v[v.length >> 1] : null,
     };
   });
+}
+
+/** The layer a bar's tensor can be given bits of (a conv or dense layer: its weights or output), or null. */
+export const layerOf = (b: Pick<Bar, 'kind'> & { node: string }) => (b.kind === 'other' ? null : b.node);
+
+/** The k layers whose tensors the measure ranks worst (a layer counts once, at its worst tensor). */
+export function mostSensitiveLayers(b: Bar[], measure: MeasureName, k: number): string[] {
+  const layers: string[] = [];
+  for (const x of worst(b, measure, b.length)) {
+    const layer = layerOf(x);
+    if (layer && !layers.includes(layer)) layers.push(layer);
+    if (layers.length === k) break;
+  }
+  return layers;
 }

@@ -1,7 +1,8 @@
 // The run's controls: the few that matter first (view, architecture, precision, which diagrams) up
 // front and large; the expert ones under "Advanced", which opens by itself while any of them is not at
 // its default, so that no setting in use is ever hidden.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { canonicalMixed } from '../../core/quant/mixed';
 import {
   DEFAULT_SETTINGS,
   SETTINGS,
@@ -43,6 +44,45 @@ export function Select<K extends SettingName>({
           </option>
         ))}
       </select>
+    </label>
+  );
+}
+
+/** The mixed-precision setting as text: applied on Enter or leaving the field; a bad label is named and
+ * changes nothing. */
+function MixedInput({ store }: { store: AppStore }) {
+  const value = store((s) => s.settings.mixed);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState('');
+  const apply = () => {
+    if (draft === null) return;
+    try {
+      store.getState().setSettings({ mixed: draft.trim() ? canonicalMixed(draft) : '' });
+      setDraft(null);
+      setError('');
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <label title="Bits per kind of layer or per layer over the precision, for runs with W and A bits: e.g. depthwise:w8a8;ends:w8a8">
+      {SETTINGS.mixed.label}{' '}
+      <input
+        type="text"
+        size={28}
+        placeholder="e.g. depthwise:w8a8;ends:w8a8"
+        value={draft ?? value}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+      />
+      {error && (
+        <span role="alert" className="error">
+          {' '}
+          {error}
+        </span>
+      )}
     </label>
   );
 }
@@ -108,9 +148,9 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
           Advanced{changed ? ` (${changed})` : ': observer, trial, bins, backend, arithmetic'}
         </summary>
         <div className="controls">
-          {ADVANCED.map((k) => (
-            <Select key={k} store={store} name={k} />
-          ))}
+          {ADVANCED.map((k) =>
+            k === 'mixed' ? <MixedInput key={k} store={store} /> : <Select key={k} store={store} name={k} />,
+          )}
         </div>
       </details>
     </>

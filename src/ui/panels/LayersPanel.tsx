@@ -3,11 +3,20 @@
 // cancellable, the chart and tables filling as they come.
 import { useState } from 'react';
 import { precisionTitle } from '../../core/experiment/precision';
-import { choiceLabel } from '../../core/experiment/settings';
+import { choiceLabel, runNote } from '../../core/experiment/settings';
 import { type Sensitivity, sensitivityCsv } from '../../core/experiment/sensitivity';
 import { archTitle } from '../archs';
 import { SensitivityBars } from '../charts/SensitivityBars';
-import { bars, byKind, MEASURES, type MeasureName, worst } from '../charts/sensitivityBars';
+import { withLayers } from '../../core/quant/mixed';
+import {
+  bars,
+  byKind,
+  layerOf,
+  MEASURES,
+  type MeasureName,
+  mostSensitiveLayers,
+  worst,
+} from '../charts/sensitivityBars';
 import { download, slug } from '../download';
 import { etaText } from '../eta';
 import { pct } from '../format';
@@ -20,7 +29,8 @@ const scoresText = (s: Sensitivity['fp32']) =>
 
 function subjectOf(s: Sensitivity): string {
   const { spec } = s;
-  return `${choiceLabel('dataset', spec.dataset)} ${archTitle(spec.arch)} ${precisionTitle(spec.precision)}, trial ${spec.trial + 1}, on ${s.backend}`;
+  const note = runNote(spec.arithmetic, spec.clamp, spec.mixed);
+  return `${choiceLabel('dataset', spec.dataset)} ${archTitle(spec.arch)} ${precisionTitle(spec.precision)}, trial ${spec.trial + 1}, on ${s.backend}${note ? `, ${note}` : ''}`;
 }
 
 function Findings({ value, measure }: { value: Sensitivity; measure: MeasureName }) {
@@ -78,6 +88,71 @@ function Findings({ value, measure }: { value: Sensitivity; measure: MeasureName
   );
 }
 
+/** Layers picked from the chart (clicks, or the k most sensitive by the measure shown), then run at W8/A8 over
+ * the precision: the single view opens on the mixed run. */
+function MixedFromLayers({
+  store,
+  value,
+  measure,
+  picked,
+  setPicked,
+}: {
+  store: AppStore;
+  value: Sensitivity;
+  measure: MeasureName;
+  picked: ReadonlySet<string>;
+  setPicked(p: Set<string>): void;
+}) {
+  const [k, setK] = useState(3);
+  const mixed = store((s) => s.settings.mixed);
+  const quantizesBoth = value.spec.precision.wBits !== null && value.spec.precision.aBits !== null;
+  if (!quantizesBoth)
+    return (
+      <p className="muted">
+        Mixed precision sets weights and activations per layer: pick a precision with both.
+      </p>
+    );
+  const run = () =>
+    store
+      .getState()
+      .setSettings({ mixed: withLayers(mixed, picked, { wBits: 8, aBits: 8 }), view: 'single' });
+  return (
+    <div className="controls" data-testid="layers-mixed">
+      <label>
+        Keep the{' '}
+        <input
+          type="number"
+          min={1}
+          max={value.tensors.length}
+          value={k}
+          onChange={(e) => setK(Math.max(1, Number(e.target.value) || 1))}
+          style={{ width: '4em' }}
+        />{' '}
+        most sensitive layers
+      </label>
+      <button
+        type="button"
+        onClick={() => setPicked(new Set(mostSensitiveLayers(bars(value, measure), measure, k)))}
+      >
+        Pick them (by the bars shown)
+      </button>
+      <span data-testid="layers-picked">
+        {picked.size ? `Picked: ${[...picked].join(', ')}` : 'Or click bars to pick layers.'}
+      </span>
+      {picked.size > 0 && (
+        <>
+          <button type="button" onClick={() => setPicked(new Set())}>
+            Clear
+          </button>
+          <button type="button" onClick={run}>
+            Run with these {picked.size} at W8/A8
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
 export function LayersPanel({
   store,
   onCancel,
@@ -90,6 +165,14 @@ export function LayersPanel({
   const layers = store((s) => s.layers);
   const trialAll = store((s) => s.settings.trial === 'all');
   const [measure, setMeasure] = useState<MeasureName>('sqnr');
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const toggle = (b: { node: string; kind: Sensitivity['tensors'][number]['kind'] }) => {
+    const layer = layerOf(b);
+    if (!layer) return;
+    const next = new Set(picked);
+    if (!next.delete(layer)) next.add(layer);
+    setPicked(next);
+  };
   const value = 'value' in layers ? layers.value : undefined;
   const runs = value ? `${value.runs.length} of ${value.tensors.length}` : '';
   const left =
@@ -145,6 +228,15 @@ export function LayersPanel({
             measure={measure}
             title={`${subjectOf(value)}: ${MEASURES[measure].label}`}
             name={name}
+            picked={picked}
+            onPick={toggle}
+          />
+          <MixedFromLayers
+            store={store}
+            value={value}
+            measure={measure}
+            picked={picked}
+            setPicked={setPicked}
           />
           <p className="export">
             <button

@@ -37,7 +37,7 @@ export function provenance(obtained: Obtained[], backend: string | undefined): s
   const [first] = obtained;
   const r = first.result;
   const seconds = obtained.reduce((a, o) => a + o.result.seconds, 0).toFixed(1);
-  const note = runNote(r.spec.arithmetic, r.spec.clamp);
+  const note = runNote(r.spec.arithmetic, r.spec.clamp, r.spec.mixed);
   const withNote = note ? `, with ${note}` : '';
   const version = `engine version ${engineVersionOf(r)}`;
   if (obtained.some((o) => o.source === 'shipped')) {

@@ -2,7 +2,7 @@
 // those computed in this browser (its cache) and, unless turned off, those shipped with the lab, one point
 // per run (a run computed here in place of its shipped twin); updated as the background fill adds runs.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { int8Of, runArithmetic, runClamp } from '../../core/experiment/arithmetic';
+import { int8Of, runArithmetic, runClamp, runMixed } from '../../core/experiment/arithmetic';
 import type { SweepRecord } from '../../core/experiment/summary';
 import { EceScatter } from '../charts/EceScatter';
 import { sharedAxes } from '../charts/scatterLayout';
@@ -22,6 +22,7 @@ export function ScatterPanel({ store }: { store: AppStore }) {
   const bins = store((s) => s.settings.bins);
   const arithmetic = store((s) => s.settings.arithmetic);
   const clamp = store((s) => s.settings.clamp);
+  const mixed = store((s) => s.settings.mixed);
   const trial = store((s) => s.settings.trial);
   const observer = store((s) => s.settings.observer);
   const grid = store((s) => s.grid);
@@ -65,7 +66,8 @@ export function ScatterPanel({ store }: { store: AppStore }) {
           r.spec.numBins === bins &&
           r.spec.testSplit === 'test' &&
           int8Of(r.spec.arithmetic) === runArithmetic(arithmetic, r.spec.precision) &&
-          runClamp(r.spec.clamp, r.spec.precision) === runClamp(clamp, r.spec.precision);
+          runClamp(r.spec.clamp, r.spec.precision) === runClamp(clamp, r.spec.precision) &&
+          runMixed(r.spec.mixed, r.spec.precision) === runMixed(mixed, r.spec.precision);
         setResults([...here, ...fromShip].filter(shown));
         setShippedCount(fromShip.filter(shown).length);
       },
@@ -73,7 +75,21 @@ export function ScatterPanel({ store }: { store: AppStore }) {
     return () => {
       live = false;
     };
-  }, [store, dataset, bins, arithmetic, clamp, trial, observer, grid, run, filled, withShipped, models]);
+  }, [
+    store,
+    dataset,
+    bins,
+    arithmetic,
+    clamp,
+    mixed,
+    trial,
+    observer,
+    grid,
+    run,
+    filled,
+    withShipped,
+    models,
+  ]);
   const axes = useMemo(() => (results.length ? sharedAxes(results) : null), [results]);
   const openRun = useCallback(
     (r: SweepRecord) =>
@@ -97,7 +113,9 @@ export function ScatterPanel({ store }: { store: AppStore }) {
       <p className="muted">
         {results.length} runs: {results.length - shippedCount} computed in this browser, {shippedCount}{' '}
         shipped with the lab
-        {runNote(arithmetic, clamp) ? `, quantized ones with ${runNote(arithmetic, clamp)}` : ''}
+        {runNote(arithmetic, clamp, mixed)
+          ? `, quantized ones with ${runNote(arithmetic, clamp, mixed)}`
+          : ''}
         {trial === 'all' ? ', all three trials' : `, quantized ones of trial ${trial}`}, the paper's four
         precisions. Colour = architecture, marker size and shape = precision (more bits, larger); lines join
         each architecture's precisions from FP32 down (means over the trials shown); both panels share their
