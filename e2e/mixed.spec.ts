@@ -42,3 +42,31 @@ test('a mixed-precision run says what it was computed with; a bad label changes 
   await expect(page).toHaveURL(/mixed=(&|$)/);
   await page.screenshot({ path: 'test-results/screenshots/mixed.png', fullPage: true });
 });
+
+test('the grid adds rows for a mixed label, and compare runs B under its own', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/?dataset=retinamnist&view=grid&backend=wasm&mixed=depthwise:w8a8');
+  const grid = page.getByRole('table', { name: /Reliability grid/ });
+  await expect(grid.locator('tbody th')).toHaveText([
+    'FP32',
+    'W8/A8',
+    'W4/A8',
+    'W4/A4',
+    'W8/A8, mixed depthwise:w8a8',
+    'W4/A8, mixed depthwise:w8a8',
+    'W4/A4, mixed depthwise:w8a8',
+  ]);
+  await page.goto(
+    '/?dataset=retinamnist&view=compare&backend=wasm&shipped=off&arch=mobileone_s0&precision=w4a4&arch2=mobileone_s0&precision2=w4a4&mixed2=depthwise:w8a8',
+  );
+  await expect(
+    page.getByRole('heading', { name: 'A: MobileOne-S0 (reduced) W4/A4', exact: true }),
+  ).toBeVisible({
+    timeout: 120_000,
+  });
+  await expect(
+    page.getByRole('heading', { name: 'B: MobileOne-S0 (reduced) W4/A4, mixed depthwise:w8a8' }),
+  ).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByLabel('B: mixed precision')).toHaveValue('depthwise:w8a8');
+  await expect(page.getByRole('region', { name: 'Difference B minus A' })).toBeVisible();
+});

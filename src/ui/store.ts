@@ -91,7 +91,7 @@ export interface AppState {
   userBundles: Record<string, UserBundle>;
   /** Models the user picked from files, by `${dataset}/${arch}`. */
   userModels: Record<string, UserModel>;
-  /** Grid view results by `${arch}|${precision}`, one per trial shown. */
+  /** Grid view results by gridId (architecture, precision, mixed label), one per trial shown. */
   grid: Record<string, ShownResult[]>;
   /** Compare view: the two sides' results (one per trial shown), as they finish. */
   compare: (ShownResult[] | undefined)[];

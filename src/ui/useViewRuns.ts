@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { precisionLabel } from '../core/experiment/precision';
 import type { Sensitivity } from '../core/experiment/sensitivity';
 import type { Settings } from '../core/experiment/settings';
-import { gridCells } from './gridCells';
+import { gridCells, gridId } from './gridCells';
 import { findModel, missingModel, obtain, obtainTrials, runInOrder, specOf, unreported } from './runs';
 import type { AppStore } from './store';
 import type { Worker } from './useWorker';
@@ -83,10 +83,11 @@ export function useGridRuns(store: AppStore, { client, onTrial }: Worker, { reco
     const c = client.current;
     if (!ready || !c || !models || settings.view !== 'grid') return;
     store.setState({ grid: {} });
-    const cells = gridCells(models, settings.dataset).map(({ arch, precision }) => ({
+    const cells = gridCells(models, settings.dataset, settings.mixed).map(({ arch, precision, mixed }) => ({
       ...settings,
       arch,
       precision,
+      mixed,
     }));
     return runInOrder(
       store,
@@ -94,7 +95,7 @@ export function useGridRuns(store: AppStore, { client, onTrial }: Worker, { reco
       models,
       cells,
       (_, rs) => {
-        const key = `${rs[0].spec.arch}|${precisionLabel(rs[0].spec.precision)}`;
+        const key = gridId(rs[0].spec.arch, precisionLabel(rs[0].spec.precision), rs[0].spec.mixed);
         store.setState((s) => ({ grid: { ...s.grid, [key]: rs } }));
       },
       onTrial,
@@ -155,7 +156,7 @@ export function useCompareRuns(store: AppStore, { client, onTrial }: Worker, { r
     store.setState({ compare: [] });
     const sides: Settings[] = [
       settings,
-      { ...settings, arch: settings.arch2, precision: settings.precision2 },
+      { ...settings, arch: settings.arch2, precision: settings.precision2, mixed: settings.mixed2 },
     ];
     const missing = sides.find((side) => !findModel(models, side));
     if (missing) {

@@ -56,6 +56,17 @@ const PRECISION_CODEC: Codec<string> = {
   parse: (raw) => (raw === 'fp32' || /^w([2-8]|32)a([2-8]|32)$/.test(raw) ? raw : undefined),
   format: (v) => v,
 };
+/** A mixed-precision label, read in canonical form; a bad one is dropped (quant/mixed.ts). */
+const MIXED_CODEC: Codec<string> = {
+  parse: (raw) => {
+    try {
+      return raw === '' ? '' : canonicalMixed(raw);
+    } catch {
+      return undefined;
+    }
+  },
+  format: (v) => v,
+};
 const quantized = (s: RunSpec) => s.precision.wBits !== null || s.precision.aBits !== null;
 const isFloat = (r: Pick<SweepRecord, 'spec'>) => !quantized(r.spec);
 
@@ -209,16 +220,7 @@ export const SETTINGS = {
   mixed: def<string>({
     label: 'Mixed precision',
     default: '',
-    url: {
-      parse: (raw) => {
-        try {
-          return raw === '' ? '' : canonicalMixed(raw);
-        } catch {
-          return undefined;
-        }
-      },
-      format: (v) => v,
-    },
+    url: MIXED_CODEC,
     key: (s) => (runMixed(s.mixed, s.precision) ? `mixed=${canonicalMixed(s.mixed!)}` : undefined),
     csv: { column: 'mixed', value: (r) => runMixed(r.spec.mixed, r.spec.precision) ?? '' },
     advanced: (v) => `mixed ${v}`,
@@ -262,6 +264,7 @@ export const SETTINGS = {
   /** The second run of the compare view: its architecture and precision (the rest is shared). */
   arch2: def<string>({ label: 'B: architecture', default: 'mobileone_s0', url: oneOf(ARCHS) }),
   precision2: def<string>({ label: 'B: precision', default: 'w4a4', url: PRECISION_CODEC }),
+  mixed2: def<string>({ label: 'B: mixed precision', default: '', url: MIXED_CODEC }),
 };
 
 export type SettingName = keyof typeof SETTINGS;

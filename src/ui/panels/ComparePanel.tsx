@@ -20,7 +20,8 @@ export function ComparePanel({ store }: { store: AppStore }) {
               </p>
             );
           const { spec } = rs[0];
-          const name = `${i === 0 ? 'A' : 'B'}: ${archTitle(spec.arch)} ${precisionTitle(spec.precision)}${rs.length > 1 ? ` (${rs.length} trials)` : ''}`;
+          const mixed = spec.mixed ? `, mixed ${spec.mixed}` : '';
+          const name = `${i === 0 ? 'A' : 'B'}: ${archTitle(spec.arch)} ${precisionTitle(spec.precision)}${mixed}${rs.length > 1 ? ` (${rs.length} trials)` : ''}`;
           return (
             <section key={i} aria-label={`Run ${name}`}>
               <h3>{name}</h3>

@@ -50,14 +50,14 @@ export function Select<K extends SettingName>({
 
 /** The mixed-precision setting as text: applied on Enter or leaving the field; a bad label is named and
  * changes nothing. */
-function MixedInput({ store }: { store: AppStore }) {
-  const value = store((s) => s.settings.mixed);
+function MixedInput({ store, name = 'mixed' }: { store: AppStore; name?: 'mixed' | 'mixed2' }) {
+  const value = store((s) => s.settings[name]);
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState('');
   const apply = () => {
     if (draft === null) return;
     try {
-      store.getState().setSettings({ mixed: draft.trim() ? canonicalMixed(draft) : '' });
+      store.getState().setSettings({ [name]: draft.trim() ? canonicalMixed(draft) : '' });
       setDraft(null);
       setError('');
     } catch (e) {
@@ -66,7 +66,7 @@ function MixedInput({ store }: { store: AppStore }) {
   };
   return (
     <label title="Bits per kind of layer or per layer over the precision, for runs with W and A bits: e.g. depthwise:w8a8;ends:w8a8">
-      {SETTINGS.mixed.label}{' '}
+      {SETTINGS[name].label}{' '}
       <input
         type="text"
         size={28}
@@ -130,6 +130,7 @@ export function Controls({ store, onPresent }: { store: AppStore; onPresent?: ()
         {view === 'compare' && (
           <PrecisionControls store={store} name="precision2" label={SETTINGS.precision2.label} />
         )}
+        {view === 'compare' && <MixedInput store={store} name="mixed2" />}
         {view === 'grid' && <Select store={store} name="scaling" />}
         {onPresent && (
           <button

@@ -7,7 +7,7 @@ import { ReliabilityKey } from '../charts/reliabilityKey';
 import { ExportButtons, gridToSvg } from '../download';
 import { type AppStore, shippedNote } from '../store';
 import { archTitle, archsWithModels } from '../archs';
-import { gridCells, gridPrecisions } from '../gridCells';
+import { gridCells, gridRows } from '../gridCells';
 import { choiceLabel } from '../../core/experiment/settings';
 import { diagramOf, reportStat } from '../trials';
 
@@ -15,10 +15,11 @@ export function GridPanel({ store }: { store: AppStore }) {
   const grid = store((s) => s.grid);
   const running = store((s) => s.run.status === 'running');
   const models = store((s) => s.models) ?? [];
-  const { dataset, scaling } = store((s) => s.settings);
+  const { dataset, scaling, mixed } = store((s) => s.settings);
+  const rowsShown = gridRows(mixed);
   const view = useRef<HTMLDivElement>(null);
   const archs = archsWithModels(models, dataset);
-  const cells = gridCells(models, dataset); // in the order the lab computes them
+  const cells = gridCells(models, dataset, mixed); // in the order the lab computes them
   if (archs.length === 0) return <p role="alert">No model has been trained on {dataset} yet.</p>;
   const note = shippedNote(Object.values(grid).flat());
   const next = cells.findIndex((c) => !grid[c.id]);
@@ -29,7 +30,7 @@ export function GridPanel({ store }: { store: AppStore }) {
       title,
       el.querySelector<SVGSVGElement>('svg.key'),
       rows.map((tr, i) => ({
-        label: gridPrecisions[i][1],
+        label: rowsShown[i].title,
         figures: [...tr.cells].slice(1).map((td) => td.querySelector('figure')),
       })),
     );
@@ -64,8 +65,8 @@ export function GridPanel({ store }: { store: AppStore }) {
           </tr>
         </thead>
         <tbody>
-          {gridPrecisions.map(([p, pTitle], row) => (
-            <tr key={p}>
+          {rowsShown.map(({ precision: p, mixed: m, title: pTitle }, row) => (
+            <tr key={`${p}|${m}`}>
               <th scope="row">{pTitle}</th>
               {archs.map((a, col) => {
                 const i = row * archs.length + col;
