@@ -43,7 +43,7 @@ async function checkExports(page: Page) {
     .split('\n');
   expect(csv).toHaveLength(2);
   expect(csv[0].split(',')).toContain('ece_ts');
-  expect(csv[1]).toContain('mobileone_s0,retinamnist,test,w8a8,histogram,1,15,wasm,fake-quant,bits,1000,');
+  expect(csv[1]).toContain('mobileone_s0,retinamnist,test,w8a8,histogram,1,15,wasm,fake-quant,bits,,1000,');
   const row = Object.fromEntries(csv[0].split(',').map((c, i) => [c, csv[1].split(',')[i]]));
   expect(row).toMatchObject({
     clamp: 'bits',

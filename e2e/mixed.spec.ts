@@ -22,7 +22,7 @@ test('a mixed-precision run says what it was computed with; a bad label changes 
     page.getByTestId('single-diagrams').getByRole('button', { name: 'SVG' }).first().click(),
   ]);
   expect(svg.suggestedFilename()).toContain('mixed-precision-depthwise-w8a8-ends-w8a8');
-  const field = page.getByLabel('Mixed precision');
+  const field = page.getByLabel('Per-layer bits', { exact: true });
   await expect(field).toHaveValue('depthwise:w8a8;ends:w8a8'); // Advanced opens: a setting in use is never hidden
   await expect(page).toHaveURL(/mixed=depthwise%3Aw8a8%3Bends%3Aw8a8/);
   const url = page.url();
@@ -67,6 +67,6 @@ test('the grid adds rows for a mixed label, and compare runs B under its own', a
   await expect(
     page.getByRole('heading', { name: 'B: MobileOne-S0 (reduced) W4/A4, mixed depthwise:w8a8' }),
   ).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByLabel('B: mixed precision')).toHaveValue('depthwise:w8a8');
+  await expect(page.getByLabel('B: per-layer bits')).toHaveValue('depthwise:w8a8');
   await expect(page.getByRole('region', { name: 'Difference B minus A' })).toBeVisible();
 });

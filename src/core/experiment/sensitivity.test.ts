@@ -1,7 +1,6 @@
 // Per-layer sensitivity. The masks against PyTorch (training/reference/golden_sqnr.py: torch's replay of each
 // RetinaMNIST model with torch's qparams, one tensor quantized alone and all but it, for every tensor); then the
 // runner's bookkeeping on a small sample: baselines equal to runExperiment's, streaming, cancel, bad input.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,23 +9,10 @@ import { subset } from '../data/dataset';
 import { logitAgreement } from '../quant/agreement.testing';
 import { goldenSample } from '../quant/goldenInputs.testing';
 import { PtqModel } from '../quant/ptq';
+import { sqnrGoldens } from '../quant/sqnrGolden.testing';
 import { parsePrecision } from './precision';
-import { type RunInputs, type RunSpec, runExperiment } from './run';
+import { paperSpec, type RunInputs, type RunSpec, runExperiment } from './run';
 import { runSensitivity, type Sensitivity, tensorMask } from './sensitivity';
-
-const DIR = join(ROOT, 'golden/out/sqnr');
-if (!existsSync(DIR))
-  throw new Error('golden/out/sqnr is missing: run /usr/bin/python3 training/reference/golden_sqnr.py');
-
-interface Golden {
-  model: string;
-  wBits: number;
-  aBits: number;
-  split: string;
-  indices: number[];
-  qparams: [number, number][];
-  masked: { type: 'weights' | 'activation'; node: string; index: number; only: number[]; allBut: number[] }[];
-}
 
 async function logitsOf(model: { run(x: tf.Tensor4D): tf.Tensor2D }, x: tf.Tensor4D): Promise<Float32Array> {
   const y = model.run(x);
@@ -36,8 +22,7 @@ async function logitsOf(model: { run(x: tf.Tensor4D): tf.Tensor2D }, x: tf.Tenso
 }
 
 describe('one-at-a-time masks against PyTorch', () => {
-  for (const file of readdirSync(DIR).sort()) {
-    const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
+  for (const g of sqnrGoldens()) {
     if (!g.masked.length) continue;
     it(`${g.model} W${g.wBits}/A${g.aBits}: every tensor alone and all but it give torch's logits`, async () => {
       await useBackend('wasm');
@@ -90,13 +75,7 @@ describe('one-at-a-time masks against PyTorch', () => {
 
 describe('runSensitivity on a sample of RetinaMNIST MobileOne-S0', () => {
   const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
-    dataset: 'retinamnist',
-    arch: 'mobileone_s0',
-    precision: parsePrecision('w4a8'),
-    observer: 'histogram',
-    trial: 0,
-    numBins: 15,
-    testSplit: 'test',
+    ...paperSpec('retinamnist', 'mobileone_s0', parsePrecision('w4a8'), 0),
     calibrationImages: 64,
     ...over,
   });

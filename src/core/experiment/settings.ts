@@ -218,7 +218,7 @@ export const SETTINGS = {
   /** Bits per kind of layer or per layer over the precision (quant/mixed.ts); '' for one precision, which
    * adds nothing to a key. */
   mixed: def<string>({
-    label: 'Mixed precision',
+    label: 'Per-layer bits',
     default: '',
     url: MIXED_CODEC,
     key: (s) => (runMixed(s.mixed, s.precision) ? `mixed=${canonicalMixed(s.mixed!)}` : undefined),
@@ -264,7 +264,7 @@ export const SETTINGS = {
   /** The second run of the compare view: its architecture and precision (the rest is shared). */
   arch2: def<string>({ label: 'B: architecture', default: 'mobileone_s0', url: oneOf(ARCHS) }),
   precision2: def<string>({ label: 'B: precision', default: 'w4a4', url: PRECISION_CODEC }),
-  mixed2: def<string>({ label: 'B: mixed precision', default: '', url: MIXED_CODEC }),
+  mixed2: def<string>({ label: 'B: per-layer bits', default: '', url: MIXED_CODEC }),
 };
 
 export type SettingName = keyof typeof SETTINGS;

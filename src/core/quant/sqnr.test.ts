@@ -2,37 +2,21 @@
 // replay of the same model, qparams and images). With torch's qparams injected, only float32 summation order
 // differs: the weights' SQNR is the same to rounding, an activation's local SQNR moves where a value sits on
 // a rounding midpoint, and the cumulative SQNR also carries the earlier layers' last-bit differences.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ROOT, loadModelParts, useBackend } from '../../../scripts/nodeTf';
 import { goldenSample } from './goldenInputs.testing';
 import { PtqModel } from './ptq';
+import { sqnrGoldens } from './sqnrGolden.testing';
 import { layerKind, tensorSqnr } from './sqnr';
-
-const DIR = join(ROOT, 'golden/out/sqnr');
-if (!existsSync(DIR))
-  throw new Error('golden/out/sqnr is missing: run /usr/bin/python3 training/reference/golden_sqnr.py');
-
-interface Golden {
-  model: string;
-  wBits: number;
-  aBits: number;
-  split: string;
-  indices: number[];
-  qparams: [number, number][];
-  activations: { node: string; observer: number; local: number | null; cumulative: number | null }[];
-  weights: { node: string; sqnr: number | null }[];
-}
 
 const BATCH = 32;
 const db = (v: number | null) => v ?? Infinity; // JSON has no Infinity: equal tensors are null there
 const gap = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b)); // Infinity - Infinity is NaN
 
 describe('per-tensor SQNR', () => {
-  for (const file of readdirSync(DIR).sort()) {
-    const g = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Golden;
+  for (const g of sqnrGoldens()) {
     it(`${g.model} W${g.wBits}/A${g.aBits}: local, cumulative and weight SQNR as torch's compute_sqnr`, async () => {
       await useBackend('wasm');
       const before = tf.memory().numTensors;

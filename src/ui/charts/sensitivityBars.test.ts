@@ -2,22 +2,14 @@
 // baseline, absent until computed), the worst tensors in the right direction, medians by kind, and the CSV.
 import { describe, expect, it } from 'vitest';
 import { parsePrecision } from '../../core/experiment/precision';
+import { paperSpec } from '../../core/experiment/run';
 import { type Sensitivity, sensitivityCsv } from '../../core/experiment/sensitivity';
 import { bars, byKind, mostSensitiveLayers, worst } from './sensitivityBars';
 
 const score = (error: number, ece = 0.1) => ({ error, ece, eceScaled: ece / 2, temperature: 1.2 });
 const sensitivity = (): Sensitivity => ({
   key: 'v3|abc|sensitivity',
-  spec: {
-    dataset: 'retinamnist',
-    arch: 'mobileone_s0',
-    precision: parsePrecision('w4a8'),
-    observer: 'histogram',
-    trial: 0,
-    numBins: 15,
-    testSplit: 'test',
-    calibrationImages: 1024,
-  },
+  spec: paperSpec('retinamnist', 'mobileone_s0', parsePrecision('w4a8'), 0),
   weightsSha256: 'w'.repeat(8),
   dataSha256: 'd'.repeat(8),
   backend: 'wasm',

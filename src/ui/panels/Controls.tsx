@@ -64,7 +64,7 @@ function MixedInput({ store, name = 'mixed' }: { store: AppStore; name?: 'mixed'
       setError((e as Error).message);
     }
   };
-  return (
+  const field = (
     <label title="Bits per kind of layer or per layer over the precision, for runs with W and A bits: e.g. depthwise:w8a8;ends:w8a8">
       {SETTINGS[name].label}{' '}
       <input
@@ -77,13 +77,19 @@ function MixedInput({ store, name = 'mixed' }: { store: AppStore; name?: 'mixed'
         onBlur={apply}
         onKeyDown={(e) => e.key === 'Enter' && apply()}
       />
+    </label>
+  );
+  // the error beside the field, not in its label: the field keeps its name
+  return (
+    <span>
+      {field}
       {error && (
         <span role="alert" className="error">
           {' '}
           {error}
         </span>
       )}
-    </label>
+    </span>
   );
 }
 

@@ -21,6 +21,7 @@ import { download, slug } from '../download';
 import { etaText } from '../eta';
 import { pct } from '../format';
 import type { AppStore } from '../store';
+import { CancelledNote, ErrorNote } from './RunNotes';
 
 const WORST = 8;
 
@@ -206,18 +207,12 @@ export function LayersPanel({
         </p>
       )}
       {layers.status === 'cancelled' && (
-        <p role="status" data-testid="cancelled">
-          Cancelled{value ? ` with the one-at-a-time runs of ${runs} tensors done` : ''}.{' '}
-          <button type="button" onClick={onRecompute}>
-            Run again
-          </button>
-        </p>
+        <CancelledNote
+          detail={value ? ` with the one-at-a-time runs of ${runs} tensors done` : ''}
+          onRecompute={onRecompute}
+        />
       )}
-      {layers.status === 'error' && (
-        <p role="alert" className="error">
-          {layers.message}
-        </p>
-      )}
+      {layers.status === 'error' && <ErrorNote message={layers.message} />}
       {value && (
         <>
           <p data-testid="layers-baselines">

@@ -15,6 +15,7 @@ import { GridPanel } from './GridPanel';
 import { ScatterPanel } from './ScatterPanel';
 import { ComparePanel } from './ComparePanel';
 import { LayersPanel } from './LayersPanel';
+import { CancelledNote, ErrorNote } from './RunNotes';
 import { Gallery } from './Gallery';
 import { ResultButtons } from '../download';
 import { Controls } from './Controls';
@@ -219,19 +220,8 @@ export function RunPanel({
           <button onClick={onCancel}>Cancel</button>
         </p>
       )}
-      {run.status === 'cancelled' && (
-        <p role="status" data-testid="cancelled">
-          Cancelled.{' '}
-          <button type="button" onClick={onRecompute}>
-            Run again
-          </button>
-        </p>
-      )}
-      {run.status === 'error' && (
-        <p role="alert" className="error">
-          {run.message}
-        </p>
-      )}
+      {run.status === 'cancelled' && <CancelledNote onRecompute={onRecompute} />}
+      {run.status === 'error' && <ErrorNote message={run.message} />}
       {(view === 'grid' || view === 'scatter') && <FillPanel store={store} fill={fill} />}
       {view === 'grid' && <GridPanel store={store} />}
       {view === 'scatter' && <ScatterPanel store={store} />}
