@@ -159,6 +159,9 @@ describe('runSensitivity on a sample of RetinaMNIST MobileOne-S0', () => {
       /fake quant only/,
     );
     await expect(runSensitivity(inputs, spec({ dataset: 'pathmnist' }))).rejects.toThrow(/trained on/);
+    await expect(runSensitivity(inputs, spec({ mixed: 'nope:w8a8' }))).rejects.toThrow(
+      /not a conv or dense layer/,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -126,9 +126,9 @@ export async function runSensitivity(
     complete: false,
     seconds: 0,
   };
-  const model = new PtqModel(parsed, weights, ptqConfigOf(spec));
   const draw = calibrationDraw(inputs, spec);
-  const batches = [...draw.batches()];
+  const model = new PtqModel(parsed, weights, ptqConfigOf(spec)); // a refused config holds no tensors
+  const batches: tf.Tensor4D[] = [];
   let total = 1;
   let done = 0;
   const step = () => {
@@ -145,6 +145,7 @@ export async function runSensitivity(
     return out;
   };
   try {
+    batches.push(...draw.batches());
     if (model.needsCalibration) {
       for (const x of batches) {
         abortable();
