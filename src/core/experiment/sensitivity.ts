@@ -1,4 +1,4 @@
-// Per-layer sensitivity of one quantized model (issue: which layers break calibration). For a model, a precision
+// Per-layer sensitivity of one quantized model (the study's open question: which layers break calibration). For
 // and a trial's calibration draw, every quantized tensor in network order (a layer's weights, then its output's
 // fake quants):
 // - its SQNR over the calibration images (sqnr.ts, torch's compute_sqnr), cheap, so it comes first;
