@@ -1,6 +1,6 @@
-// Per-layer sensitivity of one quantized model (the study's open question: which layers break calibration). For
-// and a trial's calibration draw, every quantized tensor in network order (a layer's weights, then its output's
-// fake quants):
+// Per-layer sensitivity of one quantized model (the study's open question: which layers break calibration). For a
+// model, a precision and a trial's calibration draw, every quantized tensor in network order (a layer's weights,
+// then its output's fake quants):
 // - its SQNR over the calibration images (sqnr.ts, torch's compute_sqnr), cheap, so it comes first;
 // - top-1 error and ECE before and after temperature scaling with only that tensor quantized, and with all but
 //   it: two runs over the validation and test sets each (T fitted on validation, as runExperiment does), with
